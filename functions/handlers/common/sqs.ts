@@ -1,0 +1,28 @@
+/**
+ * SQS consumers: each record is handled on its own; a record whose handler throws is reported in
+ * `batchItemFailures` so only it returns to the queue (and, after maxReceiveCount, to the DLQ).
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { logger } from './logger.ts';
+
+export function sqsHandler(recordHandler: (record: SQSRecord) => Promise<void>) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const handle = async (record: SQSRecord): Promise<void> => {
+    try {
+      await recordHandler(record);
+    } catch (error) {
+      logger.warn('record failed; it returns to the queue', {
+        messageId: record.messageId,
+        receiveCount: record.attributes.ApproximateReceiveCount,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+      throw error;
+    }
+  };
+  return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, handle, processor, { context, throwOnFullBatchFailure: false }),
+  ).use(injectLambdaContext(logger));
+}

@@ -1,0 +1,120 @@
+/**
+ * Hands real SQSEvent batches to a Lambda handler, as Lambda's event source mapping does: long
+ * polls, builds records with their attributes, deletes only what succeeded (honouring
+ * `batchItemFailures`); failed records reappear after the visibility timeout and, past
+ * maxReceiveCount, the queue's redrive policy moves them to the dead-letter queue.
+ */
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+
+export type SqsLambda = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+
+export interface PollerOptions {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly functionName: string;
+  readonly handler: SqsLambda;
+  readonly batchSize: number;
+  readonly timeoutSeconds: number;
+  /** Concurrent batches, like Lambda's concurrent executions for one mapping. */
+  readonly concurrency: number;
+  readonly onError: (message: string) => void;
+}
+
+export function lambdaContext(functionName: string, timeoutSeconds: number): Context {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function toRecord(message: Message, queueArn: string): SQSRecord {
+  const attributes = message.Attributes ?? {};
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
+      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+      SenderId: attributes.SenderId ?? 'local',
+      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: 'us-east-1',
+  };
+}
+
+export interface Poller {
+  stop(): Promise<void>;
+}
+
+export function startPoller(options: PollerOptions): Poller {
+  let running = true;
+  const loop = async () => {
+    while (running) {
+      let messages: Message[] = [];
+      try {
+        const received = await options.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: options.queueUrl,
+            MaxNumberOfMessages: options.batchSize,
+            WaitTimeSeconds: 1,
+            // local-aws-sqs reads AttributeNames, not MessageSystemAttributeNames (see toolchain.md).
+            AttributeNames: ['All'],
+            MessageSystemAttributeNames: ['All'],
+          }),
+        );
+        messages = received.Messages ?? [];
+      } catch (error) {
+        if (!running) return;
+        options.onError(`receive from ${options.functionName} queue failed: ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      if (messages.length === 0) continue;
+      const event: SQSEvent = { Records: messages.map((m) => toRecord(m, options.queueArn)) };
+      let failed = new Set<string>();
+      try {
+        const response = await options.handler(event, lambdaContext(options.functionName, options.timeoutSeconds));
+        failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      } catch (error) {
+        // A thrown handler returns the whole batch, as Lambda does.
+        options.onError(`${options.functionName} failed a whole batch: ${(error as Error).message}`);
+        failed = new Set(event.Records.map((r) => r.messageId));
+      }
+      const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
+      if (done.length) {
+        await options.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: options.queueUrl,
+            Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+          }),
+        );
+      }
+    }
+  };
+  const loops = Array.from({ length: options.concurrency }, () => loop());
+  return {
+    async stop() {
+      running = false;
+      await Promise.allSettled(loops);
+    },
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * The whole pipeline on one machine: DynamoDB Local and the SQS server, the table and queues from
+ * the stack's definitions, the real handlers behind their HTTP routes, pollers feeding the queue
+ * consumers, and (with `sandbox`) stand-ins for GitHub's and Slack's APIs.
+ *
+ * Handlers read their configuration from the environment when first imported, as in Lambda, so one
+ * process runs one pipeline.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { createServer, type Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import type { Mode } from '../domain/containment/modes.ts';
+import { ENV, FUNCTIONS, QUEUES, SECRETS, TABLE, type FunctionName, type QueueKey } from '../shared/resources.ts';
+import { LOCAL_AWS, startDynamoDbLocal, startSqsLocal, type RunningEmulator } from './emulators.ts';
+import { json, type HttpRequest, type HttpResponse } from './http.ts';
+import { startPoller, lambdaContext, type Poller, type SqsLambda } from './poller.ts';
+import { provisionQueues, provisionTable, type LocalQueue } from './provision.ts';
+import { createGitHubSandbox, type GitHubSandbox } from './sandbox/github.ts';
+import { createSlackSandbox, type SlackSandbox } from './sandbox/slack.ts';
+import { BodyTooLarge, fromFunctionUrlResult, functionUrlEvent, readRequest, send } from './server.ts';
+
+/** Development defaults for local runs only; each can be overridden by its environment variable. */
+export const LOCAL_DEFAULTS = {
+  GITHUB_WEBHOOK_SECRET: 'leakstop-local-webhook-secret',
+  SLACK_SIGNING_SECRET: 'leakstop-local-slack-signing-secret',
+  LEAKSTOP_FINGERPRINT_KEY: 'leakstop-local-fingerprint-key',
+  SLACK_CHANNEL: '#leakstop-incidents',
+} as const;
+
+/** The bot token the Slack stand-in accepts. */
+export const SANDBOX_SLACK_TOKEN = 'xoxb-sandbox-leakstop';
+
+/** The largest body the local server reads: the Function URL limit the ingest handler also enforces. */
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+export interface PipelineOptions {
+  readonly port: number;
+  readonly host?: string;
+  readonly sandbox: boolean;
+  /** Keep nothing on disk: DynamoDB Local in memory, the vault in memory. */
+  readonly inMemory: boolean;
+  readonly dataDir: string;
+  readonly mode: Mode;
+  /** Use an already running DynamoDB Local / SQS server (tests share one per run). */
+  readonly dynamoEndpoint?: string;
+  readonly sqsEndpoint?: string;
+  /** Prefix for table and queue names, so several pipelines can share one emulator. */
+  readonly resourcePrefix?: string;
+  /** Concurrent batches per queue consumer. */
+  readonly concurrency?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningPipeline {
+  readonly url: string;
+  readonly port: number;
+  readonly tableName: string;
+  readonly queues: Record<QueueKey, LocalQueue>;
+  readonly github?: GitHubSandbox;
+  readonly slack?: SlackSandbox;
+  readonly dynamoEndpoint: string;
+  readonly sqsEndpoint: string;
+  stop(): Promise<void>;
+}
+
+type HttpLambda = (event: LambdaFunctionURLEvent, context: unknown) => Promise<LambdaFunctionURLResult>;
+
+export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const host = options.host ?? '127.0.0.1';
+  const prefix = options.resourcePrefix ?? '';
+  const dataDir = resolve(options.dataDir);
+  let ready = false;
+  let route: (request: HttpRequest) => Promise<HttpResponse> = async () => json(503, { status: 'starting' });
+
+  // 1. Listen first, so a port of 0 is known before the handlers are configured with it.
+  const server: Server = createServer((req, res) => {
+    readRequest(req, MAX_BODY_BYTES)
+      .then(async (request) => send(res, await route(request)))
+      .catch((error: unknown) => {
+        if (error instanceof BodyTooLarge) {
+          send(res, json(413, { error: error.message }));
+          req.resume();
+          return;
+        }
+        log(`request failed: ${(error as Error).message}`);
+        if (!res.headersSent) send(res, json(500, { error: 'internal error' }));
+      });
+  });
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, host, () => done());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://${host}:${port}`;
+
+  const started: RunningEmulator[] = [];
+  const pollers: Poller[] = [];
+  const stop = async () => {
+    await Promise.allSettled(pollers.map((p) => p.stop()));
+    server.closeAllConnections();
+    await new Promise<void>((done) => server.close(() => done()));
+    await Promise.allSettled(started.map((e) => e.stop()));
+  };
+
+  try {
+    // 2. The emulators.
+    let dynamoEndpoint = options.dynamoEndpoint;
+    if (!dynamoEndpoint) {
+      const dynamo = await startDynamoDbLocal(options.inMemory ? undefined : join(dataDir, 'dynamodb'));
+      started.push(dynamo);
+      dynamoEndpoint = dynamo.endpoint;
+    }
+    let sqsEndpoint = options.sqsEndpoint;
+    if (!sqsEndpoint) {
+      const sqs = await startSqsLocal();
+      started.push(sqs);
+      sqsEndpoint = sqs.endpoint;
+    }
+
+    // 3. Table and queues from the stack's definitions.
+    const dynamo = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamoEndpoint });
+    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: sqsEndpoint });
+    const tableName = prefix + TABLE.name;
+    await provisionTable(dynamo, tableName);
+    const queues = await provisionQueues(sqs, prefix);
+
+    // 4. The environment the handlers read, as the CDK stack sets it in Lambda.
+    const env: Record<string, string> = {
+      AWS_REGION: LOCAL_AWS.region,
+      AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+      AWS_ENDPOINT_URL_SQS: sqsEndpoint,
+      [ENV.tableName]: tableName,
+      [ENV.mode]: options.mode,
+      [ENV.vaultBackend]: options.inMemory ? 'memory' : 'file',
+      [ENV.vaultDir]: join(dataDir, 'vault'),
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // Lambda runs Node 22; the SDK's notice about this machine's Node 20 is noise in a local run.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    for (const [key, queue] of Object.entries(queues) as [QueueKey, LocalQueue][]) env[ENV.queueUrl[key]] = queue.url;
+    for (const [name, value] of Object.entries(LOCAL_DEFAULTS)) env[name] = process.env[name] ?? value;
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+    let github: GitHubSandbox | undefined;
+    let slack: SlackSandbox | undefined;
+    if (options.sandbox) {
+      env[ENV.githubApiUrl] = `${url}/sandbox/github`;
+      env[ENV.slackApiUrl] = `${url}/sandbox/slack/api/`;
+      env[SECRETS.slackBotToken.env] = SANDBOX_SLACK_TOKEN;
+      github = createGitHubSandbox({
+        webhookSecret: () => process.env[SECRETS.githubWebhookSecret.env] ?? LOCAL_DEFAULTS.GITHUB_WEBHOOK_SECRET,
+        webhookUrl: () => `${url}/webhooks/github`,
+        publicUrl: () => url,
+      });
+      slack = createSlackSandbox();
+    }
+    // Secrets-Manager ARNs from a shell that deployed the stack must not redirect a local run.
+    for (const secret of Object.values(SECRETS)) delete process.env[`${secret.env}_ARN`];
+    Object.assign(process.env, env);
+
+    // 5. The real handlers, imported only now that their environment is set.
+    const load = async (name: FunctionName) => (await import(`../../${FUNCTIONS[name].entry}`)) as { handler: unknown };
+    const http = {
+      ingest: (await load('ingest')).handler as HttpLambda,
+      slack: (await load('slack')).handler as HttpLambda,
+      history: (await load('history')).handler as HttpLambda,
+    };
+    for (const [key, queue] of Object.entries(queues) as [QueueKey, LocalQueue][]) {
+      const consumer = QUEUES[key].consumer;
+      if (!consumer) continue;
+      const handler = (await load(consumer)).handler as SqsLambda;
+      pollers.push(
+        startPoller({
+          sqs,
+          queueUrl: queue.url,
+          queueArn: queue.arn,
+          functionName: consumer,
+          handler,
+          batchSize: queue.definition.batchSize,
+          timeoutSeconds: FUNCTIONS[consumer].timeoutSeconds,
+          concurrency: options.concurrency ?? 4,
+          onError: log,
+        }),
+      );
+    }
+
+    const invoke = async (name: keyof typeof http, request: HttpRequest) =>
+      fromFunctionUrlResult(await http[name](functionUrlEvent(request), lambdaContext(name, FUNCTIONS[name].timeoutSeconds)));
+
+    route = async (request) => {
+      const { method, path } = request;
+      if (path === '/healthz') return ready ? json(200, { status: 'ok' }) : json(503, { status: 'starting' });
+      if (path === '/webhooks/github') return invoke('ingest', request);
+      if (path === '/slack/interactions' || path === '/slack/commands') return invoke('slack', request);
+      if (path === '/incidents' || path.startsWith('/incidents/')) return invoke('history', request);
+      if (github && path.startsWith('/sandbox/github/')) return (await github.handle(request)) ?? json(404, { message: 'Not Found' });
+      if (slack && path.startsWith('/sandbox/slack/')) return (await slack.handle(request)) ?? json(404, { error: 'unknown_method' });
+      return json(404, { error: `no route for ${method} ${path}` });
+    };
+    ready = true;
+    return {
+      url,
+      port,
+      tableName,
+      queues,
+      dynamoEndpoint,
+      sqsEndpoint,
+      ...(github ? { github } : {}),
+      ...(slack ? { slack } : {}),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Well-formed fake credentials made at test time (never committed as literals), so tests plant
+ * values the detectors accept without the repository holding anything that looks live.
+ */
+import { randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+function randomFrom(alphabet: string, length: number): string {
+  const bytes = randomBytes(length);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+}
+
+function base62(value: number, width: number): string {
+  let out = '';
+  let n = value >>> 0;
+  do {
+    out = BASE62[n % 62] + out;
+    n = Math.floor(n / 62);
+  } while (n > 0);
+  return out.padStart(width, '0');
+}
+
+/** A `ghp_` (or other prefix) token whose last six characters are the CRC32/base62 checksum. */
+export function githubToken(prefix: 'ghp' | 'gho' | 'ghu' | 'ghs' | 'ghr' = 'ghp'): string {
+  const random = randomFrom(BASE62, 30);
+  return `${prefix}_${random}${base62(crc32(random), 6)}`;
+}
+
+/** An IAM user access key pair: `AKIA` + 16 base32 characters, and a 40-character secret. */
+export function awsKeyPair(): { accessKeyId: string; secretAccessKey: string } {
+  return {
+    accessKeyId: `AKIA${randomFrom('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`,
+    secretAccessKey: randomFrom('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 40),
+  };
+}
