@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', 'coverage/**', '.leakstop/**', 'bench/.corpus/**'] },
+  {
+    ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', 'coverage/**', '.leakstop/**', 'bench/.corpus/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,8 +22,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@aws-sdk/*', '@octokit/*', '@slack/*', '@middy/*', '@aws-lambda-powertools/*'], message: 'The domain is SDK-free; add a port and an adapter.' },
-            { group: ['**/adapters/**', '**/handlers/**', '**/local/**'], message: 'The domain must not depend on adapters, handlers or the local runtime.' },
+            {
+              group: ['@aws-sdk/*', '@octokit/*', '@slack/*', '@middy/*', '@aws-lambda-powertools/*'],
+              message: 'The domain is SDK-free; add a port and an adapter.',
+            },
+            {
+              group: ['**/adapters/**', '**/handlers/**', '**/local/**'],
+              message: 'The domain must not depend on adapters, handlers or the local runtime.',
+            },
           ],
         },
       ],

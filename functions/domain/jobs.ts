@@ -38,12 +38,14 @@ export class MalformedMessage extends Error {
 }
 
 function record(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MalformedMessage(`${what} must be an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new MalformedMessage(`${what} must be an object`);
   return value as Record<string, unknown>;
 }
 
 function text(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw new MalformedMessage(`${what} must be a non-empty string`);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new MalformedMessage(`${what} must be a non-empty string`);
   return value;
 }
 
@@ -58,7 +60,8 @@ function parseJson(body: string): unknown {
 function parseRepo(value: unknown): PushScanJob['repo'] {
   const repo = record(value, 'repo');
   const installationId = repo.installationId;
-  if (installationId !== undefined && !Number.isInteger(installationId)) throw new MalformedMessage('repo.installationId must be an integer');
+  if (installationId !== undefined && !Number.isInteger(installationId))
+    throw new MalformedMessage('repo.installationId must be an integer');
   return {
     owner: text(repo.owner, 'repo.owner'),
     name: text(repo.name, 'repo.name'),
@@ -73,7 +76,8 @@ export function parseScanJob(body: string): ScanJob {
     if (!Array.isArray(job.commits) || job.commits.length === 0 || job.commits.length > MAX_COMMITS_PER_JOB)
       throw new MalformedMessage(`commits must hold 1 to ${MAX_COMMITS_PER_JOB} shas`);
     const commits = job.commits.map((sha, i) => {
-      if (typeof sha !== 'string' || !/^[0-9a-f]{40}$/.test(sha)) throw new MalformedMessage(`commits[${i}] is not a commit sha`);
+      if (typeof sha !== 'string' || !/^[0-9a-f]{40}$/.test(sha))
+        throw new MalformedMessage(`commits[${i}] is not a commit sha`);
       return sha;
     });
     return { kind: 'push', deliveryId, repo: parseRepo(job.repo), ref: text(job.ref, 'ref'), commits };

@@ -62,7 +62,12 @@ export interface IncidentRepository {
    * Moves the incident to `to` only if its current status allows it (a conditional write), appending
    * the event in the same transaction. Throws TransitionRejected otherwise.
    */
-  transition(id: string, to: IncidentStatus, event: TimelineEvent, changes?: IncidentChanges): Promise<Incident>;
+  transition(
+    id: string,
+    to: IncidentStatus,
+    event: TimelineEvent,
+    changes?: IncidentChanges,
+  ): Promise<Incident>;
   /** Applies changes and appends the event atomically; `onlyIf` adds a condition (e.g. not yet acknowledged). */
   update(
     id: string,

@@ -21,10 +21,14 @@ let source: GitHubClient | undefined;
 
 async function dependencies() {
   const fingerprintKey = await getSecret('fingerprintKey');
-  if (scanner?.key !== fingerprintKey) scanner = { key: fingerprintKey, scanner: createScanner({ fingerprintKey }) };
+  if (scanner?.key !== fingerprintKey)
+    scanner = { key: fingerprintKey, scanner: createScanner({ fingerprintKey }) };
   if (!source) {
     const privateKey = hasSecret('githubAppPrivateKey') ? await getSecret('githubAppPrivateKey') : undefined;
-    source = new GitHubClient(process.env[ENV.githubApiUrl] ?? 'https://api.github.com', appTokenProvider(process.env[ENV.githubAppId], privateKey));
+    source = new GitHubClient(
+      process.env[ENV.githubApiUrl] ?? 'https://api.github.com',
+      appTokenProvider(process.env[ENV.githubAppId], privateKey),
+    );
   }
   return {
     incidents,
@@ -34,7 +38,8 @@ async function dependencies() {
     clock,
     source,
     scanner: scanner.scanner,
-    classify: (value: string, secretType: string) => classifySecret(value, { fingerprintKey, hintType: secretType }),
+    classify: (value: string, secretType: string) =>
+      classifySecret(value, { fingerprintKey, hintType: secretType }),
   };
 }
 

@@ -30,7 +30,16 @@ export function incidentView(incident: Incident) {
     detectedAt: incident.detectedAt,
     updatedAt: incident.updatedAt,
     exposureCount: incident.exposureCount,
-    exposures: incident.exposures.map(({ repo, commit, path, line, column, source, ref, url }) => ({ repo, commit, path, line, column, source, ref, url })),
+    exposures: incident.exposures.map(({ repo, commit, path, line, column, source, ref, url }) => ({
+      repo,
+      commit,
+      path,
+      line,
+      column,
+      source,
+      ref,
+      url,
+    })),
     acknowledged: incident.acknowledged,
     escalated: incident.escalated,
     phases: incident.phases,
@@ -56,16 +65,23 @@ export async function history(event: LambdaFunctionURLEvent): Promise<LambdaFunc
   if (one?.[1]) {
     const incident = await incidents.get(one[1]);
     if (!incident) return problem(404, `no incident ${one[1]}`);
-    const [exposures, timeline] = await Promise.all([incidents.exposures(one[1]), incidents.timeline(one[1])]);
+    const [exposures, timeline] = await Promise.all([
+      incidents.exposures(one[1]),
+      incidents.timeline(one[1]),
+    ]);
     return jsonResponse(200, { ...incidentView(incident), exposures, timeline });
   }
   if (path !== '/incidents') return problem(404, 'unknown route');
 
   const q = event.queryStringParameters ?? {};
   const limit = q.limit === undefined ? 50 : Number(q.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) return problem(400, 'limit must be an integer from 1 to 100');
-  if (q.status && !INCIDENT_STATUSES.includes(q.status as IncidentStatus)) return problem(400, `status must be one of ${INCIDENT_STATUSES.join(', ')}`);
-  for (const bound of ['from', 'to'] as const) if (q[bound] && !ISO.test(q[bound])) return problem(400, `${bound} must be an ISO-8601 date or UTC timestamp`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    return problem(400, 'limit must be an integer from 1 to 100');
+  if (q.status && !INCIDENT_STATUSES.includes(q.status as IncidentStatus))
+    return problem(400, `status must be one of ${INCIDENT_STATUSES.join(', ')}`);
+  for (const bound of ['from', 'to'] as const)
+    if (q[bound] && !ISO.test(q[bound]))
+      return problem(400, `${bound} must be an ISO-8601 date or UTC timestamp`);
   try {
     const page = await incidents.list({
       limit,
@@ -76,7 +92,10 @@ export async function history(event: LambdaFunctionURLEvent): Promise<LambdaFunc
       ...(q.to ? { to: q.to } : {}),
       ...(q.cursor ? { cursor: q.cursor } : {}),
     });
-    return jsonResponse(200, { items: page.items.map(incidentView), ...(page.cursor ? { cursor: page.cursor } : {}) });
+    return jsonResponse(200, {
+      items: page.items.map(incidentView),
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+    });
   } catch (error) {
     if (error instanceof InvalidCursor) return problem(400, error.message);
     throw error;
@@ -86,6 +105,8 @@ export async function history(event: LambdaFunctionURLEvent): Promise<LambdaFunc
 export const handler = middy(history)
   .use(injectLambdaContext(logger))
   .onError(async (request) => {
-    logger.error('history request failed', { error: request.error instanceof Error ? request.error.message : 'unknown' });
+    logger.error('history request failed', {
+      error: request.error instanceof Error ? request.error.message : 'unknown',
+    });
     request.response = problem(500, 'internal error');
   });

@@ -34,7 +34,8 @@ export async function ingest(event: LambdaFunctionURLEvent): Promise<LambdaFunct
   const signature = header(event, 'x-hub-signature-256');
   const name = header(event, 'x-github-event');
   const deliveryId = header(event, 'x-github-delivery');
-  if (!signature || !/^sha256=[0-9a-f]{64}$/.test(signature)) return problem(401, 'missing or malformed X-Hub-Signature-256');
+  if (!signature || !/^sha256=[0-9a-f]{64}$/.test(signature))
+    return problem(401, 'missing or malformed X-Hub-Signature-256');
   if (!(await (await verifier()).verify(body, signature))) return problem(401, 'signature does not match');
   if (!name || !deliveryId) return problem(400, 'X-GitHub-Event and X-GitHub-Delivery are required');
 
@@ -67,13 +68,20 @@ export async function ingest(event: LambdaFunctionURLEvent): Promise<LambdaFunct
     throw error;
   }
   await ledger.complete(deliveryId, clock.now());
-  logger.info('delivery accepted', { deliveryId, event: name, jobs: plan.jobs.length, summary: plan.summary });
+  logger.info('delivery accepted', {
+    deliveryId,
+    event: name,
+    jobs: plan.jobs.length,
+    summary: plan.summary,
+  });
   return jsonResponse(202, { accepted: true, jobs: plan.jobs.length });
 }
 
 export const handler = middy(ingest)
   .use(injectLambdaContext(logger))
   .onError(async (request) => {
-    logger.error('ingest failed', { error: request.error instanceof Error ? request.error.message : 'unknown' });
+    logger.error('ingest failed', {
+      error: request.error instanceof Error ? request.error.message : 'unknown',
+    });
     request.response = problem(500, 'internal error; the delivery was not accepted and can be redelivered');
   });

@@ -26,5 +26,11 @@ async function chatPort(): Promise<Chat> {
 
 export const handler = sqsHandler(async (record: SQSRecord) => {
   const { incidentId } = parseIncidentJob(record.body);
-  await syncCard(incidentId, { incidents, chat: await chatPort(), channel, clock, claimStaleAfterMs: 60_000 });
+  await syncCard(incidentId, {
+    incidents,
+    chat: await chatPort(),
+    channel,
+    clock,
+    claimStaleAfterMs: 60_000,
+  });
 });

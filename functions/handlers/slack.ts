@@ -19,7 +19,12 @@ import { clock, incidentStore, queue } from './common/wiring.ts';
 const incidents = incidentStore();
 const deps = { incidents, notifications: queue<IncidentJob>('notifications'), clock };
 /** Comma-separated Slack user ids allowed to act; empty means everyone in the workspace. */
-const allowed = new Set((process.env.SLACK_ALLOWED_USERS ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const allowed = new Set(
+  (process.env.SLACK_ALLOWED_USERS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 const ephemeral = (text: string) => jsonResponse(200, { response_type: 'ephemeral', text });
 
@@ -32,7 +37,11 @@ function describe(result: ActionResult, verb: string): string {
 async function interaction(body: string): Promise<LambdaFunctionURLResult> {
   const encoded = new URLSearchParams(body).get('payload');
   if (!encoded) return problem(400, 'interaction requests carry a payload field');
-  let payload: { type?: string; user?: { id?: string; username?: string; name?: string }; actions?: { action_id?: string; value?: string }[] };
+  let payload: {
+    type?: string;
+    user?: { id?: string; username?: string; name?: string };
+    actions?: { action_id?: string; value?: string }[];
+  };
   try {
     payload = JSON.parse(encoded) as typeof payload;
   } catch {
@@ -42,7 +51,11 @@ async function interaction(body: string): Promise<LambdaFunctionURLResult> {
   const userId = payload.user?.id;
   if (!userId) return problem(400, 'payload.user.id is required');
   if (allowed.size && !allowed.has(userId)) return ephemeral('You are not on the leakstop responders list.');
-  const actor: Actor = { kind: 'slack_user', id: userId, name: payload.user?.username ?? payload.user?.name ?? userId };
+  const actor: Actor = {
+    kind: 'slack_user',
+    id: userId,
+    name: payload.user?.username ?? payload.user?.name ?? userId,
+  };
   const messages: string[] = [];
   for (const action of payload.actions ?? []) {
     const id = action.value ?? '';
@@ -64,7 +77,10 @@ async function interaction(body: string): Promise<LambdaFunctionURLResult> {
         messages.push(`Unknown action ${action.action_id ?? ''}.`);
     }
   }
-  logger.info('slack interaction', { user: userId, actions: (payload.actions ?? []).map((a) => a.action_id) });
+  logger.info('slack interaction', {
+    user: userId,
+    actions: (payload.actions ?? []).map((a) => a.action_id),
+  });
   // The card itself is updated by the notifier; the clicker gets a short private confirmation.
   return ephemeral(messages.join(' '));
 }
@@ -89,7 +105,8 @@ async function command(body: string): Promise<LambdaFunctionURLResult> {
 export async function slack(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
   if (event.requestContext?.http?.method !== 'POST') return problem(405, 'use POST');
   const body = rawBody(event);
-  if (Buffer.byteLength(body) > 64 * 1024) return problem(413, 'Slack requests are small; this one is too large');
+  if (Buffer.byteLength(body) > 64 * 1024)
+    return problem(413, 'Slack requests are small; this one is too large');
   const verdict = verifySlackRequest(
     await getSecret('slackSigningSecret'),
     { signature: header(event, 'x-slack-signature'), timestamp: header(event, 'x-slack-request-timestamp') },
@@ -106,6 +123,8 @@ export async function slack(event: LambdaFunctionURLEvent): Promise<LambdaFuncti
 export const handler = middy(slack)
   .use(injectLambdaContext(logger))
   .onError(async (request) => {
-    logger.error('slack request failed', { error: request.error instanceof Error ? request.error.message : 'unknown' });
+    logger.error('slack request failed', {
+      error: request.error instanceof Error ? request.error.message : 'unknown',
+    });
     request.response = problem(500, 'internal error');
   });

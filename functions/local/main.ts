@@ -48,7 +48,9 @@ export async function runLocalCommand(args: string[]): Promise<number> {
   }
   const port = Number(values.port ?? process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`leakstop local: --port must be a port number, not '${values.port ?? process.env.PORT}'\n`);
+    process.stderr.write(
+      `leakstop local: --port must be a port number, not '${values.port ?? process.env.PORT}'\n`,
+    );
     return 2;
   }
   if (!isMode(values.mode)) {
@@ -72,7 +74,9 @@ export async function runLocalCommand(args: string[]): Promise<number> {
       `  webhooks  POST ${pipeline.url}/webhooks/github`,
       `  history   GET  ${pipeline.url}/incidents`,
       ...(values.sandbox
-        ? [`  sandbox   POST ${pipeline.url}/sandbox/github/repos/{owner}/{repo}/pushes · GET ${pipeline.url}/sandbox/slack/messages`]
+        ? [
+            `  sandbox   POST ${pipeline.url}/sandbox/github/repos/{owner}/{repo}/pushes · GET ${pipeline.url}/sandbox/slack/messages`,
+          ]
         : []),
       '  Ctrl-C stops everything.',
       '',

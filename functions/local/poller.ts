@@ -4,7 +4,12 @@
  * `batchItemFailures`); failed records reappear after the visibility timeout and, past
  * maxReceiveCount, the queue's redrive policy moves them to the dead-letter queue.
  */
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 
@@ -92,7 +97,10 @@ export function startPoller(options: PollerOptions): Poller {
       const event: SQSEvent = { Records: messages.map((m) => toRecord(m, options.queueArn)) };
       let failed = new Set<string>();
       try {
-        const response = await options.handler(event, lambdaContext(options.functionName, options.timeoutSeconds));
+        const response = await options.handler(
+          event,
+          lambdaContext(options.functionName, options.timeoutSeconds),
+        );
         failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       } catch (error) {
         // A thrown handler returns the whole batch, as Lambda does.

@@ -65,10 +65,16 @@ export async function provisionTable(dynamo: DynamoDBClient, tableName: string):
   await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
 }
 
-async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<{ url: string; arn: string }> {
+async function createQueue(
+  sqs: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<{ url: string; arn: string }> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
   if (!QueueUrl) throw new Error(`the SQS server returned no URL for ${name}`);
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
   if (!Attributes?.QueueArn) throw new Error(`the SQS server returned no ARN for ${name}`);
   return { url: QueueUrl, arn: Attributes.QueueArn };
 }
@@ -81,9 +87,15 @@ export async function provisionQueues(sqs: SQSClient, prefix = ''): Promise<Reco
       });
       const main = await createQueue(sqs, prefix + definition.name, {
         VisibilityTimeout: String(definition.visibilityTimeoutSeconds),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: definition.maxReceiveCount }),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlq.arn,
+          maxReceiveCount: definition.maxReceiveCount,
+        }),
       });
-      return [key, { definition, url: main.url, arn: main.arn, deadLetterUrl: dlq.url, deadLetterArn: dlq.arn }] as const;
+      return [
+        key,
+        { definition, url: main.url, arn: main.arn, deadLetterUrl: dlq.url, deadLetterArn: dlq.arn },
+      ] as const;
     }),
   );
   return Object.fromEntries(entries) as Record<QueueKey, LocalQueue>;

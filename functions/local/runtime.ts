@@ -12,7 +12,15 @@ import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { Mode } from '../domain/containment/modes.ts';
-import { ENV, FUNCTIONS, QUEUES, SECRETS, TABLE, type FunctionName, type QueueKey } from '../shared/resources.ts';
+import {
+  ENV,
+  FUNCTIONS,
+  QUEUES,
+  SECRETS,
+  TABLE,
+  type FunctionName,
+  type QueueKey,
+} from '../shared/resources.ts';
 import { LOCAL_AWS, startDynamoDbLocal, startSqsLocal, type RunningEmulator } from './emulators.ts';
 import { json, type HttpRequest, type HttpResponse } from './http.ts';
 import { startPoller, lambdaContext, type Poller, type SqsLambda } from './poller.ts';
@@ -143,7 +151,8 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       // Lambda runs Node 22; the SDK's notice about this machine's Node 20 is noise in a local run.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
-    for (const [key, queue] of Object.entries(queues) as [QueueKey, LocalQueue][]) env[ENV.queueUrl[key]] = queue.url;
+    for (const [key, queue] of Object.entries(queues) as [QueueKey, LocalQueue][])
+      env[ENV.queueUrl[key]] = queue.url;
     for (const [name, value] of Object.entries(LOCAL_DEFAULTS)) env[name] = process.env[name] ?? value;
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
@@ -154,7 +163,8 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       env[ENV.slackApiUrl] = `${url}/sandbox/slack/api/`;
       env[SECRETS.slackBotToken.env] = SANDBOX_SLACK_TOKEN;
       github = createGitHubSandbox({
-        webhookSecret: () => process.env[SECRETS.githubWebhookSecret.env] ?? LOCAL_DEFAULTS.GITHUB_WEBHOOK_SECRET,
+        webhookSecret: () =>
+          process.env[SECRETS.githubWebhookSecret.env] ?? LOCAL_DEFAULTS.GITHUB_WEBHOOK_SECRET,
         webhookUrl: () => `${url}/webhooks/github`,
         publicUrl: () => url,
       });
@@ -165,7 +175,8 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     Object.assign(process.env, env);
 
     // 5. The real handlers, imported only now that their environment is set.
-    const load = async (name: FunctionName) => (await import(`../../${FUNCTIONS[name].entry}`)) as { handler: unknown };
+    const load = async (name: FunctionName) =>
+      (await import(`../../${FUNCTIONS[name].entry}`)) as { handler: unknown };
     const http = {
       ingest: (await load('ingest')).handler as HttpLambda,
       slack: (await load('slack')).handler as HttpLambda,
@@ -191,7 +202,9 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     }
 
     const invoke = async (name: keyof typeof http, request: HttpRequest) =>
-      fromFunctionUrlResult(await http[name](functionUrlEvent(request), lambdaContext(name, FUNCTIONS[name].timeoutSeconds)));
+      fromFunctionUrlResult(
+        await http[name](functionUrlEvent(request), lambdaContext(name, FUNCTIONS[name].timeoutSeconds)),
+      );
 
     route = async (request) => {
       const { method, path } = request;
@@ -199,8 +212,10 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       if (path === '/webhooks/github') return invoke('ingest', request);
       if (path === '/slack/interactions' || path === '/slack/commands') return invoke('slack', request);
       if (path === '/incidents' || path.startsWith('/incidents/')) return invoke('history', request);
-      if (github && path.startsWith('/sandbox/github/')) return (await github.handle(request)) ?? json(404, { message: 'Not Found' });
-      if (slack && path.startsWith('/sandbox/slack/')) return (await slack.handle(request)) ?? json(404, { error: 'unknown_method' });
+      if (github && path.startsWith('/sandbox/github/'))
+        return (await github.handle(request)) ?? json(404, { message: 'Not Found' });
+      if (slack && path.startsWith('/sandbox/slack/'))
+        return (await slack.handle(request)) ?? json(404, { error: 'unknown_method' });
       return json(404, { error: `no route for ${method} ${path}` });
     };
     ready = true;

@@ -24,7 +24,13 @@ export async function readRequest(req: IncomingMessage, limit: number): Promise<
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
-  return { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body: Buffer.concat(chunks).toString('utf8') };
+  return {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    headers,
+    body: Buffer.concat(chunks).toString('utf8'),
+  };
 }
 
 export function send(res: ServerResponse, response: HttpResponse): void {
@@ -68,7 +74,8 @@ export function functionUrlEvent(request: HttpRequest): LambdaFunctionURLEvent {
 
 export function fromFunctionUrlResult(result: LambdaFunctionURLResult | string | undefined): HttpResponse {
   if (result === undefined) return { status: 200, body: '' };
-  if (typeof result === 'string') return { status: 200, headers: { 'content-type': 'application/json' }, body: result };
+  if (typeof result === 'string')
+    return { status: 200, headers: { 'content-type': 'application/json' }, body: result };
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
   return { status: result.statusCode ?? 200, headers, body: result.body ?? '' };

@@ -79,7 +79,12 @@ export const FUNCTIONS: Record<FunctionName, FunctionDefinition> = {
     timeoutSeconds: 60,
     memoryMb: 1024,
     description: 'Scan pushed diffs and secret-scanning alerts; open one incident per credential',
-    access: { table: 'readWrite', sendsTo: ['containment', 'notifications'], secrets: ['fingerprintKey', 'githubAppPrivateKey'], vault: 'write' },
+    access: {
+      table: 'readWrite',
+      sendsTo: ['containment', 'notifications'],
+      secrets: ['fingerprintKey', 'githubAppPrivateKey'],
+      vault: 'write',
+    },
   },
   contain: {
     name: 'contain',
@@ -106,7 +111,11 @@ export const FUNCTIONS: Record<FunctionName, FunctionDefinition> = {
     timeoutSeconds: 3,
     memoryMb: 256,
     description: 'Slack interactions and slash commands: verify signature, apply incident transitions',
-    access: { table: 'readWrite', sendsTo: ['containment', 'notifications'], secrets: ['slackSigningSecret'] },
+    access: {
+      table: 'readWrite',
+      sendsTo: ['containment', 'notifications'],
+      secrets: ['slackSigningSecret'],
+    },
   },
   history: {
     name: 'history',
@@ -191,11 +200,23 @@ export const ENV = {
  * Secrets Manager secret whose ARN is in `<VAR>_ARN` (AWS). Never logged.
  */
 export const SECRETS = {
-  githubWebhookSecret: { env: 'GITHUB_WEBHOOK_SECRET', description: 'GitHub webhook secret (HMAC key for X-Hub-Signature-256)' },
+  githubWebhookSecret: {
+    env: 'GITHUB_WEBHOOK_SECRET',
+    description: 'GitHub webhook secret (HMAC key for X-Hub-Signature-256)',
+  },
   githubAppPrivateKey: { env: 'GITHUB_APP_PRIVATE_KEY', description: 'GitHub App private key (PEM)' },
-  slackBotToken: { env: 'SLACK_BOT_TOKEN', description: 'Slack bot token (xoxb-…) used to post and update cards' },
-  slackSigningSecret: { env: 'SLACK_SIGNING_SECRET', description: 'Slack signing secret for interaction requests' },
-  fingerprintKey: { env: 'LEAKSTOP_FINGERPRINT_KEY', description: 'HMAC-SHA256 key for credential fingerprints' },
+  slackBotToken: {
+    env: 'SLACK_BOT_TOKEN',
+    description: 'Slack bot token (xoxb-…) used to post and update cards',
+  },
+  slackSigningSecret: {
+    env: 'SLACK_SIGNING_SECRET',
+    description: 'Slack signing secret for interaction requests',
+  },
+  fingerprintKey: {
+    env: 'LEAKSTOP_FINGERPRINT_KEY',
+    description: 'HMAC-SHA256 key for credential fingerprints',
+  },
 } as const;
 
 export type SecretName = keyof typeof SECRETS;

@@ -11,5 +11,8 @@ export async function freshTable(): Promise<{ client: DynamoDBDocumentClient; ta
   const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint: inject('dynamoEndpoint') });
   const tableName = `t${randomBytes(4).toString('hex')}-${TABLE.name}`;
   await provisionTable(raw, tableName);
-  return { client: DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }), tableName };
+  return {
+    client: DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName,
+  };
 }

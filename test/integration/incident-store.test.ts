@@ -3,7 +3,12 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.ts';
 import { DynamoIncidentStore } from '../../functions/adapters/dynamodb/incident-store.ts';
-import { incidentIdFor, SYSTEM, type Exposure, type NewIncident } from '../../functions/domain/incidents/incident.ts';
+import {
+  incidentIdFor,
+  SYSTEM,
+  type Exposure,
+  type NewIncident,
+} from '../../functions/domain/incidents/incident.ts';
 import { TransitionRejected } from '../../functions/domain/incidents/lifecycle.ts';
 import { freshTable } from '../helpers/dynamo.ts';
 
@@ -33,13 +38,20 @@ function exposure(repo: string, line = 1, detectedAt = new Date().toISOString())
   return { repo, commit: 'c'.repeat(40), path: 'config/app.env', line, source: 'push', detectedAt };
 }
 
-const detected = (detail = 'found') => ({ at: new Date().toISOString(), type: 'detected', actor: SYSTEM, detail });
+const detected = (detail = 'found') => ({
+  at: new Date().toISOString(),
+  type: 'detected',
+  actor: SYSTEM,
+  detail,
+});
 
 describe('DynamoIncidentStore', () => {
   it('opens one incident when many workers report the same credential at once', async () => {
     const cred = credential();
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => store.recordDetection(cred, exposure(`acme/repo${i % 5}`), detected())),
+      Array.from({ length: 8 }, (_, i) =>
+        store.recordDetection(cred, exposure(`acme/repo${i % 5}`), detected()),
+      ),
     );
     expect(results.filter((r) => r.created)).toHaveLength(1);
     const incident = await store.get(incidentIdFor(cred.fingerprint));
@@ -63,10 +75,17 @@ describe('DynamoIncidentStore', () => {
     const id = incidentIdFor(cred.fingerprint);
     await store.recordDetection(cred, exposure('acme/api'), detected());
     const at = new Date().toISOString();
-    const containing = await store.transition(id, 'containing', { at, type: 'status_changed', actor: SYSTEM, detail: 'start' }, { phases: { containmentStartedAt: at } });
+    const containing = await store.transition(
+      id,
+      'containing',
+      { at, type: 'status_changed', actor: SYSTEM, detail: 'start' },
+      { phases: { containmentStartedAt: at } },
+    );
     expect(containing.status).toBe('containing');
     expect(containing.phases.containmentStartedAt).toBe(at);
-    await expect(store.transition(id, 'containing', { at, type: 'status_changed', actor: SYSTEM, detail: 'again' })).rejects.toBeInstanceOf(TransitionRejected);
+    await expect(
+      store.transition(id, 'containing', { at, type: 'status_changed', actor: SYSTEM, detail: 'again' }),
+    ).rejects.toBeInstanceOf(TransitionRejected);
     const events = await store.timeline(id);
     expect(events.map((e) => e.type)).toEqual(['detected', 'status_changed']);
     expect(events[1]).toMatchObject({ from: 'open', to: 'containing' });
@@ -77,7 +96,14 @@ describe('DynamoIncidentStore', () => {
     const id = incidentIdFor(cred.fingerprint);
     await store.recordDetection(cred, exposure('acme/api'), detected());
     const attempts = await Promise.allSettled(
-      Array.from({ length: 6 }, () => store.transition(id, 'containing', { at: new Date().toISOString(), type: 'status_changed', actor: SYSTEM, detail: 'race' })),
+      Array.from({ length: 6 }, () =>
+        store.transition(id, 'containing', {
+          at: new Date().toISOString(),
+          type: 'status_changed',
+          actor: SYSTEM,
+          detail: 'race',
+        }),
+      ),
     );
     expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
     expect((await store.timeline(id)).filter((e) => e.type === 'status_changed')).toHaveLength(1);
@@ -89,8 +115,18 @@ describe('DynamoIncidentStore', () => {
     await store.recordDetection(cred, exposure('acme/api'), detected());
     const by = { kind: 'slack_user' as const, id: 'U1' };
     const at = new Date().toISOString();
-    const first = await store.update(id, { acknowledged: { by, at } }, { at, type: 'acknowledged', actor: by, detail: 'ack' }, { notAcknowledged: true });
-    const second = await store.update(id, { acknowledged: { by, at } }, { at, type: 'acknowledged', actor: by, detail: 'ack' }, { notAcknowledged: true });
+    const first = await store.update(
+      id,
+      { acknowledged: { by, at } },
+      { at, type: 'acknowledged', actor: by, detail: 'ack' },
+      { notAcknowledged: true },
+    );
+    const second = await store.update(
+      id,
+      { acknowledged: { by, at } },
+      { at, type: 'acknowledged', actor: by, detail: 'ack' },
+      { notAcknowledged: true },
+    );
     expect(first?.acknowledged?.by.id).toBe('U1');
     expect(second).toBeUndefined();
   });
@@ -107,7 +143,11 @@ describe('DynamoIncidentStore', () => {
     expect(byType.items.every((i) => i.type === 'aws_access_key')).toBe(true);
     const open = await store.list({ status: 'open', limit: 100 });
     expect(open.items.every((i) => i.status === 'open')).toBe(true);
-    const recent = await store.list({ from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z', limit: 100 });
+    const recent = await store.list({
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-12-01T00:00:00.000Z',
+      limit: 100,
+    });
     const times = recent.items.map((i) => i.detectedAt);
     expect([...times].sort().reverse()).toEqual(times);
   });
@@ -134,7 +174,10 @@ describe('DynamoIncidentStore', () => {
     const id = incidentIdFor(cred.fingerprint);
     await store.recordDetection(cred, exposure('acme/api'), detected());
     const now = new Date();
-    const claims = await Promise.all([store.claimSlackCard(id, now, 60_000), store.claimSlackCard(id, now, 60_000)]);
+    const claims = await Promise.all([
+      store.claimSlackCard(id, now, 60_000),
+      store.claimSlackCard(id, now, 60_000),
+    ]);
     expect(claims.filter(Boolean)).toHaveLength(1);
     await store.saveSlackCard(id, { channel: 'C1', ts: '1.0001' });
     expect(await store.claimSlackCard(id, new Date(now.getTime() + 3_600_000), 60_000)).toBe(false);

@@ -32,7 +32,8 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
             expiresAt: Math.floor(now.getTime() / 1000) + DELIVERY_TTL_SECONDS,
           },
           // Expired items may linger until DynamoDB deletes them, so an expired one counts as absent.
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :nowSeconds OR (#state = :claimed AND claimedAt < :stale)',
+          ConditionExpression:
+            'attribute_not_exists(pk) OR expiresAt < :nowSeconds OR (#state = :claimed AND claimedAt < :stale)',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
             ':nowSeconds': Math.floor(now.getTime() / 1000),

@@ -37,12 +37,30 @@ import type {
 } from '../../domain/ports.ts';
 
 const META = 'META';
-const KEY_FIELDS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'slackClaimAt', 'itemType'];
+const KEY_FIELDS = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'gsi4pk',
+  'gsi4sk',
+  'slackClaimAt',
+  'itemType',
+];
 
 const incidentKey = (id: string) => ({ pk: `INC#${id}`, sk: META });
 
 function eventItem(id: string, event: TimelineEvent) {
-  return { pk: `INC#${id}`, sk: `EVT#${event.at}#${randomBytes(4).toString('hex')}`, itemType: 'event', ...event };
+  return {
+    pk: `INC#${id}`,
+    sk: `EVT#${event.at}#${randomBytes(4).toString('hex')}`,
+    itemType: 'event',
+    ...event,
+  };
 }
 
 function exposureItem(id: string, exposure: Exposure) {
@@ -64,7 +82,8 @@ function strip<T>(item: Record<string, unknown>): T {
 }
 
 function isConditionFailure(error: unknown, index = 0): boolean {
-  if (error instanceof TransactionCanceledException) return error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
+  if (error instanceof TransactionCanceledException)
+    return error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
   return (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
 }
 
@@ -115,7 +134,11 @@ export class DynamoIncidentStore implements IncidentRepository {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async recordDetection(incident: NewIncident, exposure: Exposure, event: TimelineEvent): Promise<DetectionResult> {
+  async recordDetection(
+    incident: NewIncident,
+    exposure: Exposure,
+    event: TimelineEvent,
+  ): Promise<DetectionResult> {
     const id = incidentIdFor(incident.fingerprint);
     const detectedAt = exposure.detectedAt;
     const item = {
@@ -142,7 +165,9 @@ export class DynamoIncidentStore implements IncidentRepository {
       await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+            },
             { Put: { TableName: this.tableName, Item: exposureItem(id, exposure) } },
             { Put: { TableName: this.tableName, Item: eventItem(id, event) } },
           ],
@@ -209,7 +234,9 @@ export class DynamoIncidentStore implements IncidentRepository {
   }
 
   async get(id: string): Promise<Incident | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: incidentKey(id), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: incidentKey(id), ConsistentRead: true }),
+    );
     return Item ? strip<Incident>(Item) : undefined;
   }
 
@@ -244,7 +271,12 @@ export class DynamoIncidentStore implements IncidentRepository {
     });
   }
 
-  async transition(id: string, to: IncidentStatus, event: TimelineEvent, changes: IncidentChanges = {}): Promise<Incident> {
+  async transition(
+    id: string,
+    to: IncidentStatus,
+    event: TimelineEvent,
+    changes: IncidentChanges = {},
+  ): Promise<Incident> {
     const from = statusesLeadingTo(to);
     const { sets, names, values } = changeExpression(changes, event.at);
     const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
@@ -263,7 +295,12 @@ export class DynamoIncidentStore implements IncidentRepository {
                 ExpressionAttributeValues: { ...values, ...fromValues, ':to': to, ':gsi1pk': `STATUS#${to}` },
               },
             },
-            { Put: { TableName: this.tableName, Item: eventItem(id, { ...event, ...(before ? { from: before.status } : {}), to }) } },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: eventItem(id, { ...event, ...(before ? { from: before.status } : {}), to }),
+              },
+            },
           ],
         }),
       );
@@ -319,10 +356,25 @@ export class DynamoIncidentStore implements IncidentRepository {
     if (query.repo) return this.listByRepo(query);
     if (query.status || query.type) {
       const [index, pk, filter] = query.status
-        ? (['byStatus', ['gsi1pk', 'gsi1sk', `STATUS#${query.status}`], query.type ? { field: 'type', value: query.type } : undefined] as const)
+        ? ([
+            'byStatus',
+            ['gsi1pk', 'gsi1sk', `STATUS#${query.status}`],
+            query.type ? { field: 'type', value: query.type } : undefined,
+          ] as const)
         : (['byType', ['gsi2pk', 'gsi2sk', `TYPE#${query.type}`], undefined] as const);
-      const page = await this.queryIndex(index, pk[0], pk[1], pk[2], query, decodeCursor(query.cursor), filter);
-      return { items: page.items.map((item) => strip<Incident>(item)), ...(page.next ? { cursor: encodeCursor(page.next) } : {}) };
+      const page = await this.queryIndex(
+        index,
+        pk[0],
+        pk[1],
+        pk[2],
+        query,
+        decodeCursor(query.cursor),
+        filter,
+      );
+      return {
+        items: page.items.map((item) => strip<Incident>(item)),
+        ...(page.next ? { cursor: encodeCursor(page.next) } : {}),
+      };
     }
     return this.listByMonth(query);
   }
@@ -342,8 +394,14 @@ export class DynamoIncidentStore implements IncidentRepository {
         TableName: this.tableName,
         IndexName: index,
         KeyConditionExpression: `${pkField} = :pk${range.expression}`,
-        ExpressionAttributeValues: { ':pk': pkValue, ...range.values, ...(filter ? { ':filter': filter.value } : {}) },
-        ...(filter ? { FilterExpression: '#filter = :filter', ExpressionAttributeNames: { '#filter': filter.field } } : {}),
+        ExpressionAttributeValues: {
+          ':pk': pkValue,
+          ...range.values,
+          ...(filter ? { ':filter': filter.value } : {}),
+        },
+        ...(filter
+          ? { FilterExpression: '#filter = :filter', ExpressionAttributeNames: { '#filter': filter.field } }
+          : {}),
         ScanIndexForward: false,
         Limit: query.limit,
         ExclusiveStartKey: start,
@@ -356,21 +414,35 @@ export class DynamoIncidentStore implements IncidentRepository {
   private async listByMonth(query: IncidentQuery): Promise<IncidentPage> {
     const cursor = decodeCursor<{ month: string; key?: Record<string, unknown> }>(query.cursor);
     const newest = query.to ? new Date(Date.parse(query.to) - 1) : this.now();
-    const oldest = query.from ? new Date(query.from) : new Date(Date.UTC(newest.getUTCFullYear() - 2, newest.getUTCMonth(), 1));
+    const oldest = query.from
+      ? new Date(query.from)
+      : new Date(Date.UTC(newest.getUTCFullYear() - 2, newest.getUTCMonth(), 1));
     let month = cursor?.month ?? newest.toISOString().slice(0, 7);
     let start = cursor?.key;
     const items: Record<string, unknown>[] = [];
     while (month >= oldest.toISOString().slice(0, 7)) {
-      const page = await this.queryIndex('byMonth', 'gsi4pk', 'gsi4sk', `MONTH#${month}`, { ...query, limit: query.limit - items.length }, start);
+      const page = await this.queryIndex(
+        'byMonth',
+        'gsi4pk',
+        'gsi4sk',
+        `MONTH#${month}`,
+        { ...query, limit: query.limit - items.length },
+        start,
+      );
       items.push(...page.items);
       if (page.next) {
-        if (items.length >= query.limit) return { items: items.map((i) => strip<Incident>(i)), cursor: encodeCursor({ month, key: page.next }) };
+        if (items.length >= query.limit)
+          return {
+            items: items.map((i) => strip<Incident>(i)),
+            cursor: encodeCursor({ month, key: page.next }),
+          };
         start = page.next;
         continue;
       }
       start = undefined;
       month = previousMonth(month);
-      if (items.length >= query.limit) return { items: items.map((i) => strip<Incident>(i)), cursor: encodeCursor({ month }) };
+      if (items.length >= query.limit)
+        return { items: items.map((i) => strip<Incident>(i)), cursor: encodeCursor({ month }) };
     }
     return { items: items.map((i) => strip<Incident>(i)) };
   }
@@ -392,7 +464,9 @@ export class DynamoIncidentStore implements IncidentRepository {
     const { Responses } = await this.client.send(
       new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: ids.map((id) => incidentKey(id)) } } }),
     );
-    const byId = new Map((Responses?.[this.tableName] ?? []).map((item) => [item.id as string, strip<Incident>(item)]));
+    const byId = new Map(
+      (Responses?.[this.tableName] ?? []).map((item) => [item.id as string, strip<Incident>(item)]),
+    );
     let items = ids.flatMap((id) => byId.get(id) ?? []);
     if (query.status) items = items.filter((i) => i.status === query.status);
     if (query.type) items = items.filter((i) => i.type === query.type);
@@ -406,8 +480,12 @@ export class DynamoIncidentStore implements IncidentRepository {
           TableName: this.tableName,
           Key: incidentKey(id),
           UpdateExpression: 'SET slackClaimAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(slack) AND (attribute_not_exists(slackClaimAt) OR slackClaimAt < :stale)',
-          ExpressionAttributeValues: { ':now': now.toISOString(), ':stale': new Date(now.getTime() - staleAfterMs).toISOString() },
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(slack) AND (attribute_not_exists(slackClaimAt) OR slackClaimAt < :stale)',
+          ExpressionAttributeValues: {
+            ':now': now.toISOString(),
+            ':stale': new Date(now.getTime() - staleAfterMs).toISOString(),
+          },
         }),
       );
       return true;
@@ -447,9 +525,16 @@ export class DynamoIncidentStore implements IncidentRepository {
   }
 }
 
-function skRange(skField: string, query: IncidentQuery): { expression: string; values: Record<string, string> } {
+function skRange(
+  skField: string,
+  query: IncidentQuery,
+): { expression: string; values: Record<string, string> } {
   // Sort keys are `<detectedAt>#<id>`; '#' < '~' keeps an inclusive upper bound on the timestamp prefix.
-  if (query.from && query.to) return { expression: ` AND ${skField} BETWEEN :from AND :to`, values: { ':from': query.from, ':to': query.to } };
+  if (query.from && query.to)
+    return {
+      expression: ` AND ${skField} BETWEEN :from AND :to`,
+      values: { ':from': query.from, ':to': query.to },
+    };
   if (query.from) return { expression: ` AND ${skField} >= :from`, values: { ':from': query.from } };
   if (query.to) return { expression: ` AND ${skField} < :to`, values: { ':to': query.to } };
   return { expression: '', values: {} };

@@ -4,7 +4,13 @@
  * Pagination follows the `Link` header; 5xx, 429 and secondary rate limits raise GitHubUnavailable,
  * which fails the SQS record so it is retried and, in the end, kept in the dead-letter queue.
  */
-import type { ChangedFile, RepoRef, SecretLocation, SecretScanningAlert, SourceHost } from '../../domain/ports.ts';
+import type {
+  ChangedFile,
+  RepoRef,
+  SecretLocation,
+  SecretScanningAlert,
+  SourceHost,
+} from '../../domain/ports.ts';
 
 export type TokenProvider = (installationId: number | undefined) => Promise<string | undefined>;
 
@@ -62,13 +68,19 @@ export class GitHubClient implements SourceHost {
     });
     if (response.ok) return response;
     const what = `GET ${new URL(url, this.baseUrl).pathname}`;
-    const rateLimited = response.status === 429 || (response.status === 403 && response.headers.get('x-ratelimit-remaining') === '0');
+    const rateLimited =
+      response.status === 429 ||
+      (response.status === 403 && response.headers.get('x-ratelimit-remaining') === '0');
     if (response.status >= 500 || rateLimited) throw new GitHubUnavailable(response.status, what);
     const body = (await response.json().catch(() => ({}))) as { message?: string };
     throw new GitHubRequestFailed(response.status, what, body.message ?? response.statusText);
   }
 
-  private async *paginate<T>(repo: RepoRef, path: string, pick: (body: unknown) => readonly T[]): AsyncIterable<T> {
+  private async *paginate<T>(
+    repo: RepoRef,
+    path: string,
+    pick: (body: unknown) => readonly T[],
+  ): AsyncIterable<T> {
     let url: string | undefined = path;
     while (url) {
       const response = await this.request(repo, url);
@@ -95,7 +107,10 @@ export class GitHubClient implements SourceHost {
   async blobText(repo: RepoRef, blobSha: string): Promise<string | undefined> {
     const response = await this.request(repo, `${this.repoPath(repo)}/git/blobs/${blobSha}`);
     const blob = (await response.json()) as { content?: string; encoding?: string };
-    const bytes = blob.encoding === 'base64' ? Buffer.from(blob.content ?? '', 'base64') : Buffer.from(blob.content ?? '', 'utf8');
+    const bytes =
+      blob.encoding === 'base64'
+        ? Buffer.from(blob.content ?? '', 'base64')
+        : Buffer.from(blob.content ?? '', 'utf8');
     if (bytes.includes(0)) return undefined;
     return bytes.toString('utf8');
   }
@@ -103,7 +118,12 @@ export class GitHubClient implements SourceHost {
   async secretScanningAlert(repo: RepoRef, alertNumber: number): Promise<SecretScanningAlert> {
     const response = await this.request(repo, `${this.repoPath(repo)}/secret-scanning/alerts/${alertNumber}`);
     const alert = (await response.json()) as Record<string, unknown>;
-    if (typeof alert.secret !== 'string') throw new GitHubRequestFailed(200, `alert #${alertNumber}`, 'the alert carries no secret (hide_secret?)');
+    if (typeof alert.secret !== 'string')
+      throw new GitHubRequestFailed(
+        200,
+        `alert #${alertNumber}`,
+        'the alert carries no secret (hide_secret?)',
+      );
     return {
       number: alertNumber,
       secretType: String(alert.secret_type),
@@ -115,15 +135,20 @@ export class GitHubClient implements SourceHost {
   }
 
   secretScanningLocations(repo: RepoRef, alertNumber: number): AsyncIterable<SecretLocation> {
-    return this.paginate(repo, `${this.repoPath(repo)}/secret-scanning/alerts/${alertNumber}/locations?per_page=100`, (body) =>
-      (body as { type?: string; details?: Record<string, unknown> }[])
-        .filter((location) => location.type === 'commit' || location.type === 'wiki_commit')
-        .map((location) => ({
-          path: String(location.details?.path ?? ''),
-          startLine: Number(location.details?.start_line ?? 0),
-          ...(typeof location.details?.start_column === 'number' ? { startColumn: location.details.start_column } : {}),
-          commitSha: String(location.details?.commit_sha ?? ''),
-        })),
+    return this.paginate(
+      repo,
+      `${this.repoPath(repo)}/secret-scanning/alerts/${alertNumber}/locations?per_page=100`,
+      (body) =>
+        (body as { type?: string; details?: Record<string, unknown> }[])
+          .filter((location) => location.type === 'commit' || location.type === 'wiki_commit')
+          .map((location) => ({
+            path: String(location.details?.path ?? ''),
+            startLine: Number(location.details?.start_line ?? 0),
+            ...(typeof location.details?.start_column === 'number'
+              ? { startColumn: location.details.start_column }
+              : {}),
+            commitSha: String(location.details?.commit_sha ?? ''),
+          })),
     );
   }
 }

@@ -16,10 +16,19 @@ export class ConsoleChat implements Chat {
     }
     this.write(`\n${heading} ${message.channel}`);
     for (const block of message.blocks) {
-      const b = block as { type?: string; text?: { text?: string }; fields?: { text?: string }[]; elements?: { text?: { text?: string } | string }[] };
+      const b = block as {
+        type?: string;
+        text?: { text?: string };
+        fields?: { text?: string }[];
+        elements?: { text?: { text?: string } | string }[];
+      };
       if (b.type === 'header') this.write(`┌ ${b.text?.text ?? ''}`);
-      for (const field of b.fields ?? []) this.write(`│ ${(field.text ?? '').replace(/\*/g, '').replace('\n', ': ')}`);
-      if (b.type === 'actions') this.write(`│ [${(b.elements ?? []).map((e) => (typeof e.text === 'object' ? e.text.text : e.text)).join('] [')}]`);
+      for (const field of b.fields ?? [])
+        this.write(`│ ${(field.text ?? '').replace(/\*/g, '').replace('\n', ': ')}`);
+      if (b.type === 'actions')
+        this.write(
+          `│ [${(b.elements ?? []).map((e) => (typeof e.text === 'object' ? e.text.text : e.text)).join('] [')}]`,
+        );
     }
     this.write('└');
   }
@@ -27,7 +36,10 @@ export class ConsoleChat implements Chat {
   async post(message: ChatMessage): Promise<{ channel: string; ts: string }> {
     this.render(message, '💬 Slack card →');
     this.counter += 1;
-    return { channel: message.channel, ts: `${Math.floor(Date.now() / 1000)}.${String(this.counter).padStart(6, '0')}` };
+    return {
+      channel: message.channel,
+      ts: `${Math.floor(Date.now() / 1000)}.${String(this.counter).padStart(6, '0')}`,
+    };
   }
 
   async update(message: ChatMessage & { ts: string }): Promise<void> {

@@ -27,7 +27,8 @@ export class SlackChat implements Chat {
       unfurl_links: false,
       unfurl_media: false,
     });
-    if (!result.ts || !result.channel) throw new Error('Slack accepted the message but returned no ts/channel');
+    if (!result.ts || !result.channel)
+      throw new Error('Slack accepted the message but returned no ts/channel');
     return { channel: result.channel, ts: result.ts };
   }
 

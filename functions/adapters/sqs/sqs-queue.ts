@@ -33,7 +33,10 @@ export class SqsQueue<T> implements Queue<T> {
         }),
       );
       if (result.Failed?.length) {
-        throw new QueueSendFailed(this.queueUrl, result.Failed.map((f) => `${f.Code ?? 'error'}: ${f.Message ?? ''}`).join('; '));
+        throw new QueueSendFailed(
+          this.queueUrl,
+          result.Failed.map((f) => `${f.Code ?? 'error'}: ${f.Message ?? ''}`).join('; '),
+        );
       }
     }
   }

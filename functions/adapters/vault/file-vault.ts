@@ -21,7 +21,8 @@ export class FileVault implements Vault {
   private async loadKey(): Promise<Buffer> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     if (this.hexKey) {
-      if (!/^[0-9a-f]{64}$/i.test(this.hexKey)) throw new Error('LEAKSTOP_VAULT_KEY must be 64 hex characters (32 bytes)');
+      if (!/^[0-9a-f]{64}$/i.test(this.hexKey))
+        throw new Error('LEAKSTOP_VAULT_KEY must be 64 hex characters (32 bytes)');
       return Buffer.from(this.hexKey, 'hex');
     }
     const keyFile = join(this.dir, 'vault.key');
@@ -66,7 +67,10 @@ export class FileVault implements Vault {
     const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
     decipher.setAAD(Buffer.from(fingerprint));
     decipher.setAuthTag(sealed.subarray(sealed.length - 16));
-    return Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(sealed.subarray(12, sealed.length - 16)),
+      decipher.final(),
+    ]).toString('utf8');
   }
 
   async delete(fingerprint: string): Promise<void> {

@@ -3,12 +3,12 @@
  * `leakstop/vault/`, encrypted with the vault's KMS key, deleted without a recovery window when
  * containment ends (the value must not outlive its use).
  */
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   CreateSecretCommand,
   DeleteSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
-  SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { createHash } from 'node:crypto';
 import type { Vault } from '../../domain/ports.ts';
@@ -41,13 +41,21 @@ export class SecretsManagerVault implements Vault {
       );
     } catch (error) {
       if ((error as { name?: string }).name !== 'ResourceExistsException') throw error;
-      await this.client.send(new PutSecretValueCommand({ SecretId: this.name(fingerprint), SecretString: value, ClientRequestToken: token }));
+      await this.client.send(
+        new PutSecretValueCommand({
+          SecretId: this.name(fingerprint),
+          SecretString: value,
+          ClientRequestToken: token,
+        }),
+      );
     }
   }
 
   async get(fingerprint: string): Promise<string | undefined> {
     try {
-      const { SecretString } = await this.client.send(new GetSecretValueCommand({ SecretId: this.name(fingerprint) }));
+      const { SecretString } = await this.client.send(
+        new GetSecretValueCommand({ SecretId: this.name(fingerprint) }),
+      );
       return SecretString;
     } catch (error) {
       if ((error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
@@ -57,7 +65,9 @@ export class SecretsManagerVault implements Vault {
 
   async delete(fingerprint: string): Promise<void> {
     try {
-      await this.client.send(new DeleteSecretCommand({ SecretId: this.name(fingerprint), ForceDeleteWithoutRecovery: true }));
+      await this.client.send(
+        new DeleteSecretCommand({ SecretId: this.name(fingerprint), ForceDeleteWithoutRecovery: true }),
+      );
     } catch (error) {
       if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
     }

@@ -25,7 +25,10 @@ export type ContainmentOutcome =
   | { readonly outcome: 'ended'; readonly status: IncidentStatus }
   | { readonly outcome: 'skipped'; readonly reason: string };
 
-export async function containIncident(incidentId: string, deps: ContainmentDeps): Promise<ContainmentOutcome> {
+export async function containIncident(
+  incidentId: string,
+  deps: ContainmentDeps,
+): Promise<ContainmentOutcome> {
   const incident = await deps.incidents.get(incidentId);
   if (!incident) throw new Error(`incident ${incidentId} does not exist`);
   const owned = await takeOwnership(incident, deps);
@@ -46,7 +49,9 @@ export async function containIncident(incidentId: string, deps: ContainmentDeps)
     at: startedAt.toISOString(),
     type: dryRun ? 'revocation_planned' : 'manual_containment_required',
     actor: SYSTEM,
-    detail: dryRun ? `dry-run, nothing revoked. Would: ${describePlan(plan)}` : `No automatic revoker for ${current.provider}. Steps: ${describePlan(plan)}`,
+    detail: dryRun
+      ? `dry-run, nothing revoked. Would: ${describePlan(plan)}`
+      : `No automatic revoker for ${current.provider}. Steps: ${describePlan(plan)}`,
     data: { mode, provider: current.provider },
   });
   const endedAt = deps.clock.now().toISOString();
@@ -92,7 +97,8 @@ async function takeOwnership(
   }
   if (incident.status === 'containing') {
     const started = Date.parse(incident.phases.containmentStartedAt ?? incident.updatedAt);
-    if (deps.clock.now().getTime() - started < deps.leaseMs) return { outcome: 'skipped', reason: 'containment in progress elsewhere' };
+    if (deps.clock.now().getTime() - started < deps.leaseMs)
+      return { outcome: 'skipped', reason: 'containment in progress elsewhere' };
     return { outcome: 'owned', incident };
   }
   return { outcome: 'owned', incident };
@@ -102,10 +108,14 @@ async function takeOwnership(
 async function releaseVault(incident: Incident, deps: ContainmentDeps): Promise<void> {
   if (!incident.vaulted) return;
   await deps.vault.delete(incident.fingerprint);
-  await deps.incidents.update(incident.id, { vaulted: false }, {
-    at: deps.clock.now().toISOString(),
-    type: 'vault_cleared',
-    actor: SYSTEM,
-    detail: 'the leaked value was deleted from the vault',
-  });
+  await deps.incidents.update(
+    incident.id,
+    { vaulted: false },
+    {
+      at: deps.clock.now().toISOString(),
+      type: 'vault_cleared',
+      actor: SYSTEM,
+      detail: 'the leaked value was deleted from the vault',
+    },
+  );
 }

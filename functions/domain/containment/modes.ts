@@ -13,9 +13,13 @@ export function isMode(value: string): value is Mode {
 }
 
 /** Parses `LEAKSTOP_MODE` and the JSON `LEAKSTOP_PROVIDER_MODES`; throws on anything unknown. */
-export function parseModeConfig(defaultMode: string | undefined, perProviderJson: string | undefined): ModeConfig {
+export function parseModeConfig(
+  defaultMode: string | undefined,
+  perProviderJson: string | undefined,
+): ModeConfig {
   const fallback = defaultMode ?? 'dry-run';
-  if (!isMode(fallback)) throw new Error(`LEAKSTOP_MODE must be one of ${MODES.join(', ')}, not '${fallback}'`);
+  if (!isMode(fallback))
+    throw new Error(`LEAKSTOP_MODE must be one of ${MODES.join(', ')}, not '${fallback}'`);
   const perProvider: Record<string, Mode> = {};
   if (perProviderJson) {
     let parsed: unknown;
@@ -24,9 +28,11 @@ export function parseModeConfig(defaultMode: string | undefined, perProviderJson
     } catch {
       throw new Error('LEAKSTOP_PROVIDER_MODES must be a JSON object such as {"aws":"enforce"}');
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('LEAKSTOP_PROVIDER_MODES must be a JSON object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('LEAKSTOP_PROVIDER_MODES must be a JSON object');
     for (const [provider, mode] of Object.entries(parsed)) {
-      if (typeof mode !== 'string' || !isMode(mode)) throw new Error(`LEAKSTOP_PROVIDER_MODES.${provider} must be one of ${MODES.join(', ')}`);
+      if (typeof mode !== 'string' || !isMode(mode))
+        throw new Error(`LEAKSTOP_PROVIDER_MODES.${provider} must be one of ${MODES.join(', ')}`);
       perProvider[provider] = mode;
     }
   }

@@ -34,7 +34,7 @@ const PLANS: Record<string, RevocationPlan> = {
     verification: 'GET /api/v4/personal_access_tokens/self answers 401',
   },
   npm: {
-    steps: ["DELETE /-/npm/v1/tokens/token/{key} on the registry with the leaked token"],
+    steps: ['DELETE /-/npm/v1/tokens/token/{key} on the registry with the leaked token'],
     verification: 'GET /-/whoami answers 401',
   },
 };

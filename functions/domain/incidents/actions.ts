@@ -19,7 +19,11 @@ export async function acknowledge(deps: ActionDeps, id: string, by: Actor): Prom
   const at = deps.clock.now().toISOString();
   const incident = await deps.incidents.get(id);
   if (!incident) return { outcome: 'not_found' };
-  if (incident.acknowledged) return { outcome: 'unchanged', reason: `already acknowledged by ${incident.acknowledged.by.name ?? incident.acknowledged.by.id}` };
+  if (incident.acknowledged)
+    return {
+      outcome: 'unchanged',
+      reason: `already acknowledged by ${incident.acknowledged.by.name ?? incident.acknowledged.by.id}`,
+    };
   const updated = await deps.incidents.update(
     id,
     { acknowledged: { by, at }, phases: { acknowledgedAt: at } },
@@ -31,7 +35,12 @@ export async function acknowledge(deps: ActionDeps, id: string, by: Actor): Prom
   return { outcome: 'done', incident: updated };
 }
 
-export async function escalate(deps: ActionDeps, id: string, by: Actor, reason: string): Promise<ActionResult> {
+export async function escalate(
+  deps: ActionDeps,
+  id: string,
+  by: Actor,
+  reason: string,
+): Promise<ActionResult> {
   const at = deps.clock.now().toISOString();
   const incident = await deps.incidents.get(id);
   if (!incident) return { outcome: 'not_found' };
@@ -51,7 +60,8 @@ export async function markFalsePositive(deps: ActionDeps, id: string, by: Actor)
   const at = deps.clock.now().toISOString();
   const incident = await deps.incidents.get(id);
   if (!incident) return { outcome: 'not_found' };
-  if (isTerminal(incident.status)) return { outcome: 'unchanged', reason: `incident is already ${incident.status}` };
+  if (isTerminal(incident.status))
+    return { outcome: 'unchanged', reason: `incident is already ${incident.status}` };
   try {
     const updated = await deps.incidents.transition(
       id,

@@ -25,9 +25,11 @@ interface RepoFields {
 }
 
 function repoOf(payload: Record<string, unknown>): RepoFields {
-  const repository = payload.repository as { name?: unknown; owner?: { login?: unknown; name?: unknown } } | undefined;
+  const repository = payload.repository as
+    { name?: unknown; owner?: { login?: unknown; name?: unknown } } | undefined;
   const owner = repository?.owner?.login ?? repository?.owner?.name;
-  if (typeof repository?.name !== 'string' || typeof owner !== 'string') throw new InvalidPayload('repository.name and repository.owner.login are required');
+  if (typeof repository?.name !== 'string' || typeof owner !== 'string')
+    throw new InvalidPayload('repository.name and repository.owner.login are required');
   const installationId = (payload.installation as { id?: unknown } | undefined)?.id;
   return { owner, name: repository.name, ...(typeof installationId === 'number' ? { installationId } : {}) };
 }
@@ -43,27 +45,38 @@ export function planPush(payload: Record<string, unknown>, deliveryId: string): 
   if (!Array.isArray(payload.commits)) throw new InvalidPayload('push.commits must be an array');
   const commits: string[] = [];
   for (const commit of payload.commits as { id?: unknown; distinct?: unknown }[]) {
-    if (typeof commit?.id !== 'string' || !SHA.test(commit.id)) throw new InvalidPayload('push.commits[].id must be a commit sha');
+    if (typeof commit?.id !== 'string' || !SHA.test(commit.id))
+      throw new InvalidPayload('push.commits[].id must be a commit sha');
     // distinct: false means the commit was already pushed (e.g. to another branch) and scanned then.
     if (commit.distinct !== false) commits.push(commit.id);
   }
-  if (commits.length === 0) return { outcome: 'ignored', reason: `${ref}: no commits that were not pushed before` };
+  if (commits.length === 0)
+    return { outcome: 'ignored', reason: `${ref}: no commits that were not pushed before` };
   const jobs: PushScanJob[] = [];
   for (let i = 0; i < commits.length; i += MAX_COMMITS_PER_JOB) {
     jobs.push({ kind: 'push', deliveryId, repo, ref, commits: commits.slice(i, i + MAX_COMMITS_PER_JOB) });
   }
-  return { outcome: 'scan', jobs, summary: `${repo.owner}/${repo.name} ${ref}: ${commits.length} commit(s) in ${jobs.length} job(s)` };
+  return {
+    outcome: 'scan',
+    jobs,
+    summary: `${repo.owner}/${repo.name} ${ref}: ${commits.length} commit(s) in ${jobs.length} job(s)`,
+  };
 }
 
 /** Alert actions that open or update an incident, or record what GitHub learned. */
 const ALERT_ACTIONS = new Set(['created', 'reopened', 'publicly_leaked', 'validated', 'resolved']);
 
-export function planSecretScanningAlert(event: string, payload: Record<string, unknown>, deliveryId: string): IntakePlan {
+export function planSecretScanningAlert(
+  event: string,
+  payload: Record<string, unknown>,
+  deliveryId: string,
+): IntakePlan {
   const action = payload.action;
   if (typeof action !== 'string') throw new InvalidPayload(`${event}.action is required`);
   const alertNumber = (payload.alert as { number?: unknown } | undefined)?.number;
   if (!Number.isInteger(alertNumber)) throw new InvalidPayload(`${event}.alert.number is required`);
-  const relevant = event === 'secret_scanning_alert_location' ? action === 'created' : ALERT_ACTIONS.has(action);
+  const relevant =
+    event === 'secret_scanning_alert_location' ? action === 'created' : ALERT_ACTIONS.has(action);
   if (!relevant) return { outcome: 'ignored', reason: `${event}.${action} needs no action` };
   const repo = repoOf(payload);
   const job: AlertScanJob = {
@@ -73,11 +86,16 @@ export function planSecretScanningAlert(event: string, payload: Record<string, u
     alertNumber: alertNumber as number,
     action: event === 'secret_scanning_alert_location' ? 'location_created' : action,
   };
-  return { outcome: 'scan', jobs: [job], summary: `${repo.owner}/${repo.name} alert #${String(alertNumber)} ${job.action}` };
+  return {
+    outcome: 'scan',
+    jobs: [job],
+    summary: `${repo.owner}/${repo.name} alert #${String(alertNumber)} ${job.action}`,
+  };
 }
 
 export function planGitHubEvent(event: string, payload: unknown, deliveryId: string): IntakePlan {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new InvalidPayload('payload must be a JSON object');
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    throw new InvalidPayload('payload must be a JSON object');
   const body = payload as Record<string, unknown>;
   switch (event) {
     case 'push':

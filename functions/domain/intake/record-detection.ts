@@ -39,7 +39,12 @@ export async function recordDetection(
   const result = await deps.incidents.recordDetection(
     identity,
     { ...location, detectedAt: at },
-    { at, type: 'detected', actor: SYSTEM, detail: `${identity.type} ${identity.redacted} found at ${where} (${location.source})` },
+    {
+      at,
+      type: 'detected',
+      actor: SYSTEM,
+      detail: `${identity.type} ${identity.redacted} found at ${where} (${location.source})`,
+    },
   );
   if (needsVault && containmentEnded(result.incident.status)) {
     // Containment ended between our read and our write: take the value back out.

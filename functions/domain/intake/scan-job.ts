@@ -64,7 +64,8 @@ async function scanPush(job: PushScanJob, deps: ScanDeps): Promise<ScanOutcome> 
 async function processAlert(job: AlertScanJob, deps: ScanDeps): Promise<ScanOutcome> {
   const alert = await deps.source.secretScanningAlert(job.repo, job.alertNumber);
   const finding = deps.classify(alert.secret, alert.secretType);
-  if (!finding) throw new Error(`alert #${job.alertNumber}: secret of type ${alert.secretType} could not be classified`);
+  if (!finding)
+    throw new Error(`alert #${job.alertNumber}: secret of type ${alert.secretType} could not be classified`);
   const repo = `${job.repo.owner}/${job.repo.name}`;
   const id = incidentIdFor(finding.fingerprint);
   if (job.action === 'resolved') {
@@ -93,7 +94,13 @@ async function processAlert(job: AlertScanJob, deps: ScanDeps): Promise<ScanOutc
   }
   if (locations.length === 0) {
     // Alerts on issues, discussions or wikis carry no commit location; the alert itself is the exposure.
-    locations.push({ repo, commit: '', path: `secret-scanning alert #${job.alertNumber}`, line: 0, source: 'secret_scanning_alert' });
+    locations.push({
+      repo,
+      commit: '',
+      path: `secret-scanning alert #${job.alertNumber}`,
+      line: 0,
+      source: 'secret_scanning_alert',
+    });
   }
   let created = 0;
   for (const location of locations) {

@@ -50,16 +50,24 @@ export function renderCard(incident: Incident): CardView {
     ['Where', exposureLine(incident)],
     ['Detected', incident.detectedAt],
   ];
-  if (incident.acknowledged) facts.push(['Acknowledged', `by ${incident.acknowledged.by.name ?? incident.acknowledged.by.id} at ${incident.acknowledged.at}`]);
+  if (incident.acknowledged)
+    facts.push([
+      'Acknowledged',
+      `by ${incident.acknowledged.by.name ?? incident.acknowledged.by.id} at ${incident.acknowledged.at}`,
+    ]);
   if (incident.escalated) facts.push(['Escalated', incident.escalated.reason]);
 
   const blocks: Record<string, unknown>[] = [
     { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
-    { type: 'section', fields: facts.map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n${v}`.slice(0, 2000) })) },
+    {
+      type: 'section',
+      fields: facts.map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n${v}`.slice(0, 2000) })),
+    },
   ];
   if (!isTerminal(incident.status)) {
     const buttons: Record<string, unknown>[] = [];
-    if (!incident.acknowledged) buttons.push(button('Acknowledge', ACTIONS.acknowledge, incident.id, 'primary'));
+    if (!incident.acknowledged)
+      buttons.push(button('Acknowledge', ACTIONS.acknowledge, incident.id, 'primary'));
     if (!incident.escalated) buttons.push(button('Escalate', ACTIONS.escalate, incident.id));
     buttons.push({
       ...button('False positive', ACTIONS.falsePositive, incident.id, 'danger'),
@@ -72,14 +80,28 @@ export function renderCard(incident: Incident): CardView {
     });
     blocks.push({ type: 'actions', block_id: `incident:${incident.id}`, elements: buttons });
   }
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `fingerprint \`${incident.fingerprint.slice(0, 16)}…\`` }] });
+  blocks.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `fingerprint \`${incident.fingerprint.slice(0, 16)}…\`` }],
+  });
 
   const lines = [`┌ ${title}`, ...facts.map(([k, v]) => `│ ${k.padEnd(12)} ${v}`), '└'];
   return { text: `${status}: ${title} (${incident.id})`, blocks, lines };
 }
 
-function button(label: string, actionId: string, value: string, style?: 'primary' | 'danger'): Record<string, unknown> {
-  return { type: 'button', text: { type: 'plain_text', text: label }, action_id: actionId, value, ...(style ? { style } : {}) };
+function button(
+  label: string,
+  actionId: string,
+  value: string,
+  style?: 'primary' | 'danger',
+): Record<string, unknown> {
+  return {
+    type: 'button',
+    text: { type: 'plain_text', text: label },
+    action_id: actionId,
+    value,
+    ...(style ? { style } : {}),
+  };
 }
 
 export function renderTimelineEntry(event: TimelineEvent): string {

@@ -46,10 +46,20 @@ export async function syncCard(incidentId: string, deps: NotifyDeps): Promise<vo
       incident = await waitForCard(incidentId, deps);
       if (!incident.slack) throw new CardBeingPosted(incidentId);
       const latest = renderCard(incident);
-      await deps.chat.update({ channel: incident.slack.channel, ts: incident.slack.ts, text: latest.text, blocks: latest.blocks });
+      await deps.chat.update({
+        channel: incident.slack.channel,
+        ts: incident.slack.ts,
+        text: latest.text,
+        blocks: latest.blocks,
+      });
     }
   } else {
-    await deps.chat.update({ channel: incident.slack.channel, ts: incident.slack.ts, text: card.text, blocks: card.blocks });
+    await deps.chat.update({
+      channel: incident.slack.channel,
+      ts: incident.slack.ts,
+      text: card.text,
+      blocks: card.blocks,
+    });
   }
   const slack = incident.slack;
   if (!slack) return;
@@ -58,6 +68,11 @@ export async function syncCard(incidentId: string, deps: NotifyDeps): Promise<vo
   // Claim the entries first, so two workers never post the same ones.
   if (!(await deps.incidents.advanceSlackThread(incidentId, slack.threadCursor, timeline.length))) return;
   for (const event of timeline.slice(slack.threadCursor)) {
-    await deps.chat.post({ channel: slack.channel, threadTs: slack.ts, text: renderTimelineEntry(event), blocks: [] });
+    await deps.chat.post({
+      channel: slack.channel,
+      threadTs: slack.ts,
+      text: renderTimelineEntry(event),
+      blocks: [],
+    });
   }
 }

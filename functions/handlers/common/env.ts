@@ -6,7 +6,10 @@ export class MissingConfiguration extends Error {
   }
 }
 
-export function requireEnv<const K extends string>(names: readonly K[], env: NodeJS.ProcessEnv = process.env): Record<K, string> {
+export function requireEnv<const K extends string>(
+  names: readonly K[],
+  env: NodeJS.ProcessEnv = process.env,
+): Record<K, string> {
   const missing = names.filter((name) => !env[name]);
   if (missing.length) throw new MissingConfiguration(missing);
   return Object.fromEntries(names.map((name) => [name, env[name] as string])) as Record<K, string>;

@@ -8,12 +8,17 @@ export function rawBody(event: LambdaFunctionURLEvent): string {
 
 export function header(event: LambdaFunctionURLEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value;
+  for (const [key, value] of Object.entries(event.headers ?? {}))
+    if (key.toLowerCase() === wanted) return value;
   return undefined;
 }
 
 export function jsonResponse(statusCode: number, body: unknown): LambdaFunctionURLResult {
-  return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(body),
+  };
 }
 
 export function problem(statusCode: number, message: string): LambdaFunctionURLResult {

@@ -23,14 +23,29 @@ describe('planning scan work from GitHub events', () => {
     expect(plan.outcome).toBe('scan');
     if (plan.outcome !== 'scan') return;
     expect(plan.jobs.map((j) => (j.kind === 'push' ? j.commits.length : 0))).toEqual([10, 10, 3]);
-    expect(plan.jobs[0]).toMatchObject({ kind: 'push', deliveryId: 'delivery-1', repo: { owner: 'acme', name: 'api', installationId: 42 } });
+    expect(plan.jobs[0]).toMatchObject({
+      kind: 'push',
+      deliveryId: 'delivery-1',
+      repo: { owner: 'acme', name: 'api', installationId: 42 },
+    });
     const all = plan.jobs.flatMap((j) => (j.kind === 'push' ? j.commits : []));
     expect(all).toEqual(push().commits.map((c) => c.id));
   });
 
   it('skips commits already pushed elsewhere (distinct: false)', () => {
-    const plan = planGitHubEvent('push', push({ commits: [{ id: sha(2), distinct: false }, { id: sha(3), distinct: true }] }), 'd');
-    expect(plan.outcome === 'scan' && plan.jobs.flatMap((j) => (j.kind === 'push' ? j.commits : []))).toEqual([sha(3)]);
+    const plan = planGitHubEvent(
+      'push',
+      push({
+        commits: [
+          { id: sha(2), distinct: false },
+          { id: sha(3), distinct: true },
+        ],
+      }),
+      'd',
+    );
+    expect(plan.outcome === 'scan' && plan.jobs.flatMap((j) => (j.kind === 'push' ? j.commits : []))).toEqual(
+      [sha(3)],
+    );
   });
 
   it('ignores branch deletions', () => {
@@ -39,21 +54,37 @@ describe('planning scan work from GitHub events', () => {
   });
 
   it('turns a secret_scanning_alert created into one alert job', () => {
-    const plan = planGitHubEvent('secret_scanning_alert', { action: 'created', alert: { number: 5 }, repository }, 'd');
-    expect(plan).toMatchObject({ outcome: 'scan', jobs: [{ kind: 'secret_scanning_alert', alertNumber: 5, action: 'created' }] });
+    const plan = planGitHubEvent(
+      'secret_scanning_alert',
+      { action: 'created', alert: { number: 5 }, repository },
+      'd',
+    );
+    expect(plan).toMatchObject({
+      outcome: 'scan',
+      jobs: [{ kind: 'secret_scanning_alert', alertNumber: 5, action: 'created' }],
+    });
   });
 
   it('ignores alert actions that need nothing (assigned)', () => {
-    expect(planGitHubEvent('secret_scanning_alert', { action: 'assigned', alert: { number: 5 }, repository }, 'd').outcome).toBe('ignored');
+    expect(
+      planGitHubEvent('secret_scanning_alert', { action: 'assigned', alert: { number: 5 }, repository }, 'd')
+        .outcome,
+    ).toBe('ignored');
   });
 
   it('ignores events leakstop does not act on', () => {
-    expect(planGitHubEvent('star', { action: 'created', repository }, 'd')).toMatchObject({ outcome: 'ignored' });
+    expect(planGitHubEvent('star', { action: 'created', repository }, 'd')).toMatchObject({
+      outcome: 'ignored',
+    });
   });
 
   it('rejects a push without commits array or repository as InvalidPayload', () => {
-    expect(() => planGitHubEvent('push', { ref: 'refs/heads/main', repository }, 'd')).toThrow(InvalidPayload);
-    expect(() => planGitHubEvent('push', { ref: 'refs/heads/main', commits: [] }, 'd')).toThrow(InvalidPayload);
+    expect(() => planGitHubEvent('push', { ref: 'refs/heads/main', repository }, 'd')).toThrow(
+      InvalidPayload,
+    );
+    expect(() => planGitHubEvent('push', { ref: 'refs/heads/main', commits: [] }, 'd')).toThrow(
+      InvalidPayload,
+    );
     expect(() => planGitHubEvent('push', 'nope', 'd')).toThrow(InvalidPayload);
   });
 });

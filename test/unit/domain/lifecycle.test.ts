@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { INCIDENT_STATUSES } from '../../../functions/domain/incidents/incident.ts';
-import { canTransition, containmentEnded, isTerminal, statusesLeadingTo } from '../../../functions/domain/incidents/lifecycle.ts';
+import {
+  canTransition,
+  containmentEnded,
+  isTerminal,
+  statusesLeadingTo,
+} from '../../../functions/domain/incidents/lifecycle.ts';
 
 describe('incident lifecycle', () => {
   it('lets containment start only from open (or a retry after a failed or unverified attempt)', () => {
-    expect(statusesLeadingTo('containing').sort()).toEqual(['containment_failed', 'containment_unverified', 'open']);
+    expect(statusesLeadingTo('containing').sort()).toEqual([
+      'containment_failed',
+      'containment_unverified',
+      'open',
+    ]);
   });
 
   it('never lets scope correction start before containment ended', () => {

@@ -8,20 +8,45 @@ const ts = Math.floor(now.getTime() / 1000);
 
 describe('Slack request verification', () => {
   it('accepts a request signed with the signing secret within five minutes', () => {
-    expect(verifySlackRequest(secret, { signature: signSlackRequest(secret, ts, body), timestamp: String(ts) }, body, now)).toBe('valid');
+    expect(
+      verifySlackRequest(
+        secret,
+        { signature: signSlackRequest(secret, ts, body), timestamp: String(ts) },
+        body,
+        now,
+      ),
+    ).toBe('valid');
   });
 
   it('rejects a correctly signed request older than five minutes as stale (replay)', () => {
     const old = ts - 301;
-    expect(verifySlackRequest(secret, { signature: signSlackRequest(secret, old, body), timestamp: String(old) }, body, now)).toBe('stale');
+    expect(
+      verifySlackRequest(
+        secret,
+        { signature: signSlackRequest(secret, old, body), timestamp: String(old) },
+        body,
+        now,
+      ),
+    ).toBe('stale');
   });
 
   it('rejects a body changed after signing', () => {
-    expect(verifySlackRequest(secret, { signature: signSlackRequest(secret, ts, body), timestamp: String(ts) }, `${body}x`, now)).toBe('mismatch');
+    expect(
+      verifySlackRequest(
+        secret,
+        { signature: signSlackRequest(secret, ts, body), timestamp: String(ts) },
+        `${body}x`,
+        now,
+      ),
+    ).toBe('mismatch');
   });
 
   it('rejects a request without signature headers', () => {
-    expect(verifySlackRequest(secret, { signature: undefined, timestamp: String(ts) }, body, now)).toBe('missing');
-    expect(verifySlackRequest(secret, { signature: 'v0=00', timestamp: 'yesterday' }, body, now)).toBe('missing');
+    expect(verifySlackRequest(secret, { signature: undefined, timestamp: String(ts) }, body, now)).toBe(
+      'missing',
+    );
+    expect(verifySlackRequest(secret, { signature: 'v0=00', timestamp: 'yesterday' }, body, now)).toBe(
+      'missing',
+    );
   });
 });
