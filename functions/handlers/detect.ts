@@ -1,7 +1,6 @@
 /** Scan-jobs consumer: reads pushed diffs and secret-scanning alerts, opens incidents. */
 import type { SQSRecord } from 'aws-lambda';
-import { classifySecret, createScanner } from '../domain/detection/index.ts';
-import type { Scanner } from '../domain/detection/types.ts';
+import { createScanner, type DetectionScanner } from '../domain/detection/index.ts';
 import { processScanJob } from '../domain/intake/scan-job.ts';
 import { parseScanJob, type IncidentJob } from '../domain/jobs.ts';
 import { appTokenProvider } from '../adapters/github/app-auth.ts';
@@ -16,7 +15,7 @@ const incidents = incidentStore();
 const containment = queue<IncidentJob>('containment');
 const notifications = queue<IncidentJob>('notifications');
 const store = vault();
-let scanner: { key: string; scanner: Scanner } | undefined;
+let scanner: { key: string; scanner: DetectionScanner } | undefined;
 let source: GitHubClient | undefined;
 
 async function dependencies() {
@@ -30,6 +29,7 @@ async function dependencies() {
       appTokenProvider(process.env[ENV.githubAppId], privateKey),
     );
   }
+  const bound = scanner.scanner;
   return {
     incidents,
     vault: store,
@@ -37,9 +37,8 @@ async function dependencies() {
     notifications,
     clock,
     source,
-    scanner: scanner.scanner,
-    classify: (value: string, secretType: string) =>
-      classifySecret(value, { fingerprintKey, hintType: secretType }),
+    scanner: bound,
+    classify: (value: string, secretType: string) => bound.classifySecret(value, secretType),
   };
 }
 

@@ -12,8 +12,14 @@ export interface ScanDeps extends DetectionDeps {
   readonly source: SourceHost;
   readonly scanner: Scanner;
   /** Classifies a raw value GitHub's secret scanning found, consistently with the scanner's fingerprints. */
-  readonly classify: (value: string, githubSecretType: string) => Finding | undefined;
+  readonly classify: (value: string, githubSecretType: string) => Credential | undefined;
 }
+
+/** What identifies a credential, with its plaintext (for the vault only). */
+type Credential = Pick<
+  Finding,
+  'type' | 'provider' | 'secret' | 'fingerprint' | 'redacted' | 'confidence' | 'revocable'
+>;
 
 export interface ScanOutcome {
   readonly findings: number;
@@ -123,7 +129,7 @@ async function processAlert(job: AlertScanJob, deps: ScanDeps): Promise<ScanOutc
   return { findings: locations.length, incidents: [id], created };
 }
 
-function credentialOf(finding: Finding) {
+function credentialOf(finding: Credential) {
   return {
     fingerprint: finding.fingerprint,
     type: finding.type,
