@@ -11,6 +11,7 @@ import type { Actor } from '../domain/incidents/incident.ts';
 import type { IncidentJob } from '../domain/jobs.ts';
 import { ACTIONS, renderCard } from '../domain/notifications/card.ts';
 import { getSecret } from '../adapters/secrets/secret-source.ts';
+import { ENV } from '../shared/resources.ts';
 import { header, jsonResponse, problem, rawBody } from './common/http.ts';
 import { logger } from './common/logger.ts';
 import { verifySlackRequest } from './common/slack-signature.ts';
@@ -20,7 +21,7 @@ const incidents = incidentStore();
 const deps = { incidents, notifications: queue<IncidentJob>('notifications'), clock };
 /** Comma-separated Slack user ids allowed to act; empty means everyone in the workspace. */
 const allowed = new Set(
-  (process.env.SLACK_ALLOWED_USERS ?? '')
+  (process.env[ENV.slackAllowedUsers] ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean),

@@ -75,6 +75,24 @@ export interface RunningPipeline {
 
 type HttpLambda = (event: LambdaFunctionURLEvent, context: unknown) => Promise<LambdaFunctionURLResult>;
 
+/** Prints what the pipeline told the Slack stand-in, so a sandbox run shows its progress in the terminal. */
+function echoSlack(path: string, response: HttpResponse, log: (line: string) => void): void {
+  const method = path.slice(path.lastIndexOf('/') + 1);
+  if (method !== 'chat.postMessage' && method !== 'chat.update') return;
+  try {
+    const body = JSON.parse(response.body) as {
+      ok?: boolean;
+      message?: { text?: string; thread_ts?: string };
+    };
+    if (!body.ok || !body.message?.text) return;
+    const kind =
+      method === 'chat.update' ? 'card updated' : body.message.thread_ts ? '  ↳ thread' : 'card posted';
+    log(`slack ${kind}: ${body.message.text}`);
+  } catch {
+    // not JSON: nothing to show
+  }
+}
+
 export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const host = options.host ?? '127.0.0.1';
@@ -214,8 +232,11 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       if (path === '/incidents' || path.startsWith('/incidents/')) return invoke('history', request);
       if (github && path.startsWith('/sandbox/github/'))
         return (await github.handle(request)) ?? json(404, { message: 'Not Found' });
-      if (slack && path.startsWith('/sandbox/slack/'))
-        return (await slack.handle(request)) ?? json(404, { error: 'unknown_method' });
+      if (slack && path.startsWith('/sandbox/slack/')) {
+        const response = (await slack.handle(request)) ?? json(404, { error: 'unknown_method' });
+        echoSlack(path, response, log);
+        return response;
+      }
       return json(404, { error: `no route for ${method} ${path}` });
     };
     ready = true;

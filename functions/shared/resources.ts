@@ -189,6 +189,8 @@ export const ENV = {
   vaultDir: 'LEAKSTOP_VAULT_DIR',
   vaultKmsKeyId: 'LEAKSTOP_VAULT_KMS_KEY_ID',
   slackChannel: 'SLACK_CHANNEL',
+  /** Comma-separated Slack user ids allowed to press incident buttons; empty means everyone. */
+  slackAllowedUsers: 'SLACK_ALLOWED_USERS',
   slackApiUrl: 'SLACK_API_URL',
   githubApiUrl: 'GITHUB_API_URL',
   /** Not secret: the GitHub App's numeric id. */
