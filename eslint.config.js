@@ -15,6 +15,13 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript entry points run on Node.
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly' },
+    },
+  },
+  {
     // The domain stays free of SDKs: adapters implement its ports.
     files: ['functions/domain/**/*.ts'],
     rules: {

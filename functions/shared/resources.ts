@@ -161,6 +161,9 @@ export const QUEUES = {
 
 export type QueueKey = keyof typeof QUEUES;
 
+/** Name prefix of the vault's Secrets Manager secrets (one per leaked credential, named by fingerprint). */
+export const VAULT_PREFIX = 'leakstop/vault/';
+
 /** Dead-letter queues keep failed messages for the maximum SQS retention so nothing is lost. */
 export const DEAD_LETTER_RETENTION_DAYS = 14;
 

@@ -12,8 +12,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { createHash } from 'node:crypto';
 import type { Vault } from '../../domain/ports.ts';
-
-export const VAULT_PREFIX = 'leakstop/vault/';
+import { VAULT_PREFIX } from '../../shared/resources.ts';
 
 export class SecretsManagerVault implements Vault {
   constructor(

@@ -16,23 +16,25 @@ export function isMode(value: string): value is Mode {
 export function parseModeConfig(
   defaultMode: string | undefined,
   perProviderJson: string | undefined,
+  /** How the two settings are called where they came from, for the error message. */
+  names = { mode: 'LEAKSTOP_MODE', providerModes: 'LEAKSTOP_PROVIDER_MODES' },
 ): ModeConfig {
   const fallback = defaultMode ?? 'dry-run';
   if (!isMode(fallback))
-    throw new Error(`LEAKSTOP_MODE must be one of ${MODES.join(', ')}, not '${fallback}'`);
+    throw new Error(`${names.mode} must be one of ${MODES.join(', ')}, not '${fallback}'`);
   const perProvider: Record<string, Mode> = {};
   if (perProviderJson) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(perProviderJson);
     } catch {
-      throw new Error('LEAKSTOP_PROVIDER_MODES must be a JSON object such as {"aws":"enforce"}');
+      throw new Error(`${names.providerModes} must be a JSON object such as {"aws":"enforce"}`);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new Error('LEAKSTOP_PROVIDER_MODES must be a JSON object');
+      throw new Error(`${names.providerModes} must be a JSON object`);
     for (const [provider, mode] of Object.entries(parsed)) {
       if (typeof mode !== 'string' || !isMode(mode))
-        throw new Error(`LEAKSTOP_PROVIDER_MODES.${provider} must be one of ${MODES.join(', ')}`);
+        throw new Error(`${names.providerModes}.${provider} must be one of ${MODES.join(', ')}`);
       perProvider[provider] = mode;
     }
   }
