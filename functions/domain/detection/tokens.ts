@@ -1,0 +1,889 @@
+/**
+ * Detectors for credentials with a documented, recognisable shape (a literal prefix, a fixed
+ * length, sometimes a checksum). Each is tried only where the engine's prefilter found one of
+ * its anchors, with a sticky regex at that position, so the cost is proportional to the number
+ * of anchor occurrences rather than to the number of detectors times the number of lines.
+ */
+import { createHash } from 'node:crypto';
+import { hasValidBase62Checksum } from './checksum.ts';
+import { charClasses, isHex, looksLikePlaceholder, shannonEntropy } from './heuristics.ts';
+import type { Hit, KindInfo } from './model.ts';
+import { PRIORITY } from './model.ts';
+import type { Confidence } from './types.ts';
+
+type Verdict = false | Confidence | { confidence: Confidence; attributes?: Hit['attributes']; type?: string };
+
+export interface TokenSpec {
+  readonly type: string;
+  readonly provider: string;
+  readonly revocable: boolean;
+  readonly shape: string;
+  /** Literal strings the credential starts with (the prefilter looks for these). */
+  readonly anchors: readonly string[];
+  /** Sticky regex tried at the anchor; match[0] is the credential. */
+  readonly pattern: RegExp;
+  /** Minimum Shannon entropy of the part after the anchor (default 3.0). */
+  readonly minEntropy?: number;
+  /** Extra validation (checksum, structure); false rejects. Default confidence is `high`. */
+  readonly validate?: (value: string) => Verdict;
+  /** The file must mention this (case-insensitive) for a match to count; for ambiguous shapes. */
+  readonly fileContext?: RegExp;
+  readonly priority?: number;
+  /** Where the credential starts when the anchor is not its first character (or -1 to reject). */
+  readonly startBefore?: (text: string, anchorAt: number) => number;
+}
+
+const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+/**
+ * SHA-256 of documented example credentials from issuers' public docs (stored hashed so this
+ * file holds no credential-shaped strings). A match is an example, not a leak.
+ */
+const DOCUMENTED_EXAMPLES = new Set([
+  // Stripe API reference test keys (sk_test_4eC39…, sk_test_BQokik…, sk_test_26PHem…, rk_test_26PHem…).
+  '2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326',
+  'f2d6ca16515033e5dce14eba840b979d27b5cbae24bb3e5bf484339667f86397',
+  '7e8de44ea9ecf6d53415c90f5b249a8591f7abafbf7d65a2c0d855afeca3ec09',
+  '4695960a4c78863e469628d04a2e77d71066793355b6f27c93ad071965852420',
+]);
+
+export function isDocumentedExample(value: string): boolean {
+  return DOCUMENTED_EXAMPLES.has(sha256(value));
+}
+
+function checksummed(prefixLength: number): (value: string) => Verdict {
+  return (value) => (hasValidBase62Checksum(value, prefixLength) ? 'high' : false);
+}
+
+function mixedCase(value: string): Verdict {
+  const c = charClasses(value);
+  return c.lower && c.upper ? 'high' : false;
+}
+
+/** Discord bot tokens start with the base64 of the bot's numeric id: decoding must give digits. */
+function discordToken(value: string): Verdict {
+  const first = value.slice(0, value.indexOf('.'));
+  const decoded = Buffer.from(first, 'base64').toString('latin1');
+  return /^\d{17,20}$/.test(decoded) ? 'high' : false;
+}
+
+/** OpenSSH keys are encrypted when the cipher name in the decoded header is not `none`. */
+export function openSshCipher(body: string): string | undefined {
+  const bytes = Buffer.from(body.slice(0, 200), 'base64');
+  const magic = 'openssh-key-v1\0';
+  if (bytes.toString('latin1', 0, magic.length) !== magic) return undefined;
+  if (bytes.length < magic.length + 4) return undefined;
+  const len = bytes.readUInt32BE(magic.length);
+  if (len > 64 || bytes.length < magic.length + 4 + len) return undefined;
+  return bytes.toString('latin1', magic.length + 4, magic.length + 4 + len);
+}
+
+const T = (
+  type: string,
+  provider: string,
+  revocable: boolean,
+  shape: string,
+  anchors: string[],
+  pattern: RegExp,
+  extra: Partial<
+    Pick<TokenSpec, 'minEntropy' | 'validate' | 'fileContext' | 'priority' | 'startBefore'>
+  > = {},
+): TokenSpec => ({ type, provider, revocable, shape, anchors, pattern, ...extra });
+
+const B62_36 = '[A-Za-z0-9]{36}(?![A-Za-z0-9_])';
+
+export const TOKEN_SPECS: readonly TokenSpec[] = [
+  // GitHub: 30 random base62 + CRC32/base62 checksum.
+  T(
+    'github_pat_classic',
+    'github',
+    true,
+    'ghp_ + 30 base62 + 6 checksum',
+    ['ghp_'],
+    new RegExp(`ghp_${B62_36}`, 'y'),
+    {
+      validate: checksummed(4),
+      priority: PRIORITY.checksum,
+    },
+  ),
+  T(
+    'github_oauth_token',
+    'github',
+    true,
+    'gho_ + 30 base62 + 6 checksum',
+    ['gho_'],
+    new RegExp(`gho_${B62_36}`, 'y'),
+    {
+      validate: checksummed(4),
+      priority: PRIORITY.checksum,
+    },
+  ),
+  T(
+    'github_user_to_server_token',
+    'github',
+    true,
+    'ghu_ + 30 base62 + 6 checksum',
+    ['ghu_'],
+    new RegExp(`ghu_${B62_36}`, 'y'),
+    { validate: checksummed(4), priority: PRIORITY.checksum },
+  ),
+  T(
+    'github_installation_token',
+    'github',
+    false,
+    'ghs_ + 30 base62 + 6 checksum',
+    ['ghs_'],
+    new RegExp(`ghs_${B62_36}`, 'y'),
+    { validate: checksummed(4), priority: PRIORITY.checksum },
+  ),
+  T(
+    'github_refresh_token',
+    'github',
+    true,
+    'ghr_ + 30 base62 + 6 checksum, or ghr_ + 76 base62',
+    ['ghr_'],
+    /ghr_(?:[A-Za-z0-9]{76}|[A-Za-z0-9]{36})(?![A-Za-z0-9_])/y,
+    {
+      validate: (v) => (v.length === 40 ? checksummed(4)(v) : 'medium'),
+      priority: PRIORITY.checksum,
+    },
+  ),
+  T(
+    'github_fine_grained_pat',
+    'github',
+    true,
+    'github_pat_ + 22 base62 + _ + 59 base62',
+    ['github_pat_'],
+    /github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}(?![A-Za-z0-9_])/y,
+    { minEntropy: 4.0 },
+  ),
+  T(
+    'npm_access_token',
+    'npm',
+    true,
+    'npm_ + 30 base62 + 6 checksum',
+    ['npm_'],
+    new RegExp(`npm_${B62_36}`, 'y'),
+    {
+      validate: checksummed(4),
+      priority: PRIORITY.checksum,
+    },
+  ),
+
+  // Slack.
+  T(
+    'slack_bot_token',
+    'slack',
+    true,
+    'xoxb-<team digits>-<bot digits>-<24 alphanumerics>',
+    ['xoxb-'],
+    /xoxb-[0-9]{8,14}-[0-9]{8,14}-[A-Za-z0-9]{20,34}(?![A-Za-z0-9_-])/y,
+  ),
+  T(
+    'slack_user_token',
+    'slack',
+    true,
+    'xoxp-<digits>-<digits>-<digits>-<32 hex>',
+    ['xoxp-'],
+    /xoxp-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[A-Za-z0-9]{28,34}(?![A-Za-z0-9_-])/y,
+  ),
+  T(
+    'slack_config_token',
+    'slack',
+    true,
+    'xoxe.xoxp-1- + ~150 alphanumerics',
+    ['xoxe.xoxp-'],
+    /xoxe\.xoxp-1-[A-Za-z0-9]{100,200}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 4.0 },
+  ),
+  T(
+    'slack_config_refresh_token',
+    'slack',
+    true,
+    'xoxe-1- + ~140 alphanumerics',
+    ['xoxe-'],
+    /xoxe-1-[A-Za-z0-9]{100,200}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 4.0 },
+  ),
+  T(
+    'slack_app_token',
+    'slack',
+    false,
+    'xapp-1-<app id>-<digits>-<64 hex>',
+    ['xapp-'],
+    /xapp-[0-9]-[A-Z0-9]{8,12}-[0-9]{10,14}-[a-f0-9]{60,68}(?![A-Za-z0-9_-])/y,
+  ),
+  T(
+    'slack_webhook_url',
+    'slack',
+    false,
+    'https://hooks.slack.com/services/T…/B…/<24 alphanumerics>',
+    ['hooks.slack.com/'],
+    /hooks\.slack\.com\/(?:services\/T[A-Z0-9]{8,12}\/B[A-Z0-9]{8,12}\/[A-Za-z0-9]{24}|workflows\/T[A-Z0-9]{8,12}\/A[A-Z0-9]{8,12}\/[0-9]{15,20}\/[A-Za-z0-9]{24,32})(?![A-Za-z0-9])/y,
+    { minEntropy: 3.2, startBefore: schemeStart },
+  ),
+
+  // Payment, cloud and AI providers.
+  T(
+    'stripe_secret_key',
+    'stripe',
+    false,
+    'sk_live_|sk_test_ + 24–247 alphanumerics',
+    ['sk_live_', 'sk_test_'],
+    /sk_(?:live|test)_[A-Za-z0-9]{24,247}(?![A-Za-z0-9_])/y,
+    { minEntropy: 3.5 },
+  ),
+  T(
+    'stripe_restricted_key',
+    'stripe',
+    false,
+    'rk_live_|rk_test_ + 24–247 alphanumerics',
+    ['rk_live_', 'rk_test_'],
+    /rk_(?:live|test)_[A-Za-z0-9]{24,247}(?![A-Za-z0-9_])/y,
+    { minEntropy: 3.5 },
+  ),
+  T(
+    'stripe_webhook_secret',
+    'stripe',
+    false,
+    'whsec_ + 32+ base64',
+    ['whsec_'],
+    /whsec_[A-Za-z0-9+/]{32,88}={0,2}(?![A-Za-z0-9+/=_])/y,
+    { minEntropy: 3.8 },
+  ),
+  T(
+    'google_api_key',
+    'google',
+    false,
+    'AIza + 35 of [A-Za-z0-9_-]',
+    ['AIza'],
+    /AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/y,
+    {
+      minEntropy: 3.6,
+    },
+  ),
+  T(
+    'google_oauth_client_secret',
+    'google',
+    false,
+    'GOCSPX- + 28 of [A-Za-z0-9_-]',
+    ['GOCSPX-'],
+    /GOCSPX-[A-Za-z0-9_-]{28}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 3.5 },
+  ),
+  T(
+    'openai_api_key',
+    'openai',
+    false,
+    'sk-[proj-|svcacct-|admin-]… containing T3BlbkFJ',
+    ['sk-'],
+    /sk-(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_-]{16,250}(?![A-Za-z0-9_-])/y,
+    {
+      minEntropy: 4.0,
+      validate: (v) => {
+        if (v.startsWith('sk-ant-')) return false;
+        const i = v.indexOf('T3BlbkFJ');
+        if (i < 0 || i < 20 || v.length - i - 8 < 20) return false;
+        return v.startsWith('sk-admin-') ? { confidence: 'high', type: 'openai_admin_key' } : 'high';
+      },
+    },
+  ),
+  T(
+    'anthropic_api_key',
+    'anthropic',
+    false,
+    'sk-ant-api03- + 93 of [A-Za-z0-9_-] + AA',
+    ['sk-ant-api'],
+    /sk-ant-api0\d-[A-Za-z0-9_-]{93}AA(?![A-Za-z0-9_-])/y,
+    { minEntropy: 4.2 },
+  ),
+  T(
+    'anthropic_admin_key',
+    'anthropic',
+    false,
+    'sk-ant-admin01- + 93 of [A-Za-z0-9_-] + AA',
+    ['sk-ant-admin'],
+    /sk-ant-admin0\d-[A-Za-z0-9_-]{93}AA(?![A-Za-z0-9_-])/y,
+    { minEntropy: 4.2 },
+  ),
+  T(
+    'sendgrid_api_key',
+    'sendgrid',
+    false,
+    'SG. + 22 + . + 43 of [A-Za-z0-9_-]',
+    ['SG.'],
+    /SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 4.0 },
+  ),
+  T('twilio_api_key', 'twilio', false, 'SK + 32 lowercase hex', ['SK'], /SK[0-9a-f]{32}(?![A-Za-z0-9_])/y, {
+    minEntropy: 3.2,
+    validate: (v) => (/[a-f]/.test(v.slice(2)) && /[0-9]/.test(v.slice(2)) ? 'medium' : false),
+  }),
+  T(
+    'mailgun_api_key',
+    'mailgun',
+    false,
+    'key- + 32 hex (file mentions Mailgun)',
+    ['key-'],
+    /key-[0-9a-f]{32}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 3.2, fileContext: /mailgun/i },
+  ),
+  T(
+    'gitlab_personal_access_token',
+    'gitlab',
+    true,
+    'glpat- + 20 of [A-Za-z0-9_-] (or routable glpat-….01.…)',
+    ['glpat-'],
+    /glpat-(?:[A-Za-z0-9_-]{27,300}\.[0-9a-z]{2}\.[0-9a-z]{7,9}|[A-Za-z0-9_-]{20})(?![A-Za-z0-9_.-])/y,
+    { minEntropy: 3.4 },
+  ),
+  T(
+    'gitlab_pipeline_trigger_token',
+    'gitlab',
+    false,
+    'glptt- + 40 hex',
+    ['glptt-'],
+    /glptt-[0-9a-f]{40}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 3.2 },
+  ),
+  T(
+    'gitlab_runner_token',
+    'gitlab',
+    false,
+    'glrt- + 20+ of [A-Za-z0-9_-]',
+    ['glrt-'],
+    /glrt-(?:[A-Za-z0-9_-]{27,300}\.[0-9a-z]{2}\.[0-9a-z]{7,9}|[A-Za-z0-9_-]{20})(?![A-Za-z0-9_.-])/y,
+    { minEntropy: 3.4 },
+  ),
+  T(
+    'gitlab_deploy_token',
+    'gitlab',
+    false,
+    'gldt- + 20+ of [A-Za-z0-9_-]',
+    ['gldt-'],
+    /gldt-(?:[A-Za-z0-9_-]{27,300}\.[0-9a-z]{2}\.[0-9a-z]{7,9}|[A-Za-z0-9_-]{20})(?![A-Za-z0-9_.-])/y,
+    { minEntropy: 3.4 },
+  ),
+  T(
+    'huggingface_token',
+    'huggingface',
+    false,
+    'hf_ + 34 letters',
+    ['hf_'],
+    /hf_[A-Za-z]{34}(?![A-Za-z0-9_])/y,
+    {
+      minEntropy: 3.8,
+      validate: mixedCase,
+    },
+  ),
+  T(
+    'pypi_api_token',
+    'pypi',
+    false,
+    'pypi-AgEIcHlwaS5vcmc + 50+ base64url',
+    ['pypi-AgEIcHlwaS5vcmc', 'pypi-AgENdGVzdC5weXBp'],
+    /pypi-Ag(?:EIcHlwaS5vcmc|ENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 4.0 },
+  ),
+  T(
+    'dockerhub_access_token',
+    'docker',
+    false,
+    'dckr_pat_|dckr_oat_ + 27 of [A-Za-z0-9_-]',
+    ['dckr_pat_', 'dckr_oat_'],
+    /dckr_(?:pat|oat)_[A-Za-z0-9_-]{27}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 3.6 },
+  ),
+  T(
+    'shopify_access_token',
+    'shopify',
+    false,
+    'shpat_ + 32 hex',
+    ['shpat_'],
+    /shpat_[a-fA-F0-9]{32}(?![A-Za-z0-9_])/y,
+    { minEntropy: 3.2 },
+  ),
+  T(
+    'shopify_custom_app_token',
+    'shopify',
+    false,
+    'shpca_ + 32 hex',
+    ['shpca_'],
+    /shpca_[a-fA-F0-9]{32}(?![A-Za-z0-9_])/y,
+    { minEntropy: 3.2 },
+  ),
+  T(
+    'shopify_private_app_token',
+    'shopify',
+    false,
+    'shppa_ + 32 hex',
+    ['shppa_'],
+    /shppa_[a-fA-F0-9]{32}(?![A-Za-z0-9_])/y,
+    { minEntropy: 3.2 },
+  ),
+  T(
+    'shopify_shared_secret',
+    'shopify',
+    false,
+    'shpss_ + 32 hex',
+    ['shpss_'],
+    /shpss_[a-fA-F0-9]{32}(?![A-Za-z0-9_])/y,
+    { minEntropy: 3.2 },
+  ),
+  T(
+    'vault_service_token',
+    'hashicorp',
+    false,
+    'hvs. + 24+ of [A-Za-z0-9_-]',
+    ['hvs.'],
+    /hvs\.[A-Za-z0-9_-]{24,250}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 3.8 },
+  ),
+  T(
+    'vault_batch_token',
+    'hashicorp',
+    false,
+    'hvb. + 100+ of [A-Za-z0-9_-]',
+    ['hvb.'],
+    /hvb\.[A-Za-z0-9_-]{100,300}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 4.0 },
+  ),
+  T(
+    'terraform_cloud_token',
+    'hashicorp',
+    false,
+    '14 alphanumerics + .atlasv1. + 60–70 of [A-Za-z0-9_-]',
+    ['.atlasv1.'],
+    /\.atlasv1\.[A-Za-z0-9_=-]{60,70}(?![A-Za-z0-9_=-])/y,
+    { minEntropy: 4.0, startBefore: (text, at) => runStart(text, at, isAlnum, 14, 14) },
+  ),
+  T(
+    'doppler_token',
+    'doppler',
+    false,
+    'dp.pt.|dp.st.[env.]|dp.ct.|dp.sa.|dp.scim.|dp.audit. + 40–44 alphanumerics',
+    ['dp.pt.', 'dp.st.', 'dp.ct.', 'dp.sa.', 'dp.scim.', 'dp.audit.'],
+    /dp\.(?:pt|st(?:\.[a-z0-9_-]{2,35})?|ct|sa|scim|audit)\.[A-Za-z0-9]{40,44}(?![A-Za-z0-9])/y,
+    { minEntropy: 3.8 },
+  ),
+  T(
+    'linear_api_key',
+    'linear',
+    false,
+    'lin_api_ + 40 alphanumerics',
+    ['lin_api_'],
+    /lin_api_[A-Za-z0-9]{40}(?![A-Za-z0-9_])/y,
+    { minEntropy: 3.8 },
+  ),
+  T(
+    'telegram_bot_token',
+    'telegram',
+    false,
+    '<8–10 digit bot id>:AA + 33 of [A-Za-z0-9_-]',
+    [':AA'],
+    /:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 3.6, startBefore: (text, at) => runStart(text, at, isDigit, 8, 10) },
+  ),
+  T(
+    'discord_bot_token',
+    'discord',
+    false,
+    'base64(bot id) + . + 6 + . + 27–38 of [A-Za-z0-9_-]',
+    ['MT', 'Mj', 'Mz', 'ND', 'NT', 'Nj', 'Nz', 'OD', 'OT'],
+    /[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 3.8, validate: discordToken, fileContext: /discord/i },
+  ),
+  T(
+    'discord_webhook_url',
+    'discord',
+    false,
+    'https://discord.com/api/webhooks/<id>/<68 of [A-Za-z0-9_-]>',
+    ['discord.com/api/webhooks/', 'discordapp.com/api/webhooks/'],
+    /discord(?:app)?\.com\/api\/webhooks\/[0-9]{17,20}\/[A-Za-z0-9_-]{60,68}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 3.8, startBefore: schemeStart },
+  ),
+  T(
+    'azure_storage_account_key',
+    'azure',
+    false,
+    'AccountKey=<88 base64> in a storage connection string',
+    ['AccountKey='],
+    /AccountKey=[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])/y,
+    {
+      minEntropy: 4.5,
+      // The storage emulator's well-known key is published in Microsoft's docs.
+      validate: (v) =>
+        v.includes('Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq') ? false : 'high',
+    },
+  ),
+  T(
+    'azure_shared_access_key',
+    'azure',
+    false,
+    'SharedAccessKey=<44 base64> in a Service Bus / Event Hubs connection string',
+    ['SharedAccessKey='],
+    /SharedAccessKey=[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=(?![A-Za-z0-9+/=])/y,
+    { minEntropy: 4.0 },
+  ),
+  T(
+    'postman_api_key',
+    'postman',
+    false,
+    'PMAK- + 24 hex + - + 34 hex',
+    ['PMAK-'],
+    /PMAK-[a-f0-9]{24}-[a-f0-9]{34}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 3.3 },
+  ),
+  T(
+    'digitalocean_token',
+    'digitalocean',
+    false,
+    'dop_v1_|doo_v1_|dor_v1_ + 64 hex',
+    ['dop_v1_', 'doo_v1_', 'dor_v1_'],
+    /do[opr]_v1_[a-f0-9]{64}(?![A-Za-z0-9_])/y,
+    { minEntropy: 3.5 },
+  ),
+  T(
+    'sentry_auth_token',
+    'sentry',
+    false,
+    'sntrys_eyJ… (org token) or sntryu_ + 64 hex (user token)',
+    ['sntrys_', 'sntryu_'],
+    /sntry(?:s_eyJ[A-Za-z0-9+/=_-]{60,300}|u_[a-f0-9]{64})(?![A-Za-z0-9+/=_-])/y,
+    { minEntropy: 3.8 },
+  ),
+  T(
+    'new_relic_user_api_key',
+    'newrelic',
+    false,
+    'NRAK- + 27 uppercase alphanumerics',
+    ['NRAK-'],
+    /NRAK-[A-Z0-9]{27}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 3.5 },
+  ),
+  T(
+    'grafana_service_account_token',
+    'grafana',
+    false,
+    'glsa_ + 32 alphanumerics + _ + 8 hex',
+    ['glsa_'],
+    /glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}(?![A-Za-z0-9_])/y,
+    { minEntropy: 3.8 },
+  ),
+  T(
+    'databricks_token',
+    'databricks',
+    false,
+    'dapi + 32 hex [+ -N]',
+    ['dapi'],
+    /dapi[a-f0-9]{32}(?:-\d)?(?![A-Za-z0-9_])/y,
+    { minEntropy: 3.3 },
+  ),
+  T(
+    'rubygems_api_key',
+    'rubygems',
+    false,
+    'rubygems_ + 48 hex',
+    ['rubygems_'],
+    /rubygems_[a-f0-9]{48}(?![A-Za-z0-9_])/y,
+    { minEntropy: 3.4 },
+  ),
+  T(
+    'atlassian_api_token',
+    'atlassian',
+    false,
+    'ATATT3 + ~180 of [A-Za-z0-9_=-]',
+    ['ATATT3'],
+    /ATATT3[A-Za-z0-9_=-]{150,250}(?![A-Za-z0-9_=-])/y,
+    { minEntropy: 4.2 },
+  ),
+  T(
+    'supabase_access_token',
+    'supabase',
+    false,
+    'sbp_ + 40 hex',
+    ['sbp_'],
+    /sbp_[a-f0-9]{40}(?![A-Za-z0-9_])/y,
+    { minEntropy: 3.4 },
+  ),
+  T(
+    'age_secret_key',
+    'age',
+    false,
+    'AGE-SECRET-KEY-1 + 58 bech32',
+    ['AGE-SECRET-KEY-1'],
+    /AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}(?![A-Za-z0-9])/y,
+    { minEntropy: 3.8 },
+  ),
+];
+
+/** AWS access key ids: documented 4-letter prefix + 16 base32 characters. */
+export const AWS_KEY_ID_SPEC = T(
+  'aws_access_key',
+  'aws',
+  true,
+  'AKIA + 16 of [A-Z2-7]; paired with a 40-char secret when one is near',
+  ['AKIA', 'ASIA', 'ABIA', 'ACCA'],
+  /(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/y,
+  { minEntropy: 2.8, priority: PRIORITY.specific + 5 },
+);
+
+/** Kinds found by code outside TOKEN_SPECS, listed for documentation and classification. */
+export const OTHER_KINDS: readonly KindInfo[] = [
+  {
+    type: 'aws_temporary_access_key',
+    provider: 'aws',
+    revocable: false,
+    shape: 'ASIA + 16 of [A-Z2-7] (STS session credentials)',
+  },
+  {
+    type: 'aws_secret_access_key',
+    provider: 'aws',
+    revocable: false,
+    shape: '40 base64 under an AWS secret key name, with no key id near',
+  },
+  {
+    type: 'aws_session_token',
+    provider: 'aws',
+    revocable: false,
+    shape: 'IQoJb3JpZ2luX2Vj…/FwoGZXIvYXdz… or a long base64 under aws_session_token',
+  },
+  {
+    type: 'gcp_service_account_key',
+    provider: 'gcp',
+    revocable: false,
+    shape: 'service-account JSON: "type": "service_account" + "private_key"',
+  },
+  { type: 'rsa_private_key', provider: 'crypto', revocable: false, shape: '-----BEGIN RSA PRIVATE KEY-----' },
+  { type: 'ec_private_key', provider: 'crypto', revocable: false, shape: '-----BEGIN EC PRIVATE KEY-----' },
+  { type: 'dsa_private_key', provider: 'crypto', revocable: false, shape: '-----BEGIN DSA PRIVATE KEY-----' },
+  {
+    type: 'openssh_private_key',
+    provider: 'crypto',
+    revocable: false,
+    shape: '-----BEGIN OPENSSH PRIVATE KEY-----',
+  },
+  {
+    type: 'pkcs8_private_key',
+    provider: 'crypto',
+    revocable: false,
+    shape: '-----BEGIN PRIVATE KEY----- / -----BEGIN ENCRYPTED PRIVATE KEY-----',
+  },
+  {
+    type: 'pgp_private_key',
+    provider: 'crypto',
+    revocable: false,
+    shape: '-----BEGIN PGP PRIVATE KEY BLOCK-----',
+  },
+  {
+    type: 'putty_private_key',
+    provider: 'crypto',
+    revocable: false,
+    shape: 'PuTTY-User-Key-File-N: … Private-Lines: …',
+  },
+  {
+    type: 'postgres_uri',
+    provider: 'postgres',
+    revocable: false,
+    shape: 'postgres[ql]://user:password@host',
+  },
+  { type: 'mysql_uri', provider: 'mysql', revocable: false, shape: 'mysql://user:password@host' },
+  {
+    type: 'mongodb_uri',
+    provider: 'mongodb',
+    revocable: false,
+    shape: 'mongodb[+srv]://user:password@host',
+  },
+  { type: 'redis_uri', provider: 'redis', revocable: false, shape: 'redis[s]://[user]:password@host' },
+  { type: 'amqp_uri', provider: 'amqp', revocable: false, shape: 'amqp[s]://user:password@host' },
+  {
+    type: 'url_with_password',
+    provider: 'generic',
+    revocable: false,
+    shape: 'other scheme://user:password@host (http, ftp, smtp, ldap, …)',
+  },
+  {
+    type: 'npm_legacy_token',
+    provider: 'npm',
+    revocable: true,
+    shape: '_authToken=<uuid> in .npmrc',
+  },
+  {
+    type: 'datadog_api_key',
+    provider: 'datadog',
+    revocable: false,
+    shape: '32 hex under DD_API_KEY / datadog api_key',
+  },
+  {
+    type: 'datadog_app_key',
+    provider: 'datadog',
+    revocable: false,
+    shape: '40 hex under DD_APP_KEY / datadog application key',
+  },
+  {
+    type: 'twilio_auth_token',
+    provider: 'twilio',
+    revocable: false,
+    shape: '32 hex under a Twilio auth token name',
+  },
+  {
+    type: 'heroku_api_key',
+    provider: 'heroku',
+    revocable: false,
+    shape: 'UUID or HRKU-… under a Heroku key name',
+  },
+  {
+    type: 'authorization_header',
+    provider: 'generic',
+    revocable: false,
+    shape: 'Authorization: Bearer <high-entropy token> / Basic <base64 user:password>',
+  },
+  {
+    type: 'generic_password',
+    provider: 'generic',
+    revocable: false,
+    shape: 'password / passwd / pwd assignment, judged by entropy and context',
+  },
+  {
+    type: 'generic_secret',
+    provider: 'generic',
+    revocable: false,
+    shape: 'secret / client_secret / private_key assignment, judged by entropy and context',
+  },
+  {
+    type: 'generic_token',
+    provider: 'generic',
+    revocable: false,
+    shape: 'token / auth_token / access_token assignment, judged by entropy and context',
+  },
+  {
+    type: 'generic_api_key',
+    provider: 'generic',
+    revocable: false,
+    shape: 'api_key / apikey / access_key assignment, judged by entropy and context',
+  },
+];
+
+export function allKinds(): KindInfo[] {
+  const kinds: KindInfo[] = [];
+  const seen = new Set<string>();
+  const add = (k: KindInfo): void => {
+    if (seen.has(k.type)) return;
+    seen.add(k.type);
+    kinds.push({ type: k.type, provider: k.provider, revocable: k.revocable, shape: k.shape });
+  };
+  add(AWS_KEY_ID_SPEC);
+  for (const spec of TOKEN_SPECS) add(spec);
+  add({
+    type: 'openai_admin_key',
+    provider: 'openai',
+    revocable: false,
+    shape: 'sk-admin-… containing T3BlbkFJ',
+  });
+  for (const k of OTHER_KINDS) add(k);
+  return kinds;
+}
+
+function isWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isAlnum(code: number): boolean {
+  return isWordChar(code);
+}
+
+/** Start of a run of `min`–`max` characters accepted by `accept` ending at `at`, or -1. */
+function runStart(
+  text: string,
+  at: number,
+  accept: (code: number) => boolean,
+  min: number,
+  max: number,
+): number {
+  let i = at;
+  while (i > 0 && at - i < max + 1 && accept(text.charCodeAt(i - 1))) i--;
+  const len = at - i;
+  return len >= min && len <= max ? i : -1;
+}
+
+/** Webhook URLs start at their `https://` when it is there. */
+function schemeStart(text: string, at: number): number {
+  if (text.startsWith('https://', at - 8)) return at - 8;
+  if (text.startsWith('http://', at - 7)) return at - 7;
+  return at;
+}
+
+/**
+ * A credential may start here only if the previous character does not continue a word; an
+ * escaped `\n`/`\t` in a JSON or code string counts as a separator.
+ */
+export function leftBoundaryOk(text: string, at: number): boolean {
+  if (at === 0) return true;
+  const prev = text.charCodeAt(at - 1);
+  if (!isWordChar(prev) && prev !== 95 /* _ */) return true;
+  return (prev === 110 || prev === 116 || prev === 114) && at >= 2 && text.charCodeAt(at - 2) === 92;
+}
+
+/** Try one spec at the anchor found at `at`; returns a hit or undefined. */
+export function matchSpec(spec: TokenSpec, text: string, at: number): Hit | undefined {
+  const start = spec.startBefore ? spec.startBefore(text, at) : at;
+  if (start < 0 || !leftBoundaryOk(text, start)) return undefined;
+  spec.pattern.lastIndex = at;
+  const m = spec.pattern.exec(text);
+  if (!m) return undefined;
+  return judgeToken(spec, text.slice(start, at + m[0].length), start);
+}
+
+/** Validation shared by file scans and by classifying a raw value. */
+export function judgeToken(spec: TokenSpec, value: string, start: number): Hit | undefined {
+  const anchorAt = spec.anchors.reduce((found, a) => (found >= 0 ? found : value.indexOf(a)), -1);
+  const anchor = spec.anchors.find((a) => value.includes(a)) ?? '';
+  const body = anchorAt >= 0 ? value.slice(anchorAt + anchor.length) : value;
+  if (looksLikePlaceholder(body) || isDocumentedExample(value)) return undefined;
+  if (shannonEntropy(body) < (spec.minEntropy ?? 3.0)) return undefined;
+  // Hex-only bodies must still mix letters and digits (a run of one class is a counter, not a key).
+  if (isHex(body) && !(/[0-9]/.test(body) && /[a-fA-F]/.test(body))) return undefined;
+  let confidence: Confidence = 'high';
+  let attributes: Hit['attributes'];
+  let type = spec.type;
+  if (spec.validate) {
+    const verdict = spec.validate(value);
+    if (verdict === false) return undefined;
+    if (typeof verdict === 'string') confidence = verdict;
+    else {
+      confidence = verdict.confidence;
+      attributes = verdict.attributes;
+      if (verdict.type) type = verdict.type;
+    }
+  }
+  let secret = value;
+  let secretStart = start;
+  let preview: Hit['preview'] = { value };
+  if (spec.type === 'azure_storage_account_key' || spec.type === 'azure_shared_access_key') {
+    const eq = value.indexOf('=') + 1;
+    secret = value.slice(eq);
+    secretStart = start + eq;
+    preview = { value: secret, prefix: '' };
+  } else if (spec.type === 'slack_webhook_url' || spec.type === 'discord_webhook_url') {
+    const path = value.replace(/^https?:\/\//, '');
+    secret = `https://${path}`;
+    preview = { value: secret, prefix: secret.slice(0, secret.indexOf('/', 8) + 1) };
+  }
+  return {
+    type,
+    provider: spec.provider,
+    revocable: spec.revocable,
+    start: secretStart,
+    end: start + value.length,
+    secret,
+    identity: secret,
+    preview,
+    confidence,
+    priority: spec.priority ?? PRIORITY.specific,
+    ...(attributes ? { attributes } : {}),
+  };
+}
