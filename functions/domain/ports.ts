@@ -4,6 +4,9 @@
  */
 import type {
   Actor,
+  Approval,
+  LiveCheck,
+  UsageSummary,
   Exposure,
   Incident,
   IncidentStatus,
@@ -26,6 +29,9 @@ export interface IncidentChanges {
   readonly severity?: Severity;
   readonly acknowledged?: { readonly by: Actor; readonly at: string };
   readonly escalated?: { readonly by: Actor; readonly at: string; readonly reason: string };
+  readonly approval?: Approval;
+  readonly liveCheck?: LiveCheck;
+  readonly usage?: UsageSummary;
 }
 
 export interface DetectionResult {
@@ -73,7 +79,14 @@ export interface IncidentRepository {
     id: string,
     changes: IncidentChanges,
     event: TimelineEvent,
-    onlyIf?: { readonly notAcknowledged?: boolean; readonly notEscalated?: boolean },
+    onlyIf?: {
+      readonly notAcknowledged?: boolean;
+      readonly notEscalated?: boolean;
+      /** Only while the incident has this status (e.g. approve only while containing). */
+      readonly status?: IncidentStatus;
+      /** Only while approval was requested and nobody has approved yet. */
+      readonly awaitingApproval?: boolean;
+    },
   ): Promise<Incident | undefined>;
   appendEvent(id: string, event: TimelineEvent): Promise<void>;
   list(query: IncidentQuery): Promise<IncidentPage>;

@@ -92,7 +92,15 @@ function changeExpression(changes: IncidentChanges, now: string) {
   const sets = ['updatedAt = :updatedAt'];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':updatedAt': now };
-  for (const field of ['vaulted', 'severity', 'acknowledged', 'escalated'] as const) {
+  for (const field of [
+    'vaulted',
+    'severity',
+    'acknowledged',
+    'escalated',
+    'approval',
+    'liveCheck',
+    'usage',
+  ] as const) {
     if (changes[field] === undefined) continue;
     sets.push(`#${field} = :${field}`);
     names[`#${field}`] = field;
@@ -317,12 +325,24 @@ export class DynamoIncidentStore implements IncidentRepository {
     id: string,
     changes: IncidentChanges,
     event: TimelineEvent,
-    onlyIf: { notAcknowledged?: boolean; notEscalated?: boolean } = {},
+    onlyIf: {
+      notAcknowledged?: boolean;
+      notEscalated?: boolean;
+      status?: IncidentStatus;
+      awaitingApproval?: boolean;
+    } = {},
   ): Promise<Incident | undefined> {
     const { sets, names, values } = changeExpression(changes, event.at);
     const conditions = ['attribute_exists(pk)'];
     if (onlyIf.notAcknowledged) conditions.push('attribute_not_exists(acknowledged)');
     if (onlyIf.notEscalated) conditions.push('attribute_not_exists(escalated)');
+    if (onlyIf.status) {
+      conditions.push('#status = :onlyStatus');
+      names['#status'] = 'status';
+      values[':onlyStatus'] = onlyIf.status;
+    }
+    if (onlyIf.awaitingApproval)
+      conditions.push('attribute_exists(approval.requestedAt) AND attribute_not_exists(approval.approvedAt)');
     try {
       await this.client.send(
         new TransactWriteCommand({

@@ -61,6 +61,8 @@ export interface TimelineEvent {
 export interface PhaseTimes {
   readonly acknowledgedAt?: string;
   readonly containmentStartedAt?: string;
+  /** Set just before the provider's revoke call: a restart that finds it set knows a call may have reached the provider. */
+  readonly revocationStartedAt?: string;
   readonly revokedAt?: string;
   readonly verifiedAt?: string;
   readonly containmentEndedAt?: string;
@@ -88,10 +90,43 @@ export interface Incident {
   readonly phases: PhaseTimes;
   /** True while the plaintext is held in the vault (between detection and the end of containment). */
   readonly vaulted: boolean;
+  /** Approval mode: when a person was asked to approve the revocation, and who approved it. */
+  readonly approval?: Approval;
+  /** What a live check with the credential showed before revocation (identity, scopes); never the value. */
+  readonly liveCheck?: LiveCheck;
+  /** Where and how the credential was used (AWS: CloudTrail), summarised. */
+  readonly usage?: UsageSummary;
   readonly slack?: { readonly channel: string; readonly ts: string; readonly threadCursor: number };
 }
 
 export const EMBEDDED_EXPOSURES = 50;
+
+export interface Approval {
+  readonly requestedAt: string;
+  readonly approvedBy?: Actor;
+  readonly approvedAt?: string;
+}
+
+export interface LiveCheck {
+  readonly at: string;
+  readonly identity?: string;
+  readonly scopes?: readonly string[];
+  readonly details?: Readonly<Record<string, string>>;
+}
+
+export interface UsageSummary {
+  readonly source: string;
+  readonly events: number;
+  readonly firstUsed?: string;
+  readonly lastUsed?: string;
+  readonly services: readonly string[];
+  readonly actions: readonly string[];
+  readonly sourceIps: readonly string[];
+  readonly userAgents: readonly string[];
+  readonly regions: readonly string[];
+  /** True when the lookup stopped early (time or page budget); counts are then lower bounds. */
+  readonly truncated: boolean;
+}
 
 /** The identity of a new incident, from a detection. */
 export interface NewIncident {
