@@ -46,7 +46,7 @@ export const handler = sqsHandler(async (record: SQSRecord) => {
   const context = { deliveryId: job.deliveryId, kind, repo: `${job.repo.owner}/${job.repo.name}` };
   logger.info('scan job done', { ...context, ...details });
   if (outcome.kind === 'push' && outcome.commitsAtFileLimit.length > 0)
-    logger.warn('commit lists GitHub’s maximum of 3000 files; files beyond it could not be listed', {
+    logger.warn("commit lists GitHub's maximum of 3000 files; files beyond it could not be listed", {
       ...context,
       commits: outcome.commitsAtFileLimit,
     });

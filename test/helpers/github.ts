@@ -25,6 +25,8 @@ export interface ServedGitHub {
   readonly client: GitHubClient;
   /** Answer API requests matching `path` with `status` until cleared (undefined). */
   outage(status: number | undefined, path?: RegExp): void;
+  /** How many requests the outage switch has answered. */
+  outageHits(): number;
   /** Calls a control endpoint in process, e.g. a push; throws unless the status is 201. */
   control<T>(method: string, path: string, body: unknown): Promise<T>;
   close(): Promise<void>;
@@ -32,6 +34,7 @@ export interface ServedGitHub {
 
 export async function serveGitHub(options: Partial<GitHubSandboxOptions> = {}): Promise<ServedGitHub> {
   let outage: { status: number; path: RegExp } | undefined;
+  let hits = 0;
   let url = '';
   const github = createGitHubSandbox({
     webhookSecret: () => 'test-webhook-secret',
@@ -44,6 +47,7 @@ export async function serveGitHub(options: Partial<GitHubSandboxOptions> = {}): 
     readRequest(req, 64 * 1024 * 1024)
       .then(async (request: HttpRequest) => {
         if (outage && !request.path.includes('/pushes') && outage.path.test(request.path)) {
+          hits += 1;
           send(res, { status: outage.status, body: '{"message":"Service Unavailable"}' });
           return;
         }
@@ -67,6 +71,7 @@ export async function serveGitHub(options: Partial<GitHubSandboxOptions> = {}): 
     outage(status, path = /./) {
       outage = status === undefined ? undefined : { status, path };
     },
+    outageHits: () => hits,
     async control<T>(method: string, path: string, body: unknown): Promise<T> {
       const response = await fetch(`${apiUrl}${path}`, {
         method,

@@ -59,12 +59,12 @@ async function exposuresOf(h: IntakeHarness, fingerprintOf: string) {
 }
 
 describe('push intake at scale', () => {
-  it('scans every commit of a 150-commit push and finds the credential planted in every 15th', async () => {
+  it('scans every commit of a 110-commit push and finds the credential planted in every 11th', async () => {
     const h = await intakeHarness(served);
     const repo = repoName();
     const planted = new Map<number, string>();
-    const commits = Array.from({ length: 150 }, (_, i) => {
-      if (i % 15 !== 14) return { message: `c${i}`, files: { [`src/f${i}.txt`]: `line ${i}\n` } };
+    const commits = Array.from({ length: 110 }, (_, i) => {
+      if (i % 11 !== 10) return { message: `c${i}`, files: { [`src/f${i}.txt`]: `line ${i}\n` } };
       const token = githubToken();
       planted.set(i, token);
       return {
@@ -293,13 +293,13 @@ describe('refs whose payload does not list what they introduced', () => {
 });
 
 describe('pushes beyond what a payload lists', () => {
-  it('compares a push at the 2048-commit cap before...after and schedules every one of its 2100 commits', async () => {
+  it('compares a push at the 2048-commit cap before...after and schedules every one of its 2060 commits', async () => {
     const h = await intakeHarness(served);
     const repo = repoName();
     await push(repo, [{ message: 'base', files: { 'a.txt': 'a\n' } }]);
     const big = await push(
       repo,
-      Array.from({ length: 2100 }, (_, i) => ({ message: `m${i}`, files: { 'counter.txt': `${i}\n` } })),
+      Array.from({ length: 2060 }, (_, i) => ({ message: `m${i}`, files: { 'counter.txt': `${i}\n` } })),
     );
     const payload = JSON.parse(big.delivery.body) as { commits: unknown[] };
     expect(payload.commits).toHaveLength(2048);
@@ -309,7 +309,7 @@ describe('pushes beyond what a payload lists', () => {
       ['list', 'compare'],
     );
     const scheduled = await fanOutOnly(h, jobs);
-    expect(scheduled.size).toBe(2100);
+    expect(scheduled.size).toBe(2060);
     expect([...scheduled].sort()).toEqual([...big.push.commits].sort());
   });
 
@@ -318,7 +318,7 @@ describe('pushes beyond what a payload lists', () => {
     const repo = repoName();
     const first = await push(
       repo,
-      Array.from({ length: 2100 }, (_, i) => ({ message: `m${i}`, files: { 'counter.txt': `${i}\n` } })),
+      Array.from({ length: 2060 }, (_, i) => ({ message: `m${i}`, files: { 'counter.txt': `${i}\n` } })),
     );
     const jobs = h.plan('push', first.delivery.body);
     expect(jobs.at(-1)).toMatchObject({ kind: 'push_fanout', source: { type: 'history', page: 1 } });

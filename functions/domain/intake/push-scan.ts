@@ -133,27 +133,45 @@ export async function scanPush(job: PushScanJob, deps: PushScanDeps): Promise<Pu
     }
   }
 
-  for (const [index, commit] of commits.entries()) {
-    if (filesRead >= FILES_PER_JOB) {
-      const rest = commits.slice(index);
-      await deps.scanJobs.send([{ ...job, commits: rest }]);
-      handedOn = rest.length;
-      break;
+  // Ledger writes overlap the next commit's reads; all of them are awaited before the job ends,
+  // whether it succeeds or fails, so a retry skips exactly the commits that were finished.
+  const marks: Promise<void>[] = [];
+  const scanning = await scanCommits().then(
+    () => ({ failed: false as const }),
+    (error: unknown) => ({ failed: true as const, error }),
+  );
+  const settled = await Promise.allSettled(marks);
+  if (scanning.failed) throw scanning.error;
+  const failedMark = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failedMark) throw failedMark.reason;
+
+  async function scanCommits(): Promise<void> {
+    for (const [index, commit] of commits.entries()) {
+      if (filesRead >= FILES_PER_JOB) {
+        const rest = commits.slice(index);
+        await deps.scanJobs.send([{ ...job, commits: rest }]);
+        handedOn = rest.length;
+        break;
+      }
+      const page = job.filePage ?? 1;
+      const { files, lastPage } = await deps.source.commitFiles(job.repo, commit, page);
+      await scanFiles(commit, files);
+      filesRead += files.length;
+      if (page === 1 && lastPage > 1) {
+        const last = Math.min(lastPage, MAX_COMMIT_FILE_PAGES);
+        const pages: PushScanJob[] = [];
+        for (let p = 2; p <= last; p += 1) pages.push({ ...job, commits: [commit], filePage: p });
+        await deps.scanJobs.send(pages);
+        pageJobs += pages.length;
+        if (lastPage >= MAX_COMMIT_FILE_PAGES) atLimit.push(commit);
+      }
+      if (!job.filePage) {
+        const mark = deps.ledger.markScanned(repo, commit, deps.clock.now());
+        mark.catch(() => undefined); // handled now; its failure is rethrown when the marks are awaited
+        marks.push(mark);
+      }
+      scannedCommits += 1;
     }
-    const page = job.filePage ?? 1;
-    const { files, lastPage } = await deps.source.commitFiles(job.repo, commit, page);
-    await scanFiles(commit, files);
-    filesRead += files.length;
-    if (page === 1 && lastPage > 1) {
-      const last = Math.min(lastPage, MAX_COMMIT_FILE_PAGES);
-      const pages: PushScanJob[] = [];
-      for (let p = 2; p <= last; p += 1) pages.push({ ...job, commits: [commit], filePage: p });
-      await deps.scanJobs.send(pages);
-      pageJobs += pages.length;
-      if (lastPage >= MAX_COMMIT_FILE_PAGES) atLimit.push(commit);
-    }
-    if (!job.filePage) await deps.ledger.markScanned(repo, commit, deps.clock.now());
-    scannedCommits += 1;
   }
 
   return {
