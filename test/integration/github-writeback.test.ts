@@ -181,6 +181,37 @@ describe('writing containment back to GitHub', () => {
     expect(writesFor(repo)).toHaveLength(3);
   });
 
+  it('resolves an alert GitHub raises after the incident was contained and written back', async () => {
+    const h = await intakeHarness(served);
+    const repo = repoName();
+    const token = githubToken();
+    const pushed = await served.control<Answer>('POST', `/repos/acme/${repo}/pushes`, {
+      ref: 'refs/heads/main',
+      commits: [{ message: 'oops', files: { 'cfg/.env': `GITHUB_TOKEN=${token}\n` } }],
+    });
+    await h.drain(h.plan('push', pushed.delivery.body));
+    const id = incidentIdFor(h.deps.classify(token, 'github_personal_access_token')!.fingerprint);
+    await contain(h, id);
+    const deps = writeBackDeps(h);
+    expect(await writeBackToGitHub(id, deps)).toEqual({ alertsResolved: 0, checkRuns: 1, gone: 0 });
+
+    // GitHub's own scan reports the same location later: no new exposure, but the alert must be resolved.
+    const created = await served.control<Answer>('POST', `/repos/acme/${repo}/secret-scanning/alerts`, {
+      secret_type: 'github_personal_access_token',
+      secret: token,
+      locations: [{ path: 'cfg/.env', start_line: 1, commit_sha: pushed.push!.after }],
+    });
+    const before = h.deps.notifications.sent.length;
+    await h.drain(h.plan(created.delivery.event, created.delivery.body));
+    expect(h.deps.notifications.sent.slice(before)).toEqual([{ incidentId: id }]);
+    expect(await writeBackToGitHub(id, deps)).toEqual({ alertsResolved: 1, checkRuns: 0, gone: 0 });
+    expect(
+      writesFor(repo)
+        .map((w) => w.method)
+        .sort(),
+    ).toEqual(['PATCH', 'POST']);
+  });
+
   it('skips a commit GitHub no longer has (force-pushed away) without failing', async () => {
     const h = await intakeHarness(served);
     const repo = repoName();

@@ -99,9 +99,11 @@ export async function processAlert(job: AlertScanJob, deps: AlertScanDeps): Prom
     });
   }
   let created = 0;
+  let notified = false;
   for (const location of locations) {
     const result = await recordDetection(deps, credentialOf(credential), location);
     if (result.created) created += 1;
+    if (result.created || result.exposureAdded) notified = true;
   }
 
   if (job.action === 'reopened')
@@ -125,6 +127,9 @@ export async function processAlert(job: AlertScanJob, deps: AlertScanDeps): Prom
         severity: 'critical',
       },
     );
-  if (recorded.length) await deps.notifications.send([{ incidentId: id } satisfies IncidentJob]);
+  // An alert on locations a push found earlier adds no exposure, yet write-back must learn of it
+  // (the incident may be contained already, its alert still open): one notification brings the
+  // card and GitHub up to date; a repeated one changes nothing.
+  if (!notified || recorded.length) await deps.notifications.send([{ incidentId: id } satisfies IncidentJob]);
   return { findings: locations.length, incidents: [id], created, recorded };
 }

@@ -8,14 +8,14 @@
  */
 import type { Finding, Scanner } from '../detection/types.ts';
 import { MAX_COMMIT_FILE_PAGES, type PushScanJob, type ScanJob } from '../jobs.ts';
-import type { BlobContent, ChangedFile, Queue, ScanLedger, SourceHost } from '../ports.ts';
+import type { ChangedFile, Queue, ScanLedger, SourceHost } from '../ports.ts';
 import { decideFile, keepFinding, MAX_BLOB_BYTES, type SkipReason } from './file-policy.ts';
 import { recordDetection, type DetectionDeps, type DetectedCredential } from './record-detection.ts';
 
 /** About one page of files: a job reads at most this many before handing its other commits on. */
 export const FILES_PER_JOB = 300;
-/** Blob reads in flight at once for one page of files. */
-const BLOB_CONCURRENCY = 8;
+/** Blob reads in flight at once for one page of files (GitHub asks integrations not to hammer it in parallel). */
+const BLOB_CONCURRENCY = 4;
 
 export interface PushScanDeps extends DetectionDeps {
   readonly source: SourceHost;
@@ -55,21 +55,26 @@ export function credentialOf(finding: DetectedCredential): DetectedCredential {
   };
 }
 
-async function mapLimited<T, R>(
+/** Runs `fn` over the items, `limit` at a time; after a failure no new item starts, and all in flight finish. */
+async function forEachLimited<T>(
   items: readonly T[],
   limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!failure && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
-  });
-  await Promise.all(workers);
-  return results;
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
 }
 
 export async function scanPush(job: PushScanJob, deps: PushScanDeps): Promise<PushScanOutcome> {
@@ -91,46 +96,46 @@ export async function scanPush(job: PushScanJob, deps: PushScanDeps): Promise<Pu
     : await deps.ledger.scanned(repo, job.commits, deps.clock.now());
   const commits = job.commits.filter((sha) => !seen.has(sha));
 
+  async function record(commit: string, found: readonly Finding[]): Promise<void> {
+    for (const finding of found.filter(keepFinding)) {
+      findings += 1;
+      const result = await recordDetection(deps, credentialOf(finding), {
+        repo,
+        commit,
+        path: finding.file,
+        line: finding.line,
+        column: finding.column,
+        ref: job.ref,
+        source: 'push',
+      });
+      incidents.add(result.incident.id);
+      if (result.created) created += 1;
+    }
+  }
+
   async function scanFiles(commit: string, files: readonly ChangedFile[]): Promise<void> {
-    const actions = files.map((file) => ({ file, decision: decideFile(file) }));
-    const blobs = new Map<string, BlobContent>();
-    const toFetch = actions.filter((a) => a.decision.action === 'fetch_blob');
-    await mapLimited(toFetch, BLOB_CONCURRENCY, async ({ file, decision }) => {
-      if (decision.action !== 'fetch_blob') return;
-      blobs.set(file.filename, await deps.source.blobContent(job.repo, decision.sha, MAX_BLOB_BYTES));
-    });
-    for (const { file, decision } of actions) {
-      let found: Finding[] = [];
+    const blobs: { filename: string; sha: string }[] = [];
+    for (const file of files) {
+      const decision = decideFile(file);
       if (decision.action === 'scan_patch') {
-        found = deps.scanner.scanPatch(decision.patch, file.filename);
+        filesScanned += 1;
+        await record(commit, deps.scanner.scanPatch(decision.patch, file.filename));
       } else if (decision.action === 'fetch_blob') {
-        const blob = blobs.get(file.filename);
-        if (blob?.kind === 'text') found = deps.scanner.scanText(blob.text, file.filename);
-        else {
-          const reason = blob?.kind === 'too_large' ? 'too_large' : 'binary';
-          skipped[reason] = (skipped[reason] ?? 0) + 1;
-          continue;
-        }
+        blobs.push({ filename: file.filename, sha: decision.sha });
       } else {
         skipped[decision.reason] = (skipped[decision.reason] ?? 0) + 1;
-        continue;
-      }
-      filesScanned += 1;
-      for (const finding of found.filter(keepFinding)) {
-        findings += 1;
-        const result = await recordDetection(deps, credentialOf(finding), {
-          repo,
-          commit,
-          path: finding.file,
-          line: finding.line,
-          column: finding.column,
-          ref: job.ref,
-          source: 'push',
-        });
-        incidents.add(result.incident.id);
-        if (result.created) created += 1;
       }
     }
+    // Each blob is scanned as soon as it arrives and then dropped: at most BLOB_CONCURRENCY in memory.
+    await forEachLimited(blobs, BLOB_CONCURRENCY, async ({ filename, sha }) => {
+      const blob = await deps.source.blobContent(job.repo, sha, MAX_BLOB_BYTES);
+      if (blob.kind !== 'text') {
+        skipped[blob.kind] = (skipped[blob.kind] ?? 0) + 1;
+        return;
+      }
+      filesScanned += 1;
+      await record(commit, deps.scanner.scanText(blob.text, filename));
+    });
   }
 
   // Ledger writes overlap the next commit's reads; all of them are awaited before the job ends,
