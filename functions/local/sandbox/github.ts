@@ -548,7 +548,11 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
       const commit = repo.commits.get(sha)!;
       if (fromHead.has(sha) && (!mergeBase || commit.seq > mergeBase.seq)) mergeBase = commit;
     }
-    if (!mergeBase) throw notFound();
+    if (!mergeBase)
+      throw new HttpError(
+        404,
+        `No common ancestor between ${basehead.slice(0, sep)} and ${basehead.slice(sep + 3)}.`,
+      );
     const bySeq = (a: Commit, b: Commit) => a.seq - b.seq;
     const ahead = [...fromHead]
       .filter((sha) => !fromBase.has(sha))
