@@ -11,6 +11,42 @@ export interface PushScanJob {
   readonly ref: string;
   /** Commits to scan, in push order; at most MAX_COMMITS_PER_JOB per message. */
   readonly commits: readonly string[];
+  /**
+   * Scan only this page (≥ 2) of the one commit's files: a commit touching more files than fit on
+   * one page is split into one job per page, so no job reads more than a page or two.
+   */
+  readonly filePage?: number;
+}
+
+/** Where a fan-out step finds its commits. */
+export type FanoutSource =
+  /** Commits listed in the push payload that the first jobs did not take, in push order. */
+  | { readonly type: 'list'; readonly commits: readonly string[] }
+  /**
+   * `base...head` (compare API), one page of PUSH_FANOUT_COMMITS per step. With `orHistory`, refs
+   * that cannot be compared (no history in common with the default branch) fall back to `history`.
+   */
+  | {
+      readonly type: 'compare';
+      readonly base: string;
+      readonly head: string;
+      readonly page: number;
+      readonly orHistory?: boolean;
+    }
+  /** Everything reachable from `head` (a first push, or refs with no history in common). */
+  | { readonly type: 'history'; readonly head: string; readonly page: number };
+
+/**
+ * One step of turning a large push into push jobs: it schedules at most PUSH_FANOUT_COMMITS commits
+ * and puts its continuation at the back of the queue, so a giant push never holds more than a step's
+ * worth of messages ahead of other repositories' work.
+ */
+export interface PushFanoutJob {
+  readonly kind: 'push_fanout';
+  readonly deliveryId: string;
+  readonly repo: { readonly owner: string; readonly name: string; readonly installationId?: number };
+  readonly ref: string;
+  readonly source: FanoutSource;
 }
 
 export interface AlertScanJob {
@@ -21,7 +57,7 @@ export interface AlertScanJob {
   readonly action: string;
 }
 
-export type ScanJob = PushScanJob | AlertScanJob;
+export type ScanJob = PushScanJob | PushFanoutJob | AlertScanJob;
 
 export interface IncidentJob {
   readonly incidentId: string;
@@ -29,6 +65,15 @@ export interface IncidentJob {
 
 /** Keeps every scan-jobs message small and every detect invocation well inside its timeout. */
 export const MAX_COMMITS_PER_JOB = 10;
+
+/** Commits one fan-out step schedules: ten push jobs, one SendMessageBatch (plus the continuation). */
+export const PUSH_FANOUT_COMMITS = 10 * MAX_COMMITS_PER_JOB;
+
+/** GitHub lists at most 2048 commits in a push payload; a fan-out list never holds more. */
+export const MAX_PAYLOAD_COMMITS = 2048;
+
+/** GitHub lists a commit's files 300 per page, up to 3000 files (10 pages). */
+export const MAX_COMMIT_FILE_PAGES = 10;
 
 export class MalformedMessage extends Error {
   constructor(message: string) {
@@ -69,18 +114,82 @@ function parseRepo(value: unknown): PushScanJob['repo'] {
   };
 }
 
+const SHA = /^[0-9a-f]{40}$/;
+
+function shas(value: unknown, max: number, what: string): string[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > max)
+    throw new MalformedMessage(`${what} must hold 1 to ${max} shas`);
+  return value.map((sha, i) => {
+    if (typeof sha !== 'string' || !SHA.test(sha))
+      throw new MalformedMessage(`${what}[${i}] is not a commit sha`);
+    return sha;
+  });
+}
+
+function page(value: unknown, what: string): number {
+  if (!Number.isInteger(value) || (value as number) < 1)
+    throw new MalformedMessage(`${what} must be a page number`);
+  return value as number;
+}
+
+/** A commit sha or a ref name (a compare base such as the default branch). */
+function revision(value: unknown, what: string): string {
+  const rev = text(value, what);
+  if (!/^[A-Za-z0-9._/-]{1,255}$/.test(rev) || rev.includes('..'))
+    throw new MalformedMessage(`${what} is not a commit sha or ref name`);
+  return rev;
+}
+
+function parseFanoutSource(value: unknown): FanoutSource {
+  const source = record(value, 'source');
+  switch (source.type) {
+    case 'list':
+      return { type: 'list', commits: shas(source.commits, MAX_PAYLOAD_COMMITS, 'source.commits') };
+    case 'compare':
+      return {
+        type: 'compare',
+        base: revision(source.base, 'source.base'),
+        head: revision(source.head, 'source.head'),
+        page: page(source.page, 'source.page'),
+        ...(source.orHistory === true ? { orHistory: true } : {}),
+      };
+    case 'history':
+      return {
+        type: 'history',
+        head: revision(source.head, 'source.head'),
+        page: page(source.page, 'source.page'),
+      };
+    default:
+      throw new MalformedMessage(`unknown fan-out source ${JSON.stringify(source.type)}`);
+  }
+}
+
 export function parseScanJob(body: string): ScanJob {
   const job = record(parseJson(body), 'scan job');
   const deliveryId = text(job.deliveryId, 'deliveryId');
   if (job.kind === 'push') {
-    if (!Array.isArray(job.commits) || job.commits.length === 0 || job.commits.length > MAX_COMMITS_PER_JOB)
-      throw new MalformedMessage(`commits must hold 1 to ${MAX_COMMITS_PER_JOB} shas`);
-    const commits = job.commits.map((sha, i) => {
-      if (typeof sha !== 'string' || !/^[0-9a-f]{40}$/.test(sha))
-        throw new MalformedMessage(`commits[${i}] is not a commit sha`);
-      return sha;
-    });
-    return { kind: 'push', deliveryId, repo: parseRepo(job.repo), ref: text(job.ref, 'ref'), commits };
+    const commits = shas(job.commits, MAX_COMMITS_PER_JOB, 'commits');
+    const base = {
+      kind: 'push',
+      deliveryId,
+      repo: parseRepo(job.repo),
+      ref: text(job.ref, 'ref'),
+      commits,
+    } as const;
+    if (job.filePage === undefined) return base;
+    const filePage = page(job.filePage, 'filePage');
+    if (filePage < 2 || filePage > MAX_COMMIT_FILE_PAGES || commits.length !== 1)
+      throw new MalformedMessage(`filePage must be 2 to ${MAX_COMMIT_FILE_PAGES}, for a single commit`);
+    return { ...base, filePage };
+  }
+  if (job.kind === 'push_fanout') {
+    return {
+      kind: 'push_fanout',
+      deliveryId,
+      repo: parseRepo(job.repo),
+      ref: text(job.ref, 'ref'),
+      source: parseFanoutSource(job.source),
+    };
   }
   if (job.kind === 'secret_scanning_alert') {
     if (!Number.isInteger(job.alertNumber)) throw new MalformedMessage('alertNumber must be an integer');

@@ -59,7 +59,10 @@ export interface IncidentPage {
 }
 
 export interface IncidentRepository {
-  /** Opens the incident for a new fingerprint, or merges the exposure into the existing one; each exposure once. */
+  /**
+   * Opens the incident for a new fingerprint, or merges the exposure into the existing one; each
+   * exposure once. An exposure already recorded gains the `alertNumber` of a later sighting.
+   */
   recordDetection(incident: NewIncident, exposure: Exposure, event: TimelineEvent): Promise<DetectionResult>;
   get(id: string): Promise<Incident | undefined>;
   timeline(id: string): Promise<TimelineEvent[]>;
@@ -89,6 +92,12 @@ export interface IncidentRepository {
     },
   ): Promise<Incident | undefined>;
   appendEvent(id: string, event: TimelineEvent): Promise<void>;
+  /**
+   * Applies `changes` and appends `event` atomically, but only the first time `onceKey` is used for
+   * this incident (e.g. `github-alert-resolved:acme/api#3:<resolved_at>`): false when it was used
+   * before, so a redelivered message records nothing twice.
+   */
+  updateOnce(id: string, onceKey: string, changes: IncidentChanges, event: TimelineEvent): Promise<boolean>;
   list(query: IncidentQuery): Promise<IncidentPage>;
   /**
    * Claims the right to post the incident's Slack card. Returns false when another worker holds a
@@ -141,7 +150,29 @@ export interface ChangedFile {
   readonly patch?: string;
   /** Blob sha of the new content, to fetch it when the patch is missing. */
   readonly sha?: string;
+  /** Lines added, when the host reports it (a pure rename adds none). */
+  readonly additions?: number;
 }
+
+/** One page of a commit's changed files (GitHub: 300 per page, at most 3000 in all). */
+export interface CommitFilePage {
+  readonly files: readonly ChangedFile[];
+  /** The number of the last page (1 when everything fits on one). */
+  readonly lastPage: number;
+}
+
+/** One page of commit shas from a comparison or a history listing. */
+export interface CommitPage {
+  readonly commits: readonly string[];
+  /** The next page's number, when there is one. */
+  readonly nextPage?: number;
+}
+
+/** A blob's content as far as scanning is concerned. */
+export type BlobContent =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'binary' }
+  | { readonly kind: 'too_large'; readonly limitBytes: number };
 
 export interface RepoRef {
   readonly owner: string;
@@ -157,20 +188,86 @@ export interface SecretScanningAlert {
   readonly htmlUrl?: string;
   readonly state: 'open' | 'resolved';
   readonly publiclyLeaked: boolean;
+  /** Why it was resolved (`revoked`, `false_positive`, `wont_fix`, `used_in_tests`, …), when resolved. */
+  readonly resolution?: string;
+  readonly resolvedBy?: string;
+  readonly resolvedAt?: string;
+  /** GitHub's validity check: `active`, `inactive` or `unknown`. */
+  readonly validity?: string;
+  readonly updatedAt?: string;
 }
 
 export interface SecretLocation {
+  /** `commit`, `wiki_commit`, or where else GitHub saw it (`issue_comment`, `pull_request_body`, …). */
+  readonly kind: string;
+  /** Repository path for commit locations, empty otherwise. */
   readonly path: string;
   readonly startLine: number;
   readonly startColumn?: number;
+  /** Empty for locations that are not in a commit. */
   readonly commitSha: string;
+  /** API URL of a location that is not in a commit (the issue comment, the PR body…). */
+  readonly url?: string;
 }
 
 /** Read access to the source host (GitHub). */
 export interface SourceHost {
-  commitFiles(repo: RepoRef, sha: string): AsyncIterable<ChangedFile>;
-  /** The blob's text, or undefined when it is binary. */
-  blobText(repo: RepoRef, blobSha: string): Promise<string | undefined>;
+  /** One page (1-based) of the files a commit changed. */
+  commitFiles(repo: RepoRef, sha: string, page: number): Promise<CommitFilePage>;
+  /**
+   * One page of the commits `head` has that `base` does not (base...head, oldest first); undefined
+   * when the two cannot be compared (a commit is unknown, or they share no history).
+   */
+  compareCommits(repo: RepoRef, base: string, head: string, page: number): Promise<CommitPage | undefined>;
+  /** One page of the history reachable from `head`, newest first. */
+  listCommits(repo: RepoRef, head: string, page: number): Promise<CommitPage>;
+  /** The blob's content, or why it cannot be scanned (binary, larger than `maxBytes`). */
+  blobContent(repo: RepoRef, blobSha: string, maxBytes: number): Promise<BlobContent>;
   secretScanningAlert(repo: RepoRef, alertNumber: number): Promise<SecretScanningAlert>;
   secretScanningLocations(repo: RepoRef, alertNumber: number): AsyncIterable<SecretLocation>;
+}
+
+/**
+ * Commits of a repository that were scanned completely, so a commit pushed again (to another
+ * branch, by a force-push, in a redelivered job) is read once. Entries expire after a while.
+ */
+export interface ScanLedger {
+  /** The subset of `shas` already scanned in `repo` (`owner/name`). */
+  scanned(repo: string, shas: readonly string[], now: Date): Promise<ReadonlySet<string>>;
+  markScanned(repo: string, sha: string, now: Date): Promise<void>;
+}
+
+/**
+ * Claims an effect on another system (a GitHub write-back, one step of a fan-out) so that it
+ * happens once however often its message is delivered. The holder completes or releases its
+ * claim; a claim left by a crashed holder can be taken over once it is stale.
+ */
+export interface ClaimLedger {
+  claim(key: string, now: Date): Promise<'claimed' | 'duplicate'>;
+  complete(key: string, now: Date): Promise<void>;
+  release(key: string): Promise<void>;
+}
+
+/** What a check run on an offending commit reports; never a credential value. */
+export interface CheckRunReport {
+  readonly headSha: string;
+  readonly name: string;
+  readonly externalId: string;
+  readonly conclusion: 'failure' | 'neutral' | 'success';
+  readonly title: string;
+  /** Markdown. */
+  readonly summary: string;
+  readonly annotations: readonly {
+    readonly path: string;
+    readonly line: number;
+    readonly message: string;
+  }[];
+}
+
+/** Write access to the source host, for telling it what leakstop did. */
+export interface SourceHostWriter {
+  /** Resolves the alert as revoked with the comment; `gone` when the alert no longer exists. */
+  resolveAlertAsRevoked(repo: RepoRef, alertNumber: number, comment: string): Promise<'done' | 'gone'>;
+  /** Creates a completed check run; `gone` when the commit or repository no longer exists. */
+  createCheckRun(repo: RepoRef, report: CheckRunReport): Promise<'done' | 'gone'>;
 }

@@ -1,12 +1,11 @@
-/** Scan-jobs consumer: reads pushed diffs and secret-scanning alerts, opens incidents. */
+/** Scan-jobs consumer: scans pushed commits, fans large pushes out, turns secret-scanning alerts into incidents. */
 import type { SQSRecord } from 'aws-lambda';
 import { createScanner, type DetectionScanner } from '../domain/detection/index.ts';
-import { processScanJob } from '../domain/intake/scan-job.ts';
-import { parseScanJob, type IncidentJob } from '../domain/jobs.ts';
-import { appTokenProvider } from '../adapters/github/app-auth.ts';
-import { GitHubClient } from '../adapters/github/github-client.ts';
-import { getSecret, hasSecret } from '../adapters/secrets/secret-source.ts';
-import { ENV } from '../shared/resources.ts';
+import { processScanJob, type ScanDeps } from '../domain/intake/scan-job.ts';
+import { parseScanJob, type IncidentJob, type ScanJob } from '../domain/jobs.ts';
+import { getSecret } from '../adapters/secrets/secret-source.ts';
+import { githubClient } from './common/github.ts';
+import { fanoutClaims, scanLedger } from './common/intake-wiring.ts';
 import { logger } from './common/logger.ts';
 import { sqsHandler } from './common/sqs.ts';
 import { clock, incidentStore, queue, vault } from './common/wiring.ts';
@@ -14,21 +13,16 @@ import { clock, incidentStore, queue, vault } from './common/wiring.ts';
 const incidents = incidentStore();
 const containment = queue<IncidentJob>('containment');
 const notifications = queue<IncidentJob>('notifications');
+const scanJobs = queue<ScanJob>('scanJobs');
+const ledger = scanLedger();
+const claims = fanoutClaims();
 const store = vault();
 let scanner: { key: string; scanner: DetectionScanner } | undefined;
-let source: GitHubClient | undefined;
 
-async function dependencies() {
+async function dependencies(): Promise<ScanDeps> {
   const fingerprintKey = await getSecret('fingerprintKey');
   if (scanner?.key !== fingerprintKey)
     scanner = { key: fingerprintKey, scanner: createScanner({ fingerprintKey }) };
-  if (!source) {
-    const privateKey = hasSecret('githubAppPrivateKey') ? await getSecret('githubAppPrivateKey') : undefined;
-    source = new GitHubClient(
-      process.env[ENV.githubApiUrl] ?? 'https://api.github.com',
-      appTokenProvider(process.env[ENV.githubAppId], privateKey),
-    );
-  }
   const bound = scanner.scanner;
   return {
     incidents,
@@ -36,8 +30,11 @@ async function dependencies() {
     containment,
     notifications,
     clock,
-    source,
+    source: (await githubClient()).client,
     scanner: bound,
+    ledger,
+    scanJobs,
+    claims,
     classify: (value: string, secretType: string) => bound.classifySecret(value, secretType),
   };
 }
@@ -45,12 +42,19 @@ async function dependencies() {
 export const handler = sqsHandler(async (record: SQSRecord) => {
   const job = parseScanJob(record.body);
   const outcome = await processScanJob(job, await dependencies());
-  logger.info('scan job done', {
-    deliveryId: job.deliveryId,
-    kind: job.kind,
-    repo: `${job.repo.owner}/${job.repo.name}`,
-    findings: outcome.findings,
-    incidents: outcome.incidents,
-    created: outcome.created,
-  });
+  const { kind, ...details } = outcome;
+  const context = { deliveryId: job.deliveryId, kind, repo: `${job.repo.owner}/${job.repo.name}` };
+  logger.info('scan job done', { ...context, ...details });
+  if (outcome.kind === 'push' && outcome.commitsAtFileLimit.length > 0)
+    logger.warn("commit lists GitHub's maximum of 3000 files; files beyond it could not be listed", {
+      ...context,
+      commits: outcome.commitsAtFileLimit,
+    });
+  if (outcome.kind === 'push' && (outcome.filesSkipped.too_large ?? 0) > 0)
+    logger.warn('files too large to scan were skipped', {
+      ...context,
+      count: outcome.filesSkipped.too_large,
+    });
+  if (outcome.kind === 'push_fanout' && outcome.outcome === 'scheduled' && outcome.note)
+    logger.warn('push fan-out stopped early', { ...context, note: outcome.note });
 });

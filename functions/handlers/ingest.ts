@@ -17,6 +17,11 @@ import { clock, deliveryLedger, queue } from './common/wiring.ts';
 /** Function URLs buffer at most 6 MB; the local server applies the same limit so both answer alike. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
+/** What a sender needs to know when its body is refused for its size. */
+export function tooLarge(size?: number): string {
+  return `payload ${size === undefined ? '' : `of ${size} bytes `}exceeds the webhook endpoint's limit of 6 MB (${MAX_BODY_BYTES} bytes, a Lambda Function URL's maximum); nothing was accepted`;
+}
+
 const ledger = deliveryLedger();
 const scanJobs = queue<ScanJob>('scanJobs');
 let webhooks: { secret: string; instance: Webhooks } | undefined;
@@ -30,7 +35,8 @@ async function verifier(): Promise<Webhooks> {
 export async function ingest(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
   if (event.requestContext?.http?.method !== 'POST') return problem(405, 'use POST');
   const body = rawBody(event);
-  if (Buffer.byteLength(body) > MAX_BODY_BYTES) return problem(413, `body exceeds ${MAX_BODY_BYTES} bytes`);
+  const size = Buffer.byteLength(body);
+  if (size > MAX_BODY_BYTES) return problem(413, tooLarge(size));
   const signature = header(event, 'x-hub-signature-256');
   const name = header(event, 'x-github-event');
   const deliveryId = header(event, 'x-github-delivery');

@@ -1,6 +1,10 @@
-/** Notifications consumer: keeps each incident's Slack card (or, locally, console card) current. */
+/**
+ * Notifications consumer: keeps each incident's Slack card (or, locally, console card) current and,
+ * once the incident is contained, writes that back to GitHub (alerts resolved, check runs).
+ */
 import type { SQSRecord } from 'aws-lambda';
 import { parseIncidentJob } from '../domain/jobs.ts';
+import { writeBackToGitHub } from '../domain/notifications/github-writeback.ts';
 import { syncCard } from '../domain/notifications/sync-card.ts';
 import type { Chat } from '../domain/ports.ts';
 import { getSecret, hasSecret } from '../adapters/secrets/secret-source.ts';
@@ -8,11 +12,15 @@ import { ConsoleChat } from '../adapters/slack/console-chat.ts';
 import { SlackChat, slackWebClient } from '../adapters/slack/slack-chat.ts';
 import { ENV } from '../shared/resources.ts';
 import { requireEnv } from './common/env.ts';
+import { githubClient } from './common/github.ts';
+import { writeBackClaims } from './common/intake-wiring.ts';
+import { logger } from './common/logger.ts';
 import { sqsHandler } from './common/sqs.ts';
 import { clock, incidentStore } from './common/wiring.ts';
 
 const incidents = incidentStore();
 const channel = requireEnv([ENV.slackChannel])[ENV.slackChannel];
+const claims = writeBackClaims();
 let chat: Chat | undefined;
 
 async function chatPort(): Promise<Chat> {
@@ -24,13 +32,22 @@ async function chatPort(): Promise<Chat> {
   return chat;
 }
 
+async function writeBack(incidentId: string): Promise<void> {
+  const github = await githubClient();
+  // Without the App there is no identity to write as: the card still says what happened.
+  if (!github.app) return;
+  const outcome = await writeBackToGitHub(incidentId, { incidents, github: github.client, claims, clock });
+  if (outcome.alertsResolved + outcome.checkRuns + outcome.gone > 0)
+    logger.info('written back to GitHub', { incidentId, ...outcome });
+}
+
 export const handler = sqsHandler(async (record: SQSRecord) => {
   const { incidentId } = parseIncidentJob(record.body);
-  await syncCard(incidentId, {
-    incidents,
-    chat: await chatPort(),
-    channel,
-    clock,
-    claimStaleAfterMs: 60_000,
-  });
+  // Slack and GitHub are independent: one failing must not hold the other back; either fails the record.
+  const results = await Promise.allSettled([
+    syncCard(incidentId, { incidents, chat: await chatPort(), channel, clock, claimStaleAfterMs: 60_000 }),
+    writeBack(incidentId),
+  ]);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 });

@@ -186,6 +186,9 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         webhookUrl: () => `${url}/webhooks/github`,
         publicUrl: () => url,
       });
+      // The adapters authenticate to the stand-in as the real ones do to GitHub: as its App.
+      env[ENV.githubAppId] = String(github.app.id);
+      env[SECRETS.githubAppPrivateKey.env] = github.app.privateKey;
       slack = createSlackSandbox();
     }
     // Secrets-Manager ARNs from a shell that deployed the stack must not redirect a local run.

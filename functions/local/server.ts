@@ -6,7 +6,9 @@ import type { HttpRequest, HttpResponse } from './http.ts';
 
 export class BodyTooLarge extends Error {
   constructor(readonly limit: number) {
-    super(`request body exceeds ${limit} bytes`);
+    super(
+      `request body exceeds the ${limit / (1024 * 1024)} MB (${limit}-byte) limit of a Lambda Function URL; nothing was accepted`,
+    );
   }
 }
 

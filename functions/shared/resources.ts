@@ -81,7 +81,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionDefinition> = {
     description: 'Scan pushed diffs and secret-scanning alerts; open one incident per credential',
     access: {
       table: 'readWrite',
-      sendsTo: ['containment', 'notifications'],
+      // scanJobs: a large push is fanned out in steps, and commits with many files in page jobs.
+      sendsTo: ['containment', 'notifications', 'scanJobs'],
       secrets: ['fingerprintKey', 'githubAppPrivateKey'],
       vault: 'write',
     },
@@ -101,8 +102,9 @@ export const FUNCTIONS: Record<FunctionName, FunctionDefinition> = {
     handler: 'handler',
     timeoutSeconds: 20,
     memoryMb: 256,
-    description: 'Keep one Slack card per incident up to date, with a timeline thread',
-    access: { table: 'readWrite', sendsTo: [], secrets: ['slackBotToken'] },
+    description: 'Keep one Slack card per incident up to date; write containment back to GitHub',
+    // githubAppPrivateKey: resolve contained incidents' alerts as revoked, create check runs.
+    access: { table: 'readWrite', sendsTo: [], secrets: ['slackBotToken', 'githubAppPrivateKey'] },
   },
   slack: {
     name: 'slack',

@@ -35,3 +35,9 @@ export function awsKeyPair(): { accessKeyId: string; secretAccessKey: string } {
     secretAccessKey: randomFrom('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 40),
   };
 }
+
+/** A Slack bot token shape: `xoxb-` + team digits + bot digits + 24 alphanumerics. */
+export function slackBotToken(): string {
+  const digits = (n: number) => randomFrom('0123456789', n);
+  return `xoxb-${digits(11)}-${digits(12)}-${randomFrom(BASE62, 24)}`;
+}

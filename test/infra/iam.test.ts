@@ -215,10 +215,25 @@ describe('key negative cases', () => {
     expect(actions).toContain('dynamodb:Query');
   });
 
-  it('notify reads only the Slack bot token', () => {
-    expect(resourcesFor(statements.notify, 'secretsmanager:GetSecretValue')).toEqual([
-      secretRef('slackBotToken'),
-    ]);
+  it('notify reads only the Slack bot token and the GitHub App key (for write-back)', () => {
+    expect(resourcesFor(statements.notify, 'secretsmanager:GetSecretValue').sort()).toEqual(
+      [secretRef('slackBotToken'), secretRef('githubAppPrivateKey')].sort(),
+    );
+  });
+
+  it('the GitHub App key is readable by detect and notify only', () => {
+    expect(
+      FUNCTION_NAMES.filter((name) =>
+        resourcesFor(statements[name], 'secretsmanager:GetSecretValue').includes(
+          secretRef('githubAppPrivateKey'),
+        ),
+      ).sort(),
+    ).toEqual(['detect', 'notify']);
+  });
+
+  it('detect may re-queue scan work (fan-out steps, file pages) but ingest cannot reach containment', () => {
+    expect(resourcesFor(statements.detect, 'sqs:SendMessage')).toContain(arnOf(queueId('scanJobs')));
+    expect(resourcesFor(statements.ingest, 'sqs:SendMessage')).not.toContain(arnOf(queueId('containment')));
   });
 
   it('the fingerprint key is readable by detect alone', () => {

@@ -221,8 +221,9 @@ export class DynamoIncidentStore implements IncidentRepository {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error, 0)) return false;
-      throw error;
+      if (!isConditionFailure(error, 0)) throw error;
+      if (exposure.alertNumber !== undefined) await this.linkAlert(id, exposure);
+      return false;
     }
     try {
       await this.client.send(
@@ -239,6 +240,23 @@ export class DynamoIncidentStore implements IncidentRepository {
       if (!isConditionFailure(error)) throw error;
     }
     return true;
+  }
+
+  /** A location found by a push and later reported by a GitHub alert keeps one exposure, now naming the alert. */
+  private async linkAlert(id: string, exposure: Exposure): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `INC#${id}`, sk: `EXP#${exposureKey(exposure)}` },
+          UpdateExpression: 'SET alertNumber = :n',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(alertNumber)',
+          ExpressionAttributeValues: { ':n': exposure.alertNumber },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async get(id: string): Promise<Incident | undefined> {
@@ -370,6 +388,46 @@ export class DynamoIncidentStore implements IncidentRepository {
 
   async appendEvent(id: string, event: TimelineEvent): Promise<void> {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: eventItem(id, event) }));
+  }
+
+  async updateOnce(
+    id: string,
+    onceKey: string,
+    changes: IncidentChanges,
+    event: TimelineEvent,
+  ): Promise<boolean> {
+    const { sets, names, values } = changeExpression(changes, event.at);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: `INC#${id}`, sk: `ONCE#${onceKey}`, itemType: 'once', at: event.at },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: incidentKey(id),
+                UpdateExpression: `SET ${sets.join(', ')}`,
+                ConditionExpression: 'attribute_exists(pk)',
+                ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+                ExpressionAttributeValues: values,
+              },
+            },
+            { Put: { TableName: this.tableName, Item: eventItem(id, event) } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error, 0)) return false;
+      if (isConditionFailure(error, 1)) throw new Error(`incident ${id} does not exist`);
+      throw error;
+    }
   }
 
   async list(query: IncidentQuery): Promise<IncidentPage> {

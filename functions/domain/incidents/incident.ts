@@ -33,6 +33,8 @@ export interface Exposure {
   readonly ref?: string;
   readonly url?: string;
   readonly detectedAt: string;
+  /** The GitHub secret-scanning alert that reported this location, so write-back can resolve it. */
+  readonly alertNumber?: number;
 }
 
 export interface Actor {

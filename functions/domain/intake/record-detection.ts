@@ -22,6 +22,21 @@ export interface DetectedCredential extends NewIncident {
   readonly secret: string;
 }
 
+/**
+ * The detection engine vaults an AWS key as `{"accessKeyId","secretAccessKey"}`, without the secret
+ * when none was found near the id (a GitHub alert on the key id alone): such a value must not
+ * overwrite a complete one already in the vault.
+ */
+function isPartialValue(secret: string): boolean {
+  if (!secret.startsWith('{')) return false;
+  try {
+    const value = JSON.parse(secret) as Record<string, unknown>;
+    return typeof value.accessKeyId === 'string' && typeof value.secretAccessKey !== 'string';
+  } catch {
+    return false;
+  }
+}
+
 export async function recordDetection(
   deps: DetectionDeps,
   credential: DetectedCredential,
@@ -32,7 +47,8 @@ export async function recordDetection(
   const at = deps.clock.now().toISOString();
   const existing = await deps.incidents.get(id);
   // Once containment has ended the value is no longer needed: do not bring it back into the vault.
-  const needsVault = !existing || !containmentEnded(existing.status);
+  // Nor may a partial value (a bare AWS key id from a GitHub alert) replace the full pair a push found.
+  const needsVault = !existing || (!containmentEnded(existing.status) && !isPartialValue(secret));
   if (needsVault) await deps.vault.put(identity.fingerprint, secret);
 
   const where = `${location.repo}@${location.commit.slice(0, 7)}:${location.path}:${location.line}`;

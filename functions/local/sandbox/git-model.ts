@@ -46,6 +46,8 @@ export interface Repository {
   readonly createdAt: string;
   pushedAt: string;
   readonly branches: Map<string, string>;
+  /** Lightweight tags: name → commit sha. */
+  readonly tags: Map<string, string>;
   readonly commits: Map<string, Commit>;
   readonly blobs: Map<string, Blob>;
 }
@@ -104,6 +106,7 @@ export class GitModel {
       createdAt: at,
       pushedAt: at,
       branches: new Map(),
+      tags: new Map(),
       commits: new Map(),
       blobs: new Map(),
     };
@@ -154,10 +157,12 @@ export class GitModel {
     return commit;
   }
 
-  /** A full or abbreviated (≥ 7) sha, a branch name, or `refs/heads/<branch>`. */
+  /** A full or abbreviated (≥ 7) sha, a branch or tag name, or `refs/heads/<branch>` / `refs/tags/<tag>`. */
   resolve(repo: Repository, ref: string): Commit | undefined {
     const branch = repo.branches.get(ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref);
     if (branch) return repo.commits.get(branch);
+    const tag = repo.tags.get(ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : ref);
+    if (tag) return repo.commits.get(tag);
     if (/^[0-9a-f]{40}$/i.test(ref)) return repo.commits.get(ref.toLowerCase());
     if (/^[0-9a-f]{7,39}$/i.test(ref)) {
       const matches = [...repo.commits.keys()].filter((sha) => sha.startsWith(ref.toLowerCase()));

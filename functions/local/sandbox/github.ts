@@ -26,6 +26,13 @@ import {
   userId,
   userObject,
 } from './github-shapes.ts';
+import {
+  InstallationTokens,
+  jwtProblem,
+  sandboxApp,
+  type IssuedToken,
+  type SandboxAppIdentity,
+} from './github-auth.ts';
 import { deliverWebhook, type HookIdentity, type WebhookDelivery } from './webhook.ts';
 
 export interface GitHubSandboxOptions {
@@ -48,6 +55,8 @@ export interface GitHubSandboxOptions {
    * GitHub does. Deliveries run after the PATCH answers; await `idle()` to observe them. @default true
    */
   readonly deliverAlertUpdates?: boolean;
+  /** Lifetime of the installation tokens it issues, on its `now` clock. @default 1 hour, as on GitHub */
+  readonly tokenLifetimeMs?: number;
 }
 
 export interface RecordedRequest {
@@ -88,6 +97,10 @@ export interface GitHubSandbox {
   branchHead(owner: string, repo: string, branch?: string): string | undefined;
   /** Resolves once background deliveries (alert updates) have finished. */
   idle(): Promise<void>;
+  /** The GitHub App the stand-in accepts JWTs from (its private key signs them). */
+  readonly app: SandboxAppIdentity;
+  /** Every installation token issued, oldest first (ids and times, not the tokens). */
+  issuedTokens(): readonly IssuedToken[];
 }
 
 const PREFIX = '/sandbox/github';
@@ -95,7 +108,9 @@ const MAX_COMPARE_FILES = 300;
 const MAX_UNPAGINATED_COMPARE_COMMITS = 250;
 const COMMIT_FILES_PER_PAGE = 300;
 const MAX_COMMIT_FILES = 3000;
-const MAX_PUSH_COMMITS = 2048;
+/** Commits one control push may create; the webhook lists at most MAX_PAYLOAD_COMMITS of them. */
+const MAX_PUSH_COMMITS = 5000;
+const MAX_PAYLOAD_COMMITS = 2048;
 const SETTABLE_RESOLUTIONS = ['false_positive', 'wont_fix', 'revoked', 'used_in_tests'];
 const CHECK_STATUSES = ['queued', 'in_progress', 'completed', 'waiting', 'requested', 'pending'];
 const CHECK_CONCLUSIONS = [
@@ -115,6 +130,12 @@ const DEFAULT_AUTHOR: Person = {
   username: 'sandbox-dev',
 };
 const APP = { id: 900_001, slug: 'leakstop', name: 'leakstop' };
+const APP_PERMISSIONS = {
+  checks: 'write',
+  contents: 'read',
+  metadata: 'read',
+  secret_scanning_alerts: 'write',
+};
 
 interface AlertLocation {
   readonly path: string;
@@ -137,6 +158,8 @@ interface Alert {
   resolvedAt: string | null;
   resolvedBy: string | null;
   resolutionComment: string | null;
+  validity: 'active' | 'inactive' | 'unknown';
+  publiclyLeaked: boolean;
   readonly locations: AlertLocation[];
 }
 
@@ -151,6 +174,7 @@ interface CheckRun {
   output: { title: string | null; summary: string | null; text: string | null };
   detailsUrl: string | null;
   externalId: string | null;
+  annotations: number;
 }
 
 class HttpError extends Error {
@@ -252,6 +276,8 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
   const checkRuns = new Map<number, CheckRun>();
   const pending = new Set<Promise<unknown>>();
   let nextCheckRunId = 4_000_000_001;
+  const app = sandboxApp();
+  const tokens = new InstallationTokens(now, options.tokenLifetimeMs ?? 3600_000);
 
   const origin = (req: HttpRequest): string =>
     options.publicUrl?.() ?? `http://${req.headers.host ?? '127.0.0.1'}`;
@@ -299,19 +325,9 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
 
   // ---- control: pushes -------------------------------------------------------------------
 
-  async function push(req: HttpRequest, owner: string, name: string): Promise<HttpResponse> {
-    const body = parseBody(req);
-    const ref = body.ref;
-    if (!str(ref) || !/^refs\/heads\/[^\s]+$/.test(ref)) {
-      throw new HttpError(400, '"ref" must be a branch ref such as "refs/heads/main"');
-    }
-    if (!Array.isArray(body.commits) || body.commits.length === 0) {
-      throw new HttpError(400, '"commits" must be a non-empty array of { "message", "files" }');
-    }
-    if (body.commits.length > MAX_PUSH_COMMITS)
-      throw new HttpError(400, `at most ${MAX_PUSH_COMMITS} commits per push`);
-    const changes = body.commits.map((raw: unknown, i: number) => {
-      const commit = raw as { message?: unknown; files?: unknown; author?: unknown } | null;
+  function parseChanges(raw: unknown[]) {
+    return raw.map((value: unknown, i: number) => {
+      const commit = value as { message?: unknown; files?: unknown; author?: unknown } | null;
       if (typeof commit !== 'object' || commit === null)
         throw new HttpError(400, `commits[${i}] must be an object`);
       if (!str(commit.message) || commit.message.length === 0) {
@@ -343,53 +359,178 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
       const author = parsePerson(commit.author, `commits[${i}].author`) ?? DEFAULT_AUTHOR;
       return { message: commit.message, files: files as Record<string, string | null>, author };
     });
+  }
 
-    const { repo, created: repoCreated } = git.ensureRepo(owner, name, now());
-    const branch = ref.slice('refs/heads/'.length);
-    if (repoCreated) repo.defaultBranch = branch;
-    const before = repo.branches.get(branch) ?? ZERO_SHA;
-    // A new branch starts from the default branch's head, as `git checkout -b` from it would.
-    let parent = before !== ZERO_SHA ? before : repo.branches.get(repo.defaultBranch);
-    const commits: Commit[] = [];
-    for (const change of changes) {
-      const commit = git.commit(repo, parent, change, now());
-      commits.push(commit);
-      parent = commit.sha;
-    }
-    const after = commits[commits.length - 1]!.sha;
-    repo.branches.set(branch, after);
-    repo.pushedAt = isoSeconds(now());
+  /** Every commit reachable from some branch or tag: what "pushed before" means for `distinct`. */
+  function reachable(repo: Repository): Set<string> {
+    const all = new Set<string>();
+    for (const sha of [...repo.branches.values(), ...repo.tags.values()])
+      for (const ancestor of git.ancestors(repo, sha)) all.add(ancestor);
+    return all;
+  }
 
+  function pushPayload(
+    req: HttpRequest,
+    repo: Repository,
+    fields: {
+      ref: string;
+      before: string;
+      after: string;
+      created: boolean;
+      deleted: boolean;
+      forced: boolean;
+      baseRef: string | null;
+      commits: Commit[];
+      headCommit: Commit | undefined;
+      reachableBefore: ReadonlySet<string>;
+      pusher: Person;
+    },
+  ) {
     const apiBase = apiBaseOf(req);
-    const pushCommits = commits.map((commit) => {
+    const describe = (commit: Commit) => {
       const base = commit.parents[0] ? repo.commits.get(commit.parents[0]) : undefined;
-      return pushCommit(repo, commit, pathChanges(base?.tree, commit.tree));
-    });
-    const pusher = commits[commits.length - 1]!.author;
-    const senderLogin = pusher.username ?? DEFAULT_AUTHOR.username!;
-    const created = before === ZERO_SHA;
+      return {
+        ...pushCommit(repo, commit, pathChanges(base?.tree, commit.tree)),
+        distinct: !fields.reachableBefore.has(commit.sha),
+      };
+    };
+    const senderLogin = fields.pusher.username ?? DEFAULT_AUTHOR.username!;
     const html = `${HTML_BASE}/${repo.owner}/${repo.name}`;
-    const payload = {
-      ref,
-      before,
-      after,
+    const name = fields.ref.replace(/^refs\/(heads|tags)\//, '');
+    return {
+      ref: fields.ref,
+      before: fields.before,
+      after: fields.after,
       repository: repositoryObject(apiBase, repo, 'push'),
-      pusher: { name: senderLogin, email: pusher.email },
+      pusher: { name: senderLogin, email: fields.pusher.email },
       organization: organizationObject(apiBase, repo),
       sender: userObject(apiBase, senderLogin, userId(senderLogin)),
       installation: installation(),
-      created,
-      deleted: false,
-      forced: false,
-      base_ref: null,
-      compare: created
-        ? `${html}/compare/${branch}`
-        : `${html}/compare/${before.slice(0, 12)}...${after.slice(0, 12)}`,
-      commits: pushCommits,
-      head_commit: pushCommits[pushCommits.length - 1] ?? null,
+      created: fields.created,
+      deleted: fields.deleted,
+      forced: fields.forced,
+      base_ref: fields.baseRef,
+      compare: fields.created
+        ? `${html}/compare/${name}`
+        : `${html}/compare/${fields.before.slice(0, 12)}...${fields.after.slice(0, 12)}`,
+      // GitHub lists at most 2048 commits in a push webhook.
+      commits: fields.commits.slice(0, MAX_PAYLOAD_COMMITS).map(describe),
+      head_commit: fields.headCommit ? describe(fields.headCommit) : null,
     };
+  }
+
+  async function push(req: HttpRequest, owner: string, name: string): Promise<HttpResponse> {
+    const body = parseBody(req);
+    const ref = body.ref;
+    if (!str(ref) || !/^refs\/(heads|tags)\/[^\s]+$/.test(ref)) {
+      throw new HttpError(
+        400,
+        '"ref" must be a branch or tag ref such as "refs/heads/main" or "refs/tags/v1.0"',
+      );
+    }
+    const isTag = ref.startsWith('refs/tags/');
+    const refName = ref.slice(isTag ? 'refs/tags/'.length : 'refs/heads/'.length);
+    const refs = (repo: Repository) => (isTag ? repo.tags : repo.branches);
+    if (body.delete === true) return deleteRef(req, owner, name, ref, refName, isTag);
+    if (!Array.isArray(body.commits) || (body.commits.length === 0 && body.from === undefined && !isTag)) {
+      throw new HttpError(
+        400,
+        '"commits" must be a non-empty array of { "message", "files" } (or empty, with "from", to point the ref at an existing commit)',
+      );
+    }
+    if (body.commits.length > MAX_PUSH_COMMITS)
+      throw new HttpError(400, `at most ${MAX_PUSH_COMMITS} commits per push`);
+    if (body.from !== undefined && !str(body.from))
+      throw new HttpError(400, '"from" must be a commit sha, branch or tag to build on');
+    const changes = parseChanges(body.commits);
+
+    const { repo, created: repoCreated } = git.ensureRepo(owner, name, now());
+    if (repoCreated && isTag) throw new HttpError(400, 'push a branch before tagging');
+    if (repoCreated) repo.defaultBranch = refName;
+    const existing = refs(repo).get(refName);
+    if (isTag && existing) throw invalid(`Reference already exists: ${ref}`);
+    const from = str(body.from) ? git.resolve(repo, body.from) : undefined;
+    if (str(body.from) && !from)
+      throw new HttpError(400, `"from": no commit ${body.from} in ${owner}/${name}`);
+    const reachableBefore = reachable(repo);
+    const before = existing ?? ZERO_SHA;
+    // A new branch starts from the default branch's head, as `git checkout -b` from it would;
+    // "from" rewrites history (a forced push when the old head is not an ancestor of the new one).
+    let parent = from?.sha ?? existing ?? repo.branches.get(repo.defaultBranch);
+    const created: Commit[] = [];
+    for (const change of changes) {
+      const commit = git.commit(repo, parent, change, now());
+      created.push(commit);
+      parent = commit.sha;
+    }
+    if (!parent) throw new HttpError(400, 'nothing to push: the repository has no commits yet');
+    const after = parent;
+    const forced = existing !== undefined && !git.ancestors(repo, after).has(existing);
+    refs(repo).set(refName, after);
+    repo.pushedAt = isoSeconds(now());
+
+    // What the push introduced: for an existing ref, everything after..before's merge base (compare);
+    // for a new branch, the commits made by this push; a tag push lists no commits.
+    let introduced: Commit[] = [];
+    if (!isTag) {
+      if (existing) {
+        const old = git.ancestors(repo, existing);
+        introduced = [...git.ancestors(repo, after)]
+          .filter((sha) => !old.has(sha))
+          .map((sha) => repo.commits.get(sha)!)
+          .sort((a, b) => a.seq - b.seq);
+      } else introduced = created;
+    }
+    const headCommit = repo.commits.get(after);
+    const branchAtHead = isTag ? [...repo.branches].find(([, sha]) => sha === after)?.[0] : undefined;
+    const payload = pushPayload(req, repo, {
+      ref,
+      before,
+      after,
+      created: existing === undefined,
+      deleted: false,
+      forced,
+      baseRef: branchAtHead ? `refs/heads/${branchAtHead}` : null,
+      commits: introduced,
+      headCommit,
+      reachableBefore,
+      pusher: created[created.length - 1]?.author ?? DEFAULT_AUTHOR,
+    });
     const delivery = await deliver('push', payload, repo);
-    return deliveryAnswer(delivery, { push: { ref, before, after, commits: commits.map((c) => c.sha) } });
+    return deliveryAnswer(delivery, {
+      push: { ref, before, after, forced, commits: created.map((c) => c.sha) },
+    });
+  }
+
+  async function deleteRef(
+    req: HttpRequest,
+    owner: string,
+    name: string,
+    ref: string,
+    refName: string,
+    isTag: boolean,
+  ): Promise<HttpResponse> {
+    const repo = requireRepo(owner, name);
+    const refs = isTag ? repo.tags : repo.branches;
+    const before = refs.get(refName);
+    if (!before) throw invalid(`Reference does not exist: ${ref}`);
+    if (!isTag && refName === repo.defaultBranch) throw invalid('Cannot delete the default branch');
+    refs.delete(refName);
+    const payload = pushPayload(req, repo, {
+      ref,
+      before,
+      after: ZERO_SHA,
+      created: false,
+      deleted: true,
+      forced: false,
+      baseRef: null,
+      commits: [],
+      headCommit: undefined,
+      reachableBefore: new Set(),
+      pusher: DEFAULT_AUTHOR,
+    });
+    const delivery = await deliver('push', payload, repo);
+    return deliveryAnswer(delivery, { push: { ref, before, after: ZERO_SHA, forced: false, commits: [] } });
   }
 
   // ---- REST: repository, compare, commits, blobs, contents -------------------------------
@@ -407,7 +548,11 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
       const commit = repo.commits.get(sha)!;
       if (fromHead.has(sha) && (!mergeBase || commit.seq > mergeBase.seq)) mergeBase = commit;
     }
-    if (!mergeBase) throw notFound();
+    if (!mergeBase)
+      throw new HttpError(
+        404,
+        `No common ancestor between ${basehead.slice(0, sep)} and ${basehead.slice(sep + 3)}.`,
+      );
     const bySeq = (a: Commit, b: Commit) => a.seq - b.seq;
     const ahead = [...fromHead]
       .filter((sha) => !fromBase.has(sha))
@@ -458,6 +603,25 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
         ...(files ? { files } : {}),
       },
       headers,
+    );
+  }
+
+  /** `GET /repos/{o}/{r}/commits?sha=`: the history reachable from `sha` (default branch), newest first. */
+  function listCommits(req: HttpRequest, repo: Repository): HttpResponse {
+    const start = git.resolve(repo, req.query.get('sha') ?? repo.defaultBranch);
+    if (!start) {
+      if (req.query.has('sha')) throw new HttpError(404, 'Not Found');
+      return json(409, { message: 'Git Repository is empty.', documentation_url: DOCS, status: '409' });
+    }
+    const history = [...git.ancestors(repo, start.sha)]
+      .map((sha) => repo.commits.get(sha)!)
+      .sort((a, b) => b.seq - a.seq);
+    const { page, perPage } = pageParams(req.query, 30, 100);
+    const apiBase = apiBaseOf(req);
+    return json(
+      200,
+      history.slice((page - 1) * perPage, page * perPage).map((commit) => restCommit(apiBase, repo, commit)),
+      linkHeader(`${origin(req)}${req.path}`, req.query, page, perPage, history.length),
     );
   }
 
@@ -571,7 +735,7 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
       resolution_comment: alert.resolutionComment,
       secret_type: alert.secretType,
       secret_type_display_name: secretTypeDisplayName(alert.secretType),
-      validity: 'unknown',
+      validity: alert.validity,
       push_protection_bypassed: false,
       push_protection_bypassed_by: null,
       push_protection_bypassed_at: null,
@@ -579,7 +743,7 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
       push_protection_bypass_request_reviewer_comment: null,
       push_protection_bypass_request_comment: null,
       push_protection_bypass_request_html_url: null,
-      publicly_leaked: false,
+      publicly_leaked: alert.publiclyLeaked,
       multi_repo: false,
       assigned_to: null,
     };
@@ -733,6 +897,8 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
       resolvedAt: null,
       resolvedBy: null,
       resolutionComment: null,
+      validity: 'unknown',
+      publiclyLeaked: false,
       locations,
     };
     repoAlerts.push(alert);
@@ -792,6 +958,32 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
     return json(200, restAlert(apiBase, repo, alert, false));
   }
 
+  /**
+   * Control: what GitHub learns about an alert after it was created — `validated` (its validity
+   * check ran: `"validity": "active" | "inactive" | "unknown"`) or `publicly_leaked` (the secret was
+   * also found in a public place). Updates the alert and delivers the webhook GitHub would send.
+   */
+  async function alertEvent(req: HttpRequest, repo: Repository, number: string): Promise<HttpResponse> {
+    const alert = findAlert(repo, number);
+    const body = parseBody(req);
+    if (body.action === 'validated') {
+      if (body.validity !== 'active' && body.validity !== 'inactive' && body.validity !== 'unknown')
+        throw new HttpError(400, '"validity" must be "active", "inactive" or "unknown"');
+      alert.validity = body.validity;
+    } else if (body.action === 'publicly_leaked') {
+      alert.publiclyLeaked = true;
+    } else {
+      throw new HttpError(400, '"action" must be "validated" or "publicly_leaked"');
+    }
+    alert.updatedAt = isoSeconds(now());
+    const delivery = await deliver(
+      'secret_scanning_alert',
+      alertPayload(apiBaseOf(req), repo, alert, body.action, 'github'),
+      repo,
+    );
+    return deliveryAnswer(delivery, { alert: { number: alert.number, new: false } });
+  }
+
   function invalidRequest(detail: string): never {
     throw invalid(`Invalid request.\n\n${detail}`);
   }
@@ -842,7 +1034,7 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
       completed_at: run.completedAt,
       output: {
         ...run.output,
-        annotations_count: 0,
+        annotations_count: run.annotations,
         annotations_url: `${urls.api}/check-runs/${run.id}/annotations`,
       },
       check_suite: { id: 8_000_000_000 + run.id },
@@ -886,6 +1078,7 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
       invalidRequest('"conclusion" is required when "status" is "completed".');
     }
     let parsedOutput: CheckRun['output'] | undefined;
+    let annotations = 0;
     if (output !== undefined) {
       const o = output as { title?: unknown; summary?: unknown; text?: unknown } | null;
       if (typeof o !== 'object' || o === null || !str(o.title) || !str(o.summary)) {
@@ -895,9 +1088,11 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
         invalidRequest('"output.summary" and "output.text" must be strings of at most 65535 characters.');
       }
       parsedOutput = { title: o.title, summary: o.summary, text: str(o.text) ? o.text : null };
+      annotations = parseAnnotations((output as { annotations?: unknown }).annotations);
     }
     if (str(name)) run.name = name;
     if (parsedOutput) run.output = parsedOutput;
+    run.annotations += annotations;
     if (str(detailsUrl)) run.detailsUrl = detailsUrl;
     if (str(externalId)) run.externalId = externalId;
     if (str(conclusion)) {
@@ -928,6 +1123,7 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
       output: { title: null, summary: null, text: null },
       detailsUrl: null,
       externalId: null,
+      annotations: 0,
     };
     applyCheckRunFields(run, body, true);
     checkRuns.set(run.id, run);
@@ -958,26 +1154,32 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
       rest.length === 3 &&
       method === 'POST'
     ) {
+      requireAppJwt(req);
       if (rest[1] !== String(installationId)) throw notFound();
+      const issued = tokens.issue(installationId);
       return json(201, {
-        token: `ghs_${randomBytes(27).toString('base64url').replace(/[-_]/g, 'x').slice(0, 36)}`,
-        expires_at: isoSeconds(new Date(now().getTime() + 3600_000)),
-        permissions: { checks: 'write', contents: 'read', metadata: 'read', secret_scanning_alerts: 'write' },
+        token: issued.token,
+        expires_at: isoSeconds(issued.expiresAt),
+        permissions: APP_PERMISSIONS,
         repository_selection: 'all',
       });
     }
     if (head !== 'repos' || rest.length < 2) throw notFound();
     const [owner, name, resource, ...tail] = rest as [string, string, string | undefined, ...string[]];
 
+    // Control endpoints (not GitHub's API): they create what GitHub would have, and deliver its webhooks.
     if (resource === 'pushes' && tail.length === 0 && method === 'POST') return push(req, owner, name);
     if (resource === 'secret-scanning' && tail[0] === 'alerts' && tail.length === 1 && method === 'POST') {
       return createAlert(req, owner, name);
     }
+    if (resource === 'secret-scanning' && tail[0] === 'alerts' && tail[2] === 'events' && tail.length === 3) {
+      if (method === 'POST') return alertEvent(req, requireRepo(owner, name), tail[1]!);
+    }
 
     const repo = requireRepo(owner, name);
     const apiBase = apiBaseOf(req);
-    if (resource === undefined && method === 'GET') return json(200, repositoryObject(apiBase, repo, 'rest'));
     if (resource === 'installation' && tail.length === 0 && method === 'GET') {
+      requireAppJwt(req);
       return json(200, {
         id: installationId,
         account: userObject(apiBase, repo.owner, repo.ownerId, 'Organization'),
@@ -986,10 +1188,18 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
         target_id: repo.ownerId,
         target_type: 'Organization',
         repository_selection: 'all',
-        permissions: { checks: 'write', contents: 'read', metadata: 'read', secret_scanning_alerts: 'write' },
+        permissions: APP_PERMISSIONS,
         events: ['push', 'secret_scanning_alert', 'secret_scanning_alert_location'],
       });
     }
+    // Public repositories read anonymously; a token, when sent, must be a live installation token.
+    const caller = tokens.check(req.headers.authorization);
+    if (caller === 'invalid') throw new HttpError(401, 'Bad credentials');
+    const requireInstallation = () => {
+      if (caller !== 'installation') throw new HttpError(401, 'Requires authentication');
+    };
+    if (resource === undefined && method === 'GET') return json(200, repositoryObject(apiBase, repo, 'rest'));
+    if (method === 'GET' && resource === 'commits' && tail.length === 0) return listCommits(req, repo);
     if (method === 'GET' && resource === 'compare' && tail.length > 0)
       return compare(req, repo, tail.join('/'));
     if (method === 'GET' && resource === 'commits' && tail.length > 0)
@@ -998,6 +1208,7 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
       return getBlob(req, repo, tail[1]!);
     if (method === 'GET' && resource === 'contents' && tail.length > 0)
       return getContents(req, repo, tail.join('/'));
+    if (resource === 'secret-scanning' || resource === 'check-runs') requireInstallation();
     if (resource === 'secret-scanning' && tail[0] === 'alerts') {
       if (tail.length === 1 && method === 'GET') return listAlerts(req, repo);
       if (tail.length === 2) {
@@ -1085,5 +1296,38 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
     async idle() {
       while (pending.size > 0) await Promise.all([...pending]);
     },
+    app: { id: app.id, slug: app.slug, privateKey: app.privateKey },
+    issuedTokens: () => tokens.issued(),
   };
+}
+
+function requireAppJwt(req: HttpRequest): void {
+  const problem = jwtProblem(req.headers.authorization);
+  if (problem) throw new HttpError(401, problem);
+}
+
+const ANNOTATION_LEVELS = ['notice', 'warning', 'failure'];
+
+/** Check-run annotations as GitHub validates them: at most 50 per request, each with path, lines, level, message. */
+function parseAnnotations(value: unknown): number {
+  if (value === undefined) return 0;
+  if (!Array.isArray(value) || value.length > 50)
+    throw invalid('Invalid request.\n\n"output.annotations" must be an array of at most 50 annotations.');
+  value.forEach((raw: unknown, i: number) => {
+    const a = raw as Record<string, unknown> | null;
+    if (
+      typeof a !== 'object' ||
+      a === null ||
+      !str(a.path) ||
+      !Number.isInteger(a.start_line) ||
+      !Number.isInteger(a.end_line) ||
+      !str(a.annotation_level) ||
+      !ANNOTATION_LEVELS.includes(a.annotation_level) ||
+      !str(a.message)
+    )
+      throw invalid(
+        `Invalid request.\n\noutput.annotations[${i}] requires "path", "start_line", "end_line", "annotation_level" (notice, warning, failure) and "message".`,
+      );
+  });
+  return value.length;
 }

@@ -68,3 +68,42 @@ describe('scan job messages', () => {
     expect(() => parseIncidentJob('{"incidentId":"../etc"}')).toThrow(MalformedMessage);
   });
 });
+
+describe('push fan-out and page messages', () => {
+  const repo = { owner: 'acme', name: 'api' };
+  const fanout = (source: unknown) =>
+    JSON.stringify({ kind: 'push_fanout', deliveryId: 'd', repo, ref: 'refs/heads/main', source });
+
+  it('parses each fan-out source', () => {
+    expect(parseScanJob(fanout({ type: 'list', commits: [sha] }))).toMatchObject({
+      kind: 'push_fanout',
+      source: { type: 'list', commits: [sha] },
+    });
+    expect(
+      parseScanJob(fanout({ type: 'compare', base: 'release/2.x', head: sha, page: 3, orHistory: true })),
+    ).toMatchObject({
+      source: { type: 'compare', base: 'release/2.x', head: sha, page: 3, orHistory: true },
+    });
+    expect(parseScanJob(fanout({ type: 'history', head: sha, page: 1 }))).toMatchObject({
+      source: { type: 'history', head: sha, page: 1 },
+    });
+  });
+
+  it.each([
+    ['an unknown source', { type: 'tree', head: sha }],
+    ['an empty list', { type: 'list', commits: [] }],
+    ['a list over the payload cap', { type: 'list', commits: Array(2049).fill(sha) }],
+    ['a base that climbs out of the path', { type: 'compare', base: '../../x', head: sha, page: 1 }],
+    ['page 0', { type: 'history', head: sha, page: 0 }],
+  ])('rejects %s as MalformedMessage', (_, source) => {
+    expect(() => parseScanJob(fanout(source))).toThrow(MalformedMessage);
+  });
+
+  it('accepts a file page only for a single commit, from 2 to 10', () => {
+    const job = (commits: string[], filePage: number) =>
+      JSON.stringify({ kind: 'push', deliveryId: 'd', repo, ref: 'r', commits, filePage });
+    expect(parseScanJob(job([sha], 3))).toMatchObject({ filePage: 3 });
+    for (const bad of [job([sha], 1), job([sha], 11), job([sha, sha], 2)])
+      expect(() => parseScanJob(bad)).toThrow(MalformedMessage);
+  });
+});

@@ -76,6 +76,9 @@ describe('sample events', () => {
     for (const file of [
       'secret_scanning_alert.created',
       'secret_scanning_alert.resolved',
+      'secret_scanning_alert.reopened',
+      'secret_scanning_alert.validated',
+      'secret_scanning_alert.publicly_leaked',
       'secret_scanning_alert_location.created',
     ]) {
       const payload = load(`github/${file}.json`);
@@ -104,6 +107,16 @@ describe('sample events', () => {
       commits: [],
       head_commit: null,
     });
+    const forced = load('github/push.forced.json');
+    expect(forced).toMatchObject({
+      forced: true,
+      created: false,
+      deleted: false,
+      commits: [{ distinct: true }],
+    });
+    expect(forced.before).not.toBe(forced.commits[0].id);
+    expect(load('github/secret_scanning_alert.validated.json').alert.validity).toBe('active');
+    expect(load('github/secret_scanning_alert.publicly_leaked.json').alert.publicly_leaked).toBe(true);
     expect(load('github/push.tag.json')).toMatchObject({
       ref: 'refs/tags/v1.4.0',
       base_ref: 'refs/heads/main',

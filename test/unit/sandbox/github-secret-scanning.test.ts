@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubSandbox, type GitHubSandbox } from '../../../functions/local/sandbox/github.ts';
-import { captureServer, parse, request, type TestServer } from './helpers.ts';
+import { captureServer, installationToken, parse, request, type TestServer } from './helpers.ts';
 
 const SECRET = 'webhook-secret';
 const NOW = new Date('2024-11-22T08:00:00Z');
@@ -12,6 +12,10 @@ const REPO = '/sandbox/github/repos/acme/api';
 let hook: TestServer;
 let github: GitHubSandbox;
 let commitSha: string;
+let token: string;
+/** REST calls carry an installation token, as leakstop's do; control endpoints need none. */
+const api = (method: string, path: string, body: unknown = '') =>
+  request(method, path, body, { authorization: `token ${token}` });
 
 beforeAll(async () => {
   hook = await captureServer();
@@ -28,6 +32,7 @@ beforeEach(async () => {
     }),
   );
   commitSha = parse<{ push: { after: string } }>(res).push.after;
+  token = await installationToken(github);
   hook.received.length = 0;
 });
 
@@ -75,7 +80,7 @@ describe('GitHub sandbox: secret scanning', () => {
 
   it('returns the secret and state from the REST alert', async () => {
     await createAlert();
-    const alert = parse(await github.handle(request('GET', `${REPO}/secret-scanning/alerts/1`)));
+    const alert = parse(await github.handle(api('GET', `${REPO}/secret-scanning/alerts/1`)));
     expect(alert).toMatchObject({
       number: 1,
       state: 'open',
@@ -86,14 +91,14 @@ describe('GitHub sandbox: secret scanning', () => {
       has_more_locations: false,
     });
     const hidden = parse(
-      await github.handle(request('GET', `${REPO}/secret-scanning/alerts/1?hide_secret=true`)),
+      await github.handle(api('GET', `${REPO}/secret-scanning/alerts/1?hide_secret=true`)),
     );
     expect(hidden).not.toHaveProperty('secret');
   });
 
   it('lists commit locations with the secret columns and blob sha', async () => {
     await createAlert();
-    const res = await github.handle(request('GET', `${REPO}/secret-scanning/alerts/1/locations`));
+    const res = await github.handle(api('GET', `${REPO}/secret-scanning/alerts/1/locations`));
     const [location] = parse<{ type: string; details: Record<string, unknown> }[]>(res);
     const column = 'AWS_ACCESS_KEY_ID='.length;
     expect(location).toEqual({
@@ -124,13 +129,11 @@ describe('GitHub sandbox: secret scanning', () => {
       { path: '.env', start_line: 2, commit_sha: commitSha },
       { path: 'copy.env', start_line: 1, commit_sha: second },
     ]);
-    const page1 = await github.handle(
-      request('GET', `${REPO}/secret-scanning/alerts/1/locations?per_page=1`),
-    );
+    const page1 = await github.handle(api('GET', `${REPO}/secret-scanning/alerts/1/locations?per_page=1`));
     expect(parse<unknown[]>(page1)).toHaveLength(1);
     expect(page1?.headers?.link).toContain('locations?per_page=1&page=2>; rel="next"');
     const page2 = parse<{ details: { path: string } }[]>(
-      await github.handle(request('GET', `${REPO}/secret-scanning/alerts/1/locations?per_page=1&page=2`)),
+      await github.handle(api('GET', `${REPO}/secret-scanning/alerts/1/locations?per_page=1&page=2`)),
     );
     expect(page2[0]!.details.path).toBe('copy.env');
   });
@@ -178,10 +181,10 @@ describe('GitHub sandbox: secret scanning', () => {
     ['no state', { resolution_comment: 'x' }],
   ])('answers 422 to a PATCH with %s and changes nothing', async (_case, body) => {
     await createAlert();
-    const res = await github.handle(request('PATCH', `${REPO}/secret-scanning/alerts/1`, body));
+    const res = await github.handle(api('PATCH', `${REPO}/secret-scanning/alerts/1`, body));
     expect(res?.status).toBe(422);
     expect(parse(res)).toMatchObject({ message: expect.stringContaining('Invalid request'), status: '422' });
-    expect(parse(await github.handle(request('GET', `${REPO}/secret-scanning/alerts/1`)))).toMatchObject({
+    expect(parse(await github.handle(api('GET', `${REPO}/secret-scanning/alerts/1`)))).toMatchObject({
       state: 'open',
     });
     expect(github.writes()).toEqual([]);
@@ -191,7 +194,7 @@ describe('GitHub sandbox: secret scanning', () => {
     await createAlert();
     hook.received.length = 0;
     const body = { state: 'resolved', resolution: 'revoked', resolution_comment: 'Revoked by leakstop' };
-    const res = await github.handle(request('PATCH', `${REPO}/secret-scanning/alerts/1`, body));
+    const res = await github.handle(api('PATCH', `${REPO}/secret-scanning/alerts/1`, body));
     expect(res?.status).toBe(200);
     expect(parse(res)).toMatchObject({
       state: 'resolved',
@@ -214,7 +217,7 @@ describe('GitHub sandbox: secret scanning', () => {
   });
 
   it('answers 404 for an unknown alert', async () => {
-    expect((await github.handle(request('GET', `${REPO}/secret-scanning/alerts/9`)))?.status).toBe(404);
+    expect((await github.handle(api('GET', `${REPO}/secret-scanning/alerts/9`)))?.status).toBe(404);
   });
 });
 
@@ -227,7 +230,7 @@ describe('GitHub sandbox: check runs', () => {
       conclusion: 'failure',
       output: { title: '1 credential found', summary: 'AWS access key in .env:2', text: 'Revoked.' },
     };
-    const res = await github.handle(request('POST', `${REPO}/check-runs`, body));
+    const res = await github.handle(api('POST', `${REPO}/check-runs`, body));
     expect(res?.status).toBe(201);
     expect(parse(res)).toMatchObject({
       id: expect.any(Number),
@@ -251,12 +254,12 @@ describe('GitHub sandbox: check runs', () => {
 
   it('answers 422 to a check run for an unknown commit or without a name', async () => {
     expect(
-      (await github.handle(request('POST', `${REPO}/check-runs`, { name: 'x', head_sha: 'f'.repeat(40) })))
+      (await github.handle(api('POST', `${REPO}/check-runs`, { name: 'x', head_sha: 'f'.repeat(40) })))
         ?.status,
     ).toBe(422);
-    expect(
-      (await github.handle(request('POST', `${REPO}/check-runs`, { head_sha: commitSha })))?.status,
-    ).toBe(422);
+    expect((await github.handle(api('POST', `${REPO}/check-runs`, { head_sha: commitSha })))?.status).toBe(
+      422,
+    );
     expect(github.writes()).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubSandbox, type GitHubSandbox } from '../../../functions/local/sandbox/github.ts';
-import { captureServer, parse, request, type TestServer } from './helpers.ts';
+import { captureServer, installationToken, parse, request, type TestServer } from './helpers.ts';
 
 const SECRET = "It's a Secret to Everybody";
 const NOW = new Date('2024-11-22T08:00:00Z');
@@ -429,19 +429,21 @@ describe('GitHub sandbox: REST', () => {
 
   it('records every API request with its status, and no Authorization header', async () => {
     await push([{ message: 'Initial', files: { 'a.txt': 'a\n' } }]);
+    const token = await installationToken(github);
     await github.handle(
       request('GET', '/sandbox/github/repos/acme/api/commits/main?page=1', '', {
-        authorization: 'token ghs_abc',
+        authorization: `token ${token}`,
       }),
     );
     await github.handle(request('GET', '/sandbox/github/repos/acme/missing'));
     const log = github.requests();
     expect(log.map((r) => [r.method, r.path, r.status])).toEqual([
       ['POST', '/sandbox/github/repos/acme/api/pushes', 201],
+      ['POST', '/sandbox/github/app/installations/61000001/access_tokens', 201],
       ['GET', '/sandbox/github/repos/acme/api/commits/main', 200],
       ['GET', '/sandbox/github/repos/acme/missing', 404],
     ]);
-    expect(log[1]!.query).toBe('page=1');
-    expect(JSON.stringify(log)).not.toContain('ghs_abc');
+    expect(log[2]!.query).toBe('page=1');
+    expect(JSON.stringify(log)).not.toContain(token);
   });
 });

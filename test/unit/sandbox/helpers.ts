@@ -1,3 +1,4 @@
+import { createSign } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpRequest, HttpResponse } from '../../../functions/local/http.ts';
@@ -90,4 +91,35 @@ export function request(
 export function parse<T = Record<string, unknown>>(response: HttpResponse | undefined): T {
   if (!response) throw new Error('handler returned undefined');
   return JSON.parse(response.body) as T;
+}
+
+/** A GitHub App JWT (RS256) as @octokit/auth-app signs it; claims can be overridden to test rejection. */
+export function appJwt(
+  privateKey: string,
+  appId: number,
+  claims: { iat?: number; exp?: number; iss?: unknown } = {},
+): string {
+  const now = Math.floor(Date.now() / 1000);
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const body = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({ iat: now - 30, exp: now + 570, iss: appId, ...claims })}`;
+  const signature = createSign('RSA-SHA256').update(body).sign(privateKey).toString('base64url');
+  return `${body}.${signature}`;
+}
+
+/** An installation token from the stand-in, got the way leakstop gets one (JWT → access_tokens). */
+export async function installationToken(
+  github: {
+    handle(req: HttpRequest): Promise<HttpResponse | undefined>;
+    app: { id: number; privateKey: string };
+  },
+  installationId = 61_000_001,
+): Promise<string> {
+  const response = await github.handle(
+    request('POST', `/sandbox/github/app/installations/${installationId}/access_tokens`, '', {
+      authorization: `Bearer ${appJwt(github.app.privateKey, github.app.id)}`,
+    }),
+  );
+  if (response?.status !== 201)
+    throw new Error(`no installation token: ${response?.status} ${response?.body}`);
+  return parse<{ token: string }>(response).token;
 }
