@@ -1,0 +1,126 @@
+/**
+ * What the AWS copies tracers (CloudWatch Logs, Lambda, SSM, Secrets Manager) share: the matcher
+ * built from the vaulted value and the fingerprint key, the fan-out over accounts × Regions, the
+ * deduplicated and capped list of copies, and one detail line that names no credential.
+ */
+import { CopyMatcher, type Scrubber } from '../../domain/containment/copies.ts';
+import type { CopyLocation, TraceInput, TraceResult } from '../../domain/containment/tracing.ts';
+import { exposureKey } from '../../domain/incidents/incident.ts';
+import { awsRetry, awsScopes, type AwsScope, type AwsTraceSettings } from './trace-calls.ts';
+import { DEFAULT_PAGE_BUDGET, overScopes, realTiming, settle, type Timing } from '../tracing/calls.ts';
+
+/** Copies one tracer reports; more are counted, and the result is marked truncated. */
+export const MAX_COPIES = 100;
+
+export interface ScopeFindings {
+  readonly copies: CopyLocation[];
+  /** Resources looked at (function versions, parameters, secrets, log groups). */
+  examined: number;
+  /** Resources whose value could not be read (KMS denied, access denied). */
+  unreadable: number;
+  /** Short non-secret notes for the detail line. */
+  readonly notes: string[];
+}
+
+export interface ScopeContext {
+  readonly scope: AwsScope;
+  readonly matcher: CopyMatcher;
+  readonly scrubber: Scrubber;
+  readonly deadline: number;
+  readonly pageBudget: number;
+  readonly timing: Timing;
+  readonly findings: ScopeFindings;
+  /** One provider call with retries within the deadline. */
+  call<T>(send: (abortSignal: AbortSignal) => Promise<T>): Promise<T>;
+}
+
+export interface CopiesSearch {
+  readonly copies: CopyLocation[];
+  readonly findings: readonly ScopeFindings[];
+  readonly truncated: boolean;
+  readonly matcher: CopyMatcher;
+  readonly scrubber: Scrubber;
+  /** `<tracer>: N copies in M <what> across …`, plus what stopped early or failed. */
+  readonly detail: string;
+}
+
+/**
+ * Runs `searchScope` in every configured account and Region. Throws TracerFailed when every scope
+ * failed; otherwise returns what was found, truncated when a scope stopped early or failed.
+ */
+export async function searchAwsCopies(
+  tracer: string,
+  what: string,
+  settings: AwsTraceSettings,
+  input: TraceInput,
+  searchScope: (context: ScopeContext) => Promise<{ truncated: boolean }>,
+): Promise<CopiesSearch> {
+  const fingerprintKey = await settings.fingerprintKey();
+  const matcher = new CopyMatcher({
+    fingerprint: input.incident.fingerprint,
+    plaintext: input.secret,
+    fingerprintKey,
+  });
+  const scrubber = matcher.scrubber();
+  const timing = settings.timing ?? realTiming;
+  const scopes = awsScopes(settings.accounts, settings.regions);
+  const outcomes = await overScopes<AwsScope, ScopeFindings>(
+    scopes,
+    (s) => `${s.account}/${s.region}`,
+    async (scope, partial) => {
+      const findings: ScopeFindings = { copies: [], examined: 0, unreadable: 0, notes: [] };
+      partial(findings);
+      const { truncated } = await searchScope({
+        scope,
+        matcher,
+        scrubber,
+        deadline: input.deadline,
+        pageBudget: settings.pageBudget ?? DEFAULT_PAGE_BUDGET,
+        timing,
+        findings,
+        call: (send) => awsRetry(send, input.deadline, timing),
+      });
+      return { value: findings, truncated };
+    },
+    { scrubber, ...(settings.concurrency ? { concurrency: settings.concurrency } : {}) },
+  );
+  const settled = settle(tracer, outcomes);
+  const findings = outcomes.flatMap((o) => (o.value ? [o.value] : []));
+  // Locations already on the incident are not new copies.
+  const known = new Set(input.incident.exposures.map(exposureKey));
+  const unique = new Map<string, CopyLocation>();
+  for (const copy of findings.flatMap((f) => f.copies)) {
+    const key = exposureKey(copy);
+    if (!known.has(key) && !unique.has(key)) unique.set(key, copy);
+  }
+  const all = [...unique.values()];
+  const copies = all.slice(0, MAX_COPIES);
+  const examined = findings.reduce((n, f) => n + f.examined, 0);
+  const unreadable = findings.reduce((n, f) => n + f.unreadable, 0);
+  const truncated = settled.truncated || all.length > copies.length;
+  const found =
+    all.length === 1 ? '1 copy' : `${truncated && all.length > 0 ? 'at least ' : ''}${all.length} copies`;
+  const detail = [
+    `${tracer}: ${found} in ${examined} ${what} across ${scopes.length} account/region pair${scopes.length === 1 ? '' : 's'}`,
+    all.length > copies.length ? `the first ${copies.length} are recorded` : '',
+    unreadable ? `${unreadable} could not be read (access or KMS denied)` : '',
+    ...new Set(findings.flatMap((f) => f.notes)),
+    settled.note,
+  ]
+    .filter(Boolean)
+    .join('; ');
+  return { copies, findings, truncated, matcher, scrubber, detail };
+}
+
+/** The TraceResult of a copies search, with every string checked for credential material. */
+export function copiesResult(
+  search: CopiesSearch,
+  extra: { detail?: string; actions?: string[] } = {},
+): TraceResult {
+  return search.scrubber.cleanDeep({
+    detail: [search.detail, extra.detail].filter(Boolean).join('; '),
+    copies: search.copies,
+    ...(search.truncated ? { truncated: true } : {}),
+    ...(extra.actions?.length ? { actions: extra.actions } : {}),
+  });
+}
