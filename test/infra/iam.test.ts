@@ -221,12 +221,12 @@ describe('key negative cases', () => {
     ]);
   });
 
-  it('the fingerprint key is readable by detect alone', () => {
+  it('the fingerprint key is readable by detect and contain alone (contain fingerprints the copies it finds)', () => {
     expect(
       FUNCTION_NAMES.filter((name) =>
         resourcesFor(statements[name], 'secretsmanager:GetSecretValue').includes(secretRef('fingerprintKey')),
       ),
-    ).toEqual(['detect']);
+    ).toEqual(['detect', 'contain']);
   });
 
   it('only functions with secrets may decrypt with the secrets key, and only through Secrets Manager', () => {
