@@ -13,7 +13,9 @@ import { DEFAULT_PAGE_BUDGET, overScopes, realTiming, settle, type Timing } from
 export const MAX_COPIES = 100;
 
 export interface ScopeFindings {
+  /** At most MAX_COPIES; `more` counts the rest. */
   readonly copies: CopyLocation[];
+  more: number;
   /** Resources looked at (function versions, parameters, secrets, log groups). */
   examined: number;
   /** Resources whose value could not be read (KMS denied, access denied). */
@@ -50,7 +52,8 @@ export interface CopiesSearch {
  */
 export async function searchAwsCopies(
   tracer: string,
-  what: string,
+  /** What a scope examines, singular and plural: `['secret', 'secrets']`. */
+  what: readonly [string, string],
   settings: AwsTraceSettings,
   input: TraceInput,
   searchScope: (context: ScopeContext) => Promise<{ truncated: boolean }>,
@@ -68,7 +71,7 @@ export async function searchAwsCopies(
     scopes,
     (s) => `${s.account}/${s.region}`,
     async (scope, partial) => {
-      const findings: ScopeFindings = { copies: [], examined: 0, unreadable: 0, notes: [] };
+      const findings: ScopeFindings = { copies: [], more: 0, examined: 0, unreadable: 0, notes: [] };
       partial(findings);
       const { truncated } = await searchScope({
         scope,
@@ -95,14 +98,14 @@ export async function searchAwsCopies(
   }
   const all = [...unique.values()];
   const copies = all.slice(0, MAX_COPIES);
+  const total = all.length + findings.reduce((n, f) => n + f.more, 0);
   const examined = findings.reduce((n, f) => n + f.examined, 0);
   const unreadable = findings.reduce((n, f) => n + f.unreadable, 0);
-  const truncated = settled.truncated || all.length > copies.length;
-  const found =
-    all.length === 1 ? '1 copy' : `${truncated && all.length > 0 ? 'at least ' : ''}${all.length} copies`;
+  const truncated = settled.truncated || total > copies.length;
+  const found = total === 1 ? '1 copy' : `${truncated && total > 0 ? 'at least ' : ''}${total} copies`;
   const detail = [
-    `${tracer}: ${found} in ${examined} ${what} across ${scopes.length} account/region pair${scopes.length === 1 ? '' : 's'}`,
-    all.length > copies.length ? `the first ${copies.length} are recorded` : '',
+    `${tracer}: ${found} in ${examined} ${examined === 1 ? what[0] : what[1]} across ${scopes.length} account/region pair${scopes.length === 1 ? '' : 's'}`,
+    total > copies.length ? `the first ${copies.length} are recorded` : '',
     unreadable ? `${unreadable} could not be read (access or KMS denied)` : '',
     ...new Set(findings.flatMap((f) => f.notes)),
     settled.note,
@@ -110,6 +113,12 @@ export async function searchAwsCopies(
     .filter(Boolean)
     .join('; ');
   return { copies, findings, truncated, matcher, scrubber, detail };
+}
+
+/** Keeps a scope's list of copies bounded: a log group that holds the value in every line stays cheap. */
+export function recordCopy(findings: ScopeFindings, copy: CopyLocation): void {
+  if (findings.copies.length < MAX_COPIES) findings.copies.push(copy);
+  else findings.more++;
 }
 
 /** The TraceResult of a copies search, with every string checked for credential material. */

@@ -7,7 +7,7 @@
 import { LambdaClient, ListFunctionsCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { awsCopyLocation } from '../../domain/containment/copies.ts';
 import type { TraceInput, TraceResult, Tracer } from '../../domain/containment/tracing.ts';
-import { copiesResult, searchAwsCopies, type ScopeContext } from './copies-search.ts';
+import { copiesResult, recordCopy, searchAwsCopies, type ScopeContext } from './copies-search.ts';
 import { type AwsTraceSettings } from './trace-calls.ts';
 import { eachPage } from '../tracing/calls.ts';
 
@@ -24,7 +24,7 @@ export class LambdaEnvCopiesTracer implements Tracer {
   async trace(input: TraceInput): Promise<TraceResult> {
     const search = await searchAwsCopies(
       this.name,
-      'Lambda function versions',
+      ['Lambda function version', 'Lambda function versions'],
       this.settings,
       input,
       (context) => this.searchScope(context),
@@ -75,7 +75,8 @@ function inspect(fn: FunctionConfiguration, { scope, matcher, findings }: ScopeC
   for (const [variable, value] of Object.entries(fn.Environment?.Variables ?? {})) {
     const match = matcher.locate(value, variable);
     if (!match) continue;
-    findings.copies.push(
+    recordCopy(
+      findings,
       awsCopyLocation({
         ...scope,
         service: 'lambda',

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { awsCopyLocation } from '../../domain/containment/copies.ts';
 import type { TraceInput, TraceResult, Tracer } from '../../domain/containment/tracing.ts';
-import { copiesResult, searchAwsCopies, type ScopeContext } from './copies-search.ts';
+import { copiesResult, recordCopy, searchAwsCopies, type ScopeContext } from './copies-search.ts';
 import { type AwsTraceSettings } from './trace-calls.ts';
 import { eachPage, mapLimit } from '../tracing/calls.ts';
 
@@ -43,8 +43,12 @@ export class CloudWatchLogsCopiesTracer implements Tracer {
   }
 
   async trace(input: TraceInput): Promise<TraceResult> {
-    const search = await searchAwsCopies(this.name, 'log groups', this.settings, input, (context) =>
-      this.searchScope(context),
+    const search = await searchAwsCopies(
+      this.name,
+      ['log group', 'log groups'],
+      this.settings,
+      input,
+      (context) => this.searchScope(context),
     );
     if (search.matcher.searchTerms.length === 0)
       return copiesResult(search, {
@@ -149,7 +153,8 @@ export class CloudWatchLogsCopiesTracer implements Tracer {
     const message = event.message ?? '';
     const match = matcher.locate(message, group);
     if (!match) return;
-    findings.copies.push(
+    recordCopy(
+      findings,
       awsCopyLocation({
         ...scope,
         service: 'logs',

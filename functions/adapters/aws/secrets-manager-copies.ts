@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { awsCopyLocation, type Scrubber } from '../../domain/containment/copies.ts';
 import type { TraceInput, TraceResult, Tracer } from '../../domain/containment/tracing.ts';
 import { VAULT_PREFIX } from '../../shared/resources.ts';
-import { copiesResult, searchAwsCopies, type ScopeContext } from './copies-search.ts';
+import { copiesResult, recordCopy, searchAwsCopies, type ScopeContext } from './copies-search.ts';
 import { awsRetry, type AwsScope, type AwsTraceSettings } from './trace-calls.ts';
 import { DeadlineReached, describeError, eachPage, mapLimit } from '../tracing/calls.ts';
 
@@ -45,7 +45,7 @@ export class SecretsManagerCopiesTracer implements Tracer {
 
   async trace(input: TraceInput): Promise<TraceResult> {
     const found: SecretCopy[] = [];
-    const search = await searchAwsCopies(this.name, 'secrets', this.settings, input, (context) =>
+    const search = await searchAwsCopies(this.name, ['secret', 'secrets'], this.settings, input, (context) =>
       this.searchScope(context, found),
     );
     const rotation = await this.rotate(found, input, search.scrubber);
@@ -112,7 +112,8 @@ export class SecretsManagerCopiesTracer implements Tracer {
     if (value === undefined) return;
     const match = matcher.locate(value, entry.Name!);
     if (!match) return;
-    findings.copies.push(
+    recordCopy(
+      findings,
       awsCopyLocation({
         ...scope,
         service: 'secretsmanager',

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { awsCopyLocation } from '../../domain/containment/copies.ts';
 import type { TraceInput, TraceResult, Tracer } from '../../domain/containment/tracing.ts';
-import { copiesResult, searchAwsCopies, type ScopeContext } from './copies-search.ts';
+import { copiesResult, recordCopy, searchAwsCopies, type ScopeContext } from './copies-search.ts';
 import { type AwsTraceSettings } from './trace-calls.ts';
 import { DeadlineReached, describeError, eachPage, mapLimit } from '../tracing/calls.ts';
 
@@ -29,8 +29,12 @@ export class SsmParameterCopiesTracer implements Tracer {
   }
 
   async trace(input: TraceInput): Promise<TraceResult> {
-    const search = await searchAwsCopies(this.name, 'SSM parameters', this.settings, input, (context) =>
-      this.searchScope(context),
+    const search = await searchAwsCopies(
+      this.name,
+      ['SSM parameter', 'SSM parameters'],
+      this.settings,
+      input,
+      (context) => this.searchScope(context),
     );
     return copiesResult(search);
   }
@@ -92,7 +96,8 @@ function inspect(parameter: Parameter, { scope, matcher, findings }: ScopeContex
           .find(Boolean)
       : undefined);
   if (!match) return;
-  findings.copies.push(
+  recordCopy(
+    findings,
     awsCopyLocation({
       ...scope,
       service: 'ssm',

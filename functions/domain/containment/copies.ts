@@ -100,12 +100,13 @@ export class CopyMatcher {
 
   /**
    * Terms a provider-side search (CloudWatch Logs) looks for: single-line parts without quotes or
-   * backslashes (which a quoted filter term could not carry unambiguously).
+   * backslashes (which a quoted filter term could not carry unambiguously), long enough to be found
+   * inside a line (shorter values match only by equality, which a log line rarely is).
    * Every event such a search returns is still confirmed with `locate`.
    */
   get searchTerms(): string[] {
     return this.credential.parts.filter(
-      (part) => part.length > 0 && part.length <= MAX_TERM && !/["\\\r\n]/.test(part),
+      (part) => part.length >= MIN_CONTAINED && part.length <= MAX_TERM && !/["\\\r\n]/.test(part),
     );
   }
 

@@ -63,7 +63,7 @@ describe('CloudWatch Logs copies search', () => {
         source: 'copies_search',
       },
     ]);
-    expect(result.detail).toMatch(/^cloudwatch-logs: 2 copies in 1 log groups/);
+    expect(result.detail).toMatch(/^cloudwatch-logs: 2 copies in 1 log group across/);
   });
 
   it('sends the value only in the FilterLogEvents pattern, as quoted alternatives', () => {
@@ -128,6 +128,24 @@ describe('CloudWatch Logs copies search', () => {
       `aws:${ACCOUNT_B}:us-east-1 logs:${prefix}/b`,
     ]);
     expect(result.truncated).toBeUndefined();
+  });
+
+  it('records the first 100 copies and counts the rest', async () => {
+    const token = githubToken();
+    const { incident, secret } = incidentFor(token);
+    const group = groupName();
+    const at = Date.now() - 3600_000;
+    const events = Array.from({ length: 120 }, (_, i) => ({
+      message: `call ${i} with ${token}`,
+      timestamp: at + i,
+    }));
+    await sandbox.seed('logs', { logGroupName: group, events });
+    const result = await tracer([group]).trace(traceInput(incident, secret));
+    expect(result.copies).toHaveLength(100);
+    expect(result.truncated).toBe(true);
+    expect(result.detail).toMatch(
+      /^cloudwatch-logs: at least 120 copies in 1 log group .*; the first 100 are recorded/,
+    );
   });
 
   it('stops at the page budget and marks the result truncated', async () => {
