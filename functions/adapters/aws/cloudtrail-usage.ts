@@ -74,9 +74,8 @@ export class CloudTrailUsageTracer implements Tracer {
       async (scope, partial) => {
         const client = this.options.clients.get(
           'cloudtrail',
-          scope.account,
-          scope.region,
-          () => new CloudTrailClient(this.options.clients.config(scope.account, scope.region)),
+          scope,
+          (config) => new CloudTrailClient(config),
         );
         const events: UsageEvent[] = [];
         partial(events);

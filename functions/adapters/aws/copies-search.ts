@@ -4,8 +4,8 @@
  * deduplicated and capped list of copies, and one detail line that names no credential.
  */
 import { CopyMatcher, type Scrubber } from '../../domain/containment/copies.ts';
-import type { CopyLocation, TraceInput, TraceResult } from '../../domain/containment/tracing.ts';
-import { exposureKey } from '../../domain/incidents/incident.ts';
+import type { CopyLocation, TraceInput, TraceResult, Tracer } from '../../domain/containment/tracing.ts';
+import { exposureKey, type Incident } from '../../domain/incidents/incident.ts';
 import { awsRetry, awsScopes, type AwsScope, type AwsTraceSettings } from './trace-calls.ts';
 import { DEFAULT_PAGE_BUDGET, overScopes, realTiming, settle, type Timing } from '../tracing/calls.ts';
 
@@ -25,6 +25,7 @@ export interface ScopeFindings {
 }
 
 export interface ScopeContext {
+  readonly input: TraceInput;
   readonly scope: AwsScope;
   readonly matcher: CopyMatcher;
   readonly scrubber: Scrubber;
@@ -74,6 +75,7 @@ export async function searchAwsCopies(
       const findings: ScopeFindings = { copies: [], more: 0, examined: 0, unreadable: 0, notes: [] };
       partial(findings);
       const { truncated } = await searchScope({
+        input,
         scope,
         matcher,
         scrubber,
@@ -132,4 +134,33 @@ export function copiesResult(
     ...(search.truncated ? { truncated: true } : {}),
     ...(extra.actions?.length ? { actions: extra.actions } : {}),
   });
+}
+
+/**
+ * What the AWS copies tracers share: settings, one search per account and Region, the result. A
+ * subclass names itself, says what a scope examines and searches one scope.
+ */
+export abstract class AwsCopiesTracer<S extends AwsTraceSettings = AwsTraceSettings> implements Tracer {
+  abstract readonly name: string;
+  readonly kind = 'copies';
+  /** What a scope examines, singular and plural, for the detail line. */
+  protected abstract readonly examines: readonly [string, string];
+
+  constructor(protected readonly settings: S) {}
+
+  appliesTo(_incident: Incident): boolean {
+    return true;
+  }
+
+  async trace(input: TraceInput): Promise<TraceResult> {
+    return copiesResult(await this.search(input));
+  }
+
+  protected search(input: TraceInput): Promise<CopiesSearch> {
+    return searchAwsCopies(this.name, this.examines, this.settings, input, (context) =>
+      this.searchScope(context),
+    );
+  }
+
+  protected abstract searchScope(context: ScopeContext): Promise<{ truncated: boolean }>;
 }

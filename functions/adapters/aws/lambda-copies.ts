@@ -6,41 +6,16 @@
  */
 import { LambdaClient, ListFunctionsCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { awsCopyLocation } from '../../domain/containment/copies.ts';
-import type { TraceInput, TraceResult, Tracer } from '../../domain/containment/tracing.ts';
-import { copiesResult, recordCopy, searchAwsCopies, type ScopeContext } from './copies-search.ts';
-import { type AwsTraceSettings } from './trace-calls.ts';
+import { AwsCopiesTracer, recordCopy, type ScopeContext } from './copies-search.ts';
 import { eachPage } from '../tracing/calls.ts';
 
-export class LambdaEnvCopiesTracer implements Tracer {
+export class LambdaEnvCopiesTracer extends AwsCopiesTracer {
   readonly name = 'lambda-env';
-  readonly kind = 'copies';
+  protected readonly examines = ['Lambda function version', 'Lambda function versions'] as const;
 
-  constructor(private readonly settings: AwsTraceSettings) {}
-
-  appliesTo(): boolean {
-    return true;
-  }
-
-  async trace(input: TraceInput): Promise<TraceResult> {
-    const search = await searchAwsCopies(
-      this.name,
-      ['Lambda function version', 'Lambda function versions'],
-      this.settings,
-      input,
-      (context) => this.searchScope(context),
-    );
-    return copiesResult(search);
-  }
-
-  private async searchScope(context: ScopeContext): Promise<{ truncated: boolean }> {
+  protected async searchScope(context: ScopeContext): Promise<{ truncated: boolean }> {
     const { scope } = context;
-    const clients = this.settings.clients;
-    const client = clients.get(
-      'lambda',
-      scope.account,
-      scope.region,
-      () => new LambdaClient(clients.config(scope.account, scope.region)),
-    );
+    const client = this.settings.clients.get('lambda', scope, (config) => new LambdaClient(config));
     const complete = await eachPage(
       context.pageBudget,
       (marker) =>

@@ -14,8 +14,8 @@ import {
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { awsCopyLocation } from '../../domain/containment/copies.ts';
-import type { TraceInput, TraceResult, Tracer } from '../../domain/containment/tracing.ts';
-import { copiesResult, recordCopy, searchAwsCopies, type ScopeContext } from './copies-search.ts';
+import type { TraceInput, TraceResult } from '../../domain/containment/tracing.ts';
+import { AwsCopiesTracer, copiesResult, recordCopy, type ScopeContext } from './copies-search.ts';
 import { type AwsTraceSettings } from './trace-calls.ts';
 import { eachPage, mapLimit } from '../tracing/calls.ts';
 
@@ -32,24 +32,16 @@ export function filterPatternFor(terms: readonly string[]): string {
   return quoted.length === 1 ? quoted[0]! : quoted.map((q) => `?${q}`).join(' ');
 }
 
-export class CloudWatchLogsCopiesTracer implements Tracer {
+export class CloudWatchLogsCopiesTracer extends AwsCopiesTracer<LogsCopiesSettings> {
   readonly name = 'cloudwatch-logs';
-  readonly kind = 'copies';
+  protected readonly examines = ['log group', 'log groups'] as const;
 
-  constructor(private readonly settings: LogsCopiesSettings) {}
-
-  appliesTo(): boolean {
+  override appliesTo(): boolean {
     return this.settings.logGroups.length > 0;
   }
 
-  async trace(input: TraceInput): Promise<TraceResult> {
-    const search = await searchAwsCopies(
-      this.name,
-      ['log group', 'log groups'],
-      this.settings,
-      input,
-      (context) => this.searchScope(context),
-    );
+  override async trace(input: TraceInput): Promise<TraceResult> {
+    const search = await this.search(input);
     if (search.matcher.searchTerms.length === 0)
       return copiesResult(search, {
         detail: 'the value cannot be expressed as a log filter term; logs were not searched',
@@ -58,17 +50,10 @@ export class CloudWatchLogsCopiesTracer implements Tracer {
   }
 
   private client(context: ScopeContext): CloudWatchLogsClient {
-    const { account, region } = context.scope;
-    const clients = this.settings.clients;
-    return clients.get(
-      'logs',
-      account,
-      region,
-      () => new CloudWatchLogsClient(clients.config(account, region)),
-    );
+    return this.settings.clients.get('logs', context.scope, (config) => new CloudWatchLogsClient(config));
   }
 
-  private async searchScope(context: ScopeContext): Promise<{ truncated: boolean }> {
+  protected async searchScope(context: ScopeContext): Promise<{ truncated: boolean }> {
     const terms = context.matcher.searchTerms;
     if (terms.length === 0) return { truncated: false };
     const { groups, complete } = await this.groups(context);

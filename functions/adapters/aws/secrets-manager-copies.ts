@@ -18,10 +18,10 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { createHash } from 'node:crypto';
 import { awsCopyLocation, type Scrubber } from '../../domain/containment/copies.ts';
-import type { TraceInput, TraceResult, Tracer } from '../../domain/containment/tracing.ts';
+import type { TraceInput, TraceResult } from '../../domain/containment/tracing.ts';
 import { VAULT_PREFIX } from '../../shared/resources.ts';
-import { copiesResult, recordCopy, searchAwsCopies, type ScopeContext } from './copies-search.ts';
-import { awsRetry, type AwsScope, type AwsTraceSettings } from './trace-calls.ts';
+import { AwsCopiesTracer, copiesResult, recordCopy, type ScopeContext } from './copies-search.ts';
+import { awsRetry, type AwsScope } from './trace-calls.ts';
 import { DeadlineReached, describeError, eachPage, mapLimit } from '../tracing/calls.ts';
 
 /** A secret holding a copy: where, which version, and whether rotation is configured. */
@@ -33,36 +33,26 @@ interface SecretCopy {
   readonly rotationEnabled: boolean;
 }
 
-export class SecretsManagerCopiesTracer implements Tracer {
+export class SecretsManagerCopiesTracer extends AwsCopiesTracer {
   readonly name = 'secrets-manager';
-  readonly kind = 'copies';
+  protected readonly examines = ['secret', 'secrets'] as const;
+  /** Each trace's secrets holding a copy, for the rotation that follows the search. */
+  private readonly found = new WeakMap<TraceInput, SecretCopy[]>();
 
-  constructor(private readonly settings: AwsTraceSettings) {}
-
-  appliesTo(): boolean {
-    return true;
-  }
-
-  async trace(input: TraceInput): Promise<TraceResult> {
+  override async trace(input: TraceInput): Promise<TraceResult> {
     const found: SecretCopy[] = [];
-    const search = await searchAwsCopies(this.name, ['secret', 'secrets'], this.settings, input, (context) =>
-      this.searchScope(context, found),
-    );
+    this.found.set(input, found);
+    const search = await this.search(input);
     const rotation = await this.rotate(found, input, search.scrubber);
     return copiesResult(search, rotation);
   }
 
   private client(scope: AwsScope): SecretsManagerClient {
-    const clients = this.settings.clients;
-    return clients.get(
-      'secretsmanager',
-      scope.account,
-      scope.region,
-      () => new SecretsManagerClient(clients.config(scope.account, scope.region)),
-    );
+    return this.settings.clients.get('secretsmanager', scope, (config) => new SecretsManagerClient(config));
   }
 
-  private async searchScope(context: ScopeContext, found: SecretCopy[]): Promise<{ truncated: boolean }> {
+  protected async searchScope(context: ScopeContext): Promise<{ truncated: boolean }> {
+    const found = this.found.get(context.input) ?? [];
     const client = this.client(context.scope);
     const complete = await eachPage(
       context.pageBudget,

@@ -11,43 +11,18 @@ import {
   type Parameter,
 } from '@aws-sdk/client-ssm';
 import { awsCopyLocation } from '../../domain/containment/copies.ts';
-import type { TraceInput, TraceResult, Tracer } from '../../domain/containment/tracing.ts';
-import { copiesResult, recordCopy, searchAwsCopies, type ScopeContext } from './copies-search.ts';
-import { type AwsTraceSettings } from './trace-calls.ts';
+import { AwsCopiesTracer, recordCopy, type ScopeContext } from './copies-search.ts';
 import { DeadlineReached, describeError, eachPage, mapLimit } from '../tracing/calls.ts';
 
 const GET_PARAMETERS_MAX = 10;
 
-export class SsmParameterCopiesTracer implements Tracer {
+export class SsmParameterCopiesTracer extends AwsCopiesTracer {
   readonly name = 'ssm-parameters';
-  readonly kind = 'copies';
+  protected readonly examines = ['SSM parameter', 'SSM parameters'] as const;
 
-  constructor(private readonly settings: AwsTraceSettings) {}
-
-  appliesTo(): boolean {
-    return true;
-  }
-
-  async trace(input: TraceInput): Promise<TraceResult> {
-    const search = await searchAwsCopies(
-      this.name,
-      ['SSM parameter', 'SSM parameters'],
-      this.settings,
-      input,
-      (context) => this.searchScope(context),
-    );
-    return copiesResult(search);
-  }
-
-  private async searchScope(context: ScopeContext): Promise<{ truncated: boolean }> {
+  protected async searchScope(context: ScopeContext): Promise<{ truncated: boolean }> {
     const { scope, findings } = context;
-    const clients = this.settings.clients;
-    const client = clients.get(
-      'ssm',
-      scope.account,
-      scope.region,
-      () => new SSMClient(clients.config(scope.account, scope.region)),
-    );
+    const client = this.settings.clients.get('ssm', scope, (config) => new SSMClient(config));
     const complete = await eachPage(
       context.pageBudget,
       (token) =>

@@ -94,14 +94,21 @@ export function awsScopes(accounts: readonly string[], regions: readonly string[
   return accounts.flatMap((account) => regions.map((region) => ({ account, region })));
 }
 
-/** SDK clients cached per service, account and region, on the injected credentials. */
+/** SDK client configuration for one account and Region. */
+export interface AwsClientConfig {
+  readonly region: string;
+  readonly maxAttempts: number;
+  readonly credentials?: () => Promise<AwsCredentials>;
+}
+
+/** SDK clients cached per service, account and Region, on the injected credentials. */
 export class AwsClients {
   private readonly cache = new Map<string, unknown>();
 
   constructor(private readonly credentialsFor?: CredentialsFor) {}
 
-  /** Client configuration for one account and region; without `credentialsFor`, the default chain. */
-  config(account: string, region: string) {
+  /** Without `credentialsFor`, the client uses the default chain (the function's own role). */
+  config(account: string, region: string): AwsClientConfig {
     const credentialsFor = this.credentialsFor;
     return {
       region,
@@ -110,11 +117,12 @@ export class AwsClients {
     };
   }
 
-  get<C>(service: string, account: string, region: string, make: () => C): C {
-    const key = `${service}:${account}:${region}`;
+  /** e.g. `clients.get('ssm', scope, (config) => new SSMClient(config))`. */
+  get<C>(service: string, scope: AwsScope, make: (config: AwsClientConfig) => C): C {
+    const key = `${service}:${scope.account}:${scope.region}`;
     let client = this.cache.get(key) as C | undefined;
     if (!client) {
-      client = make();
+      client = make(this.config(scope.account, scope.region));
       this.cache.set(key, client);
     }
     return client;
