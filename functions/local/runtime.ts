@@ -25,6 +25,8 @@ import { LOCAL_AWS, startDynamoDbLocal, startSqsLocal, type RunningEmulator } fr
 import { json, type HttpRequest, type HttpResponse } from './http.ts';
 import { startPoller, lambdaContext, type Poller, type SqsLambda } from './poller.ts';
 import { provisionQueues, provisionTable, type LocalQueue } from './provision.ts';
+import { SANDBOX_AWS_ACCOUNT, SANDBOX_AWS_REGION } from './sandbox/aws-json.ts';
+import { createTraceStandIns, traceEndpointEnv, type TraceStandIns } from './sandbox/aws-trace.ts';
 import { createGitHubSandbox, type GitHubSandbox } from './sandbox/github.ts';
 import { createSlackSandbox, type SlackSandbox } from './sandbox/slack.ts';
 import { BodyTooLarge, fromFunctionUrlResult, functionUrlEvent, readRequest, send } from './server.ts';
@@ -68,6 +70,8 @@ export interface RunningPipeline {
   readonly queues: Record<QueueKey, LocalQueue>;
   readonly github?: GitHubSandbox;
   readonly slack?: SlackSandbox;
+  /** CloudTrail, CloudWatch Logs, Lambda, SSM and Secrets Manager stand-ins (usage lookup, copies search). */
+  readonly aws?: TraceStandIns;
   readonly dynamoEndpoint: string;
   readonly sqsEndpoint: string;
   stop(): Promise<void>;
@@ -176,6 +180,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     delete process.env.AWS_PROFILE;
     let github: GitHubSandbox | undefined;
     let slack: SlackSandbox | undefined;
+    let aws: TraceStandIns | undefined;
     if (options.sandbox) {
       env[ENV.githubApiUrl] = `${url}/sandbox/github`;
       env[ENV.slackApiUrl] = `${url}/sandbox/slack/api/`;
@@ -190,6 +195,17 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       env[ENV.githubAppId] = String(github.app.id);
       env[SECRETS.githubAppPrivateKey.env] = github.app.privateKey;
       slack = createSlackSandbox();
+      // The tracers' AWS services, reached through the SDK's AWS_ENDPOINT_URL_<SERVICE> settings; the
+      // stand-ins model one account, which the tracers search in one Region, every log group.
+      aws = createTraceStandIns();
+      Object.assign(env, traceEndpointEnv(url));
+      const traceDefaults = {
+        [ENV.traceAccounts]: SANDBOX_AWS_ACCOUNT,
+        [ENV.traceRegions]: SANDBOX_AWS_REGION,
+        [ENV.traceLogGroups]: '*',
+        [ENV.tracers]: 'all',
+      };
+      for (const [name, value] of Object.entries(traceDefaults)) env[name] = process.env[name] ?? value;
     }
     // Secrets-Manager ARNs from a shell that deployed the stack must not redirect a local run.
     for (const secret of Object.values(SECRETS)) delete process.env[`${secret.env}_ARN`];
@@ -235,6 +251,10 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       if (path === '/incidents' || path.startsWith('/incidents/')) return invoke('history', request);
       if (github && path.startsWith('/sandbox/github/'))
         return (await github.handle(request)) ?? json(404, { message: 'Not Found' });
+      if (aws && path.startsWith('/sandbox/aws/')) {
+        const response = await aws.handle(request);
+        if (response) return response;
+      }
       if (slack && path.startsWith('/sandbox/slack/')) {
         const response = (await slack.handle(request)) ?? json(404, { error: 'unknown_method' });
         echoSlack(path, response, log);
@@ -252,6 +272,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       sqsEndpoint,
       ...(github ? { github } : {}),
       ...(slack ? { slack } : {}),
+      ...(aws ? { aws } : {}),
       stop,
     };
   } catch (error) {

@@ -94,7 +94,13 @@ export const FUNCTIONS: Record<FunctionName, FunctionDefinition> = {
     timeoutSeconds: 60,
     memoryMb: 512,
     description: 'Containment: revoke, verify dead, trace usage, find copies',
-    access: { table: 'readWrite', sendsTo: ['notifications'], secrets: [], vault: 'readDelete' },
+    access: {
+      table: 'readWrite',
+      sendsTo: ['notifications'],
+      // The copies search compares fingerprints and reads organisations' secret-scanning alerts.
+      secrets: ['fingerprintKey', 'githubAppPrivateKey'],
+      vault: 'readDelete',
+    },
   },
   notify: {
     name: 'notify',
@@ -200,6 +206,20 @@ export const ENV = {
   githubApiUrl: 'GITHUB_API_URL',
   /** Not secret: the GitHub App's numeric id. */
   githubAppId: 'GITHUB_APP_ID',
+  /** Usage lookup and copies search: comma-separated AWS Regions searched, e.g. `us-east-1,eu-west-1`. */
+  traceRegions: 'LEAKSTOP_TRACE_REGIONS',
+  /** Comma-separated 12-digit AWS account ids leakstop may read (its role exists there). */
+  traceAccounts: 'LEAKSTOP_TRACE_ACCOUNTS',
+  /** Comma-separated CloudWatch log group names, or prefixes ending in `*`, searched for copies. */
+  traceLogGroups: 'LEAKSTOP_TRACE_LOG_GROUPS',
+  /** Days back the log search looks (default 7). */
+  traceWindowDays: 'LEAKSTOP_TRACE_WINDOW_DAYS',
+  /** Pages each tracer reads per account/region, log group or organisation before it stops (default 40). */
+  tracePageBudget: 'LEAKSTOP_TRACE_PAGE_BUDGET',
+  /** `auto` (default: every tracer whose settings are present), `all`, `none`, or comma-separated names. */
+  tracers: 'LEAKSTOP_TRACERS',
+  /** Comma-separated GitHub organisations whose secret-scanning alerts are searched, besides the incident's own. */
+  githubOrgs: 'LEAKSTOP_GITHUB_ORGS',
 } as const;
 
 /**

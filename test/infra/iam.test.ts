@@ -236,12 +236,12 @@ describe('key negative cases', () => {
     expect(resourcesFor(statements.ingest, 'sqs:SendMessage')).not.toContain(arnOf(queueId('containment')));
   });
 
-  it('the fingerprint key is readable by detect alone', () => {
+  it('the fingerprint key is readable by detect and contain alone (contain fingerprints the copies it finds)', () => {
     expect(
       FUNCTION_NAMES.filter((name) =>
         resourcesFor(statements[name], 'secretsmanager:GetSecretValue').includes(secretRef('fingerprintKey')),
       ),
-    ).toEqual(['detect']);
+    ).toEqual(['detect', 'contain']);
   });
 
   it('only functions with secrets may decrypt with the secrets key, and only through Secrets Manager', () => {

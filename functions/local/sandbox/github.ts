@@ -273,6 +273,7 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
   const writeLog: RecordedWrite[] = [];
   const deliveryLog: WebhookDelivery[] = [];
   const alerts = new Map<number, Alert[]>(); // by repository id
+  const alertRepos = new Map<number, Repository>(); // the repositories that have alerts, for org-wide lists
   const checkRuns = new Map<number, CheckRun>();
   const pending = new Set<Promise<unknown>>();
   let nextCheckRunId = 4_000_000_001;
@@ -849,6 +850,7 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
     const at = isoSeconds(now());
     const repoAlerts = alerts.get(repo.id) ?? [];
     alerts.set(repo.id, repoAlerts);
+    alertRepos.set(repo.id, repo);
 
     // GitHub keeps one alert per secret and repository; a new sighting becomes a new location.
     const existing = repoAlerts.find((a) => a.secretType === body.secret_type && a.secret === body.secret);
@@ -999,6 +1001,37 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
     return json(
       200,
       all.slice((page - 1) * perPage, page * perPage).map((a) => restAlert(apiBaseOf(req), repo, a, hide)),
+      linkHeader(`${origin(req)}${req.path}`, req.query, page, perPage, all.length),
+    );
+  }
+
+  /** `GET /orgs/{org}/secret-scanning/alerts`: every repository's alerts, newest first, each with its `repository`. */
+  function listOrgAlerts(req: HttpRequest, org: string): HttpResponse {
+    const state = req.query.get('state');
+    const types = req.query.get('secret_type')?.split(',');
+    const apiBase = apiBaseOf(req);
+    const all = [...alertRepos.values()]
+      .filter((repo) => repo.owner.toLowerCase() === org.toLowerCase())
+      .flatMap((repo) => (alerts.get(repo.id) ?? []).map((alert) => ({ repo, alert })))
+      .filter(
+        ({ alert }) =>
+          (state ? alert.state === state : true) && (types ? types.includes(alert.secretType) : true),
+      )
+      .sort((a, b) =>
+        a.alert.createdAt < b.alert.createdAt
+          ? 1
+          : a.alert.createdAt > b.alert.createdAt
+            ? -1
+            : b.repo.id - a.repo.id || b.alert.number - a.alert.number,
+      );
+    const { page, perPage } = pageParams(req.query, 30, 100);
+    const hide = req.query.get('hide_secret') === 'true';
+    return json(
+      200,
+      all.slice((page - 1) * perPage, page * perPage).map(({ repo, alert }) => ({
+        ...restAlert(apiBase, repo, alert, hide),
+        repository: repositoryObject(apiBase, repo, 'rest'),
+      })),
       linkHeader(`${origin(req)}${req.path}`, req.query, page, perPage, all.length),
     );
   }
@@ -1164,6 +1197,14 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
         repository_selection: 'all',
       });
     }
+    if (
+      head === 'orgs' &&
+      rest.length === 3 &&
+      rest[1] === 'secret-scanning' &&
+      rest[2] === 'alerts' &&
+      method === 'GET'
+    )
+      return listOrgAlerts(req, rest[0]!);
     if (head !== 'repos' || rest.length < 2) throw notFound();
     const [owner, name, resource, ...tail] = rest as [string, string, string | undefined, ...string[]];
 
