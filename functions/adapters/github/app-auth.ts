@@ -82,6 +82,19 @@ export class GitHubAppTokens implements TokenProvider {
     return (await this.installationToken(installationId)).token;
   }
 
+  /** A token of the App's installation on an organisation (organisation-wide reads), or undefined when it is not installed there. */
+  async orgToken(org: string): Promise<string | undefined> {
+    const installationId = await this.installationOf(
+      `org:${org.toLowerCase()}`,
+      'GET /orgs/{org}/installation',
+      {
+        org,
+      },
+    );
+    if (installationId === undefined) return undefined;
+    return (await this.installationToken(installationId)).token;
+  }
+
   invalidate(repo: RepoRef): void {
     const id = repo.installationId ?? this.installations.get(repoKey(repo))?.id;
     if (id !== undefined) this.cache.delete(id);
@@ -112,20 +125,31 @@ export class GitHubAppTokens implements TokenProvider {
     return token;
   }
 
-  private async installationFor(repo: RepoRef): Promise<number | undefined> {
-    const key = repoKey(repo);
+  private installationFor(repo: RepoRef): Promise<number | undefined> {
+    return this.installationOf(repoKey(repo), 'GET /repos/{owner}/{repo}/installation', {
+      owner: repo.owner,
+      repo: repo.name,
+    });
+  }
+
+  /** The App's installation id on a repository or organisation, remembered (a miss for a while). */
+  private async installationOf(
+    key: string,
+    route: 'GET /repos/{owner}/{repo}/installation' | 'GET /orgs/{org}/installation',
+    params: Record<string, string>,
+  ): Promise<number | undefined> {
     const known = this.installations.get(key);
     if (known && (known.id !== undefined || known.until > this.now())) return known.id;
-    const what = `GET /repos/${repo.owner}/${repo.name}/installation`;
+    const what = route.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? name);
     let id: number | undefined;
     try {
       const { token } = await this.auth({ type: 'app' });
-      const { data } = await this.request('GET /repos/{owner}/{repo}/installation', {
-        owner: repo.owner,
-        repo: repo.name,
+      // Both routes answer an installation; the route string is chosen by the caller.
+      const { data } = await this.request(route as 'GET /orgs/{org}/installation', {
+        ...(params as { org: string }),
         headers: { authorization: `bearer ${token}` },
       });
-      id = data.id;
+      id = (data as { id: number }).id;
     } catch (error) {
       // Not installed there: read anonymously (public repositories still work).
       if ((error as { status?: unknown }).status !== 404) throw mapped(error, what);

@@ -11,7 +11,6 @@
  * read" (`appInstallationLookup` finds the installation); without App credentials the calls go out
  * unauthenticated, which only a stand-in or an Enterprise proxy answers.
  */
-import { createAppAuth } from '@octokit/auth-app';
 import { CopyMatcher } from '../../domain/containment/copies.ts';
 import type { CopyLocation, TraceInput, TraceResult, Tracer } from '../../domain/containment/tracing.ts';
 import { classifySecret } from '../../domain/detection/index.ts';
@@ -25,6 +24,7 @@ import {
   withRetry,
   type Timing,
 } from '../tracing/calls.ts';
+import { GitHubAppTokens } from './app-auth.ts';
 import { GitHubClient, GitHubRequestFailed, GitHubUnavailable } from './github-client.ts';
 
 /** A token that can read an organisation's alerts, or undefined to call unauthenticated. */
@@ -207,7 +207,11 @@ export class GitHubOrgAlertsTracer implements Tracer {
     if (!fullName || number === undefined) return [];
     const [owner, name] = fullName.split('/') as [string, string];
     const url = typeof alert.html_url === 'string' ? alert.html_url : undefined;
-    const client = new GitHubClient(this.baseUrl, async () => token, this.fetchImpl);
+    const client = new GitHubClient(
+      this.baseUrl,
+      { token: async () => token, invalidate: () => undefined },
+      this.fetchImpl,
+    );
     const found = await this.call(async () => {
       const list: CopyLocation[] = [];
       for await (const location of client.secretScanningLocations({ owner, name }, number)) {
@@ -238,41 +242,17 @@ export class GitHubOrgAlertsTracer implements Tracer {
 }
 
 /**
- * Installation tokens per organisation for a GitHub App: the App's JWT finds the installation
- * (`GET /orgs/{org}/installation`, cached), @octokit/auth-app mints and caches its token. Without
- * App credentials every organisation is read unauthenticated.
+ * Installation tokens per organisation for a GitHub App: the App's installation on the organisation
+ * (`GET /orgs/{org}/installation`) mints them, cached until shortly before they expire
+ * (GitHubAppTokens). Without App credentials every organisation is read unauthenticated.
  */
 export function appOrgTokens(
   appId: string | undefined,
   privateKey: string | undefined,
   baseUrl: string,
-  fetchImpl: typeof fetch = fetch,
+  fetchImpl?: typeof fetch,
 ): OrgTokenProvider {
   if (!appId || !privateKey) return async () => undefined;
-  const auth = createAppAuth({ appId, privateKey: privateKey.replace(/\\n/g, '\n') });
-  const installations = new Map<string, number | undefined>();
-  const base = baseUrl.replace(/\/+$/, '');
-  return async (org) => {
-    const key = org.toLowerCase();
-    if (!installations.has(key)) {
-      const { token: jwt } = await auth({ type: 'app' });
-      const response = await fetchImpl(`${base}/orgs/${encodeURIComponent(org)}/installation`, {
-        headers: {
-          accept: 'application/vnd.github+json',
-          'x-github-api-version': '2022-11-28',
-          'user-agent': 'leakstop',
-          authorization: `Bearer ${jwt}`,
-        },
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      if (response.status >= 500)
-        throw new GitHubUnavailable(response.status, `GET /orgs/${org}/installation`);
-      // 404: the App is not installed there; calls go out unauthenticated and get GitHub's answer.
-      installations.set(key, response.ok ? ((await response.json()) as { id?: number }).id : undefined);
-    }
-    const installationId = installations.get(key);
-    if (installationId === undefined) return undefined;
-    const { token } = await auth({ type: 'installation', installationId });
-    return token;
-  };
+  const tokens = new GitHubAppTokens({ appId, privateKey, baseUrl, ...(fetchImpl ? { fetchImpl } : {}) });
+  return (org) => tokens.orgToken(org);
 }

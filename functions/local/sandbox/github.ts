@@ -1197,14 +1197,35 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
         repository_selection: 'all',
       });
     }
+    if (head === 'orgs' && rest.length === 2 && rest[1] === 'installation' && method === 'GET') {
+      requireAppJwt(req);
+      const org = rest[0]!;
+      const known = [...alertRepos.values()].find((r) => r.owner.toLowerCase() === org.toLowerCase());
+      if (!known) throw notFound();
+      return json(200, {
+        id: installationId,
+        account: userObject(apiBaseOf(req), known.owner, known.ownerId, 'Organization'),
+        app_id: APP.id,
+        app_slug: APP.slug,
+        target_id: known.ownerId,
+        target_type: 'Organization',
+        repository_selection: 'all',
+        permissions: APP_PERMISSIONS,
+        events: ['push', 'secret_scanning_alert', 'secret_scanning_alert_location'],
+      });
+    }
     if (
       head === 'orgs' &&
       rest.length === 3 &&
       rest[1] === 'secret-scanning' &&
       rest[2] === 'alerts' &&
       method === 'GET'
-    )
+    ) {
+      // Organisation alerts are never public: GitHub requires an org admin's or an App installation's token.
+      if (tokens.check(req.headers.authorization) !== 'installation')
+        throw new HttpError(401, 'Requires authentication');
       return listOrgAlerts(req, rest[0]!);
+    }
     if (head !== 'repos' || rest.length < 2) throw notFound();
     const [owner, name, resource, ...tail] = rest as [string, string, string | undefined, ...string[]];
 

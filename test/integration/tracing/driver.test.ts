@@ -44,6 +44,9 @@ function tracers() {
       LEAKSTOP_TRACE_LOG_GROUPS: '*',
       LEAKSTOP_GITHUB_ORGS: 'driver-org',
       GITHUB_API_URL: `${githubServer.url}/sandbox/github`,
+      // Organisation alerts are read as the stand-in's GitHub App, as in production.
+      GITHUB_APP_ID: String(github.app.id),
+      GITHUB_APP_PRIVATE_KEY: github.app.privateKey,
       LEAKSTOP_TRACERS: 'all',
     },
     credentialsFor,

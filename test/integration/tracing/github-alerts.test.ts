@@ -3,7 +3,7 @@
  * whose secret has the incident's fingerprint become exposures at their commit locations.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitHubOrgAlertsTracer } from '../../../functions/adapters/github/org-alerts.ts';
+import { appOrgTokens, GitHubOrgAlertsTracer } from '../../../functions/adapters/github/org-alerts.ts';
 import type { Exposure } from '../../../functions/domain/incidents/incident.ts';
 import { createGitHubSandbox, type GitHubSandbox } from '../../../functions/local/sandbox/github.ts';
 import { githubToken } from '../../helpers/credentials.ts';
@@ -13,7 +13,7 @@ import { captureServer, request, type TestServer } from '../../unit/sandbox/help
 let hooks: TestServer;
 let github: GitHubSandbox;
 let server: { url: string; close(): Promise<void> };
-/** Answers the next N requests with this status instead of the stand-in's answer. */
+/** Answers the next N alert-list requests with this status instead of the stand-in's answer. */
 let failNext: { status: number; count: number } = { status: 0, count: 0 };
 const seen: string[] = [];
 
@@ -22,7 +22,8 @@ beforeAll(async () => {
   github = createGitHubSandbox({ webhookSecret: () => 'hook-secret', webhookUrl: () => hooks.url });
   server = await serve(async (req) => {
     seen.push(`${req.path}?${req.query.toString()}`);
-    if (failNext.count > 0) {
+    // Faults hit the alert list only, not the App's installation lookup before it.
+    if (failNext.count > 0 && req.path.endsWith('/secret-scanning/alerts')) {
       failNext.count--;
       return { status: failNext.status, body: JSON.stringify({ message: 'Server Error' }) };
     }
@@ -66,7 +67,7 @@ function tracer(orgs: string[] = []) {
   return new GitHubOrgAlertsTracer({
     baseUrl: `${server.url}/sandbox/github`,
     orgs,
-    token: async () => undefined,
+    token: appOrgTokens(String(github.app.id), github.app.privateKey, `${server.url}/sandbox/github`),
     fingerprintKey: async () => FINGERPRINT_KEY,
   });
 }
