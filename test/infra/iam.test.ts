@@ -221,14 +221,15 @@ describe('key negative cases', () => {
     );
   });
 
-  it('the GitHub App key is readable by detect and notify only', () => {
+  // detect reads repositories, notify writes back, contain searches organisation alerts for copies.
+  it('the GitHub App key is readable by detect, notify and contain only', () => {
     expect(
       FUNCTION_NAMES.filter((name) =>
         resourcesFor(statements[name], 'secretsmanager:GetSecretValue').includes(
           secretRef('githubAppPrivateKey'),
         ),
       ).sort(),
-    ).toEqual(['detect', 'notify']);
+    ).toEqual(['contain', 'detect', 'notify']);
   });
 
   it('detect may re-queue scan work (fan-out steps, file pages) but ingest cannot reach containment', () => {
