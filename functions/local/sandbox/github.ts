@@ -27,6 +27,7 @@ import {
   userObject,
 } from './github-shapes.ts';
 import { deliverWebhook, type HookIdentity, type WebhookDelivery } from './webhook.ts';
+import type { createGitHubCredentialsApi } from './github-credentials.ts';
 
 export interface GitHubSandboxOptions {
   /** The webhook secret deliveries are signed with (read at each delivery). */
@@ -48,6 +49,8 @@ export interface GitHubSandboxOptions {
    * GitHub does. Deliveries run after the PATCH answers; await `idle()` to observe them. @default true
    */
   readonly deliverAlertUpdates?: boolean;
+  /** `POST /credentials/revoke` and `GET /user` over the sandbox's credential registry. */
+  readonly credentials?: ReturnType<typeof createGitHubCredentialsApi>;
 }
 
 export interface RecordedRequest {
@@ -945,6 +948,8 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
 
   async function route(req: HttpRequest, segs: string[]): Promise<HttpResponse> {
     const method = req.method.toUpperCase();
+    const credentialsAnswer = await options.credentials?.handle(req, segs);
+    if (credentialsAnswer) return credentialsAnswer;
     const [head, ...rest] = segs;
     if (head === 'writes' && rest.length === 0 && method === 'GET') return json(200, { writes: writeLog });
     if (head === 'requests' && rest.length === 0 && method === 'GET')
