@@ -13,6 +13,7 @@ import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { Mode } from '../domain/containment/modes.ts';
 import {
+  CONTAINMENT_ROLE,
   ENV,
   FUNCTIONS,
   QUEUES,
@@ -25,6 +26,7 @@ import { LOCAL_AWS, startDynamoDbLocal, startSqsLocal, type RunningEmulator } fr
 import { json, type HttpRequest, type HttpResponse } from './http.ts';
 import { startPoller, lambdaContext, type Poller, type SqsLambda } from './poller.ts';
 import { provisionQueues, provisionTable, type LocalQueue } from './provision.ts';
+import { createContainmentSandbox, type ContainmentSandbox } from './sandbox/containment.ts';
 import { createGitHubSandbox, type GitHubSandbox } from './sandbox/github.ts';
 import { createSlackSandbox, type SlackSandbox } from './sandbox/slack.ts';
 import { BodyTooLarge, fromFunctionUrlResult, functionUrlEvent, readRequest, send } from './server.ts';
@@ -68,6 +70,8 @@ export interface RunningPipeline {
   readonly queues: Record<QueueKey, LocalQueue>;
   readonly github?: GitHubSandbox;
   readonly slack?: SlackSandbox;
+  /** The credential registry and fault injector every provider stand-in shares (sandbox only). */
+  readonly containment?: ContainmentSandbox;
   readonly dynamoEndpoint: string;
   readonly sqsEndpoint: string;
   stop(): Promise<void>;
@@ -176,17 +180,28 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     delete process.env.AWS_PROFILE;
     let github: GitHubSandbox | undefined;
     let slack: SlackSandbox | undefined;
+    let containment: ContainmentSandbox | undefined;
     if (options.sandbox) {
       env[ENV.githubApiUrl] = `${url}/sandbox/github`;
       env[ENV.slackApiUrl] = `${url}/sandbox/slack/api/`;
       env[SECRETS.slackBotToken.env] = SANDBOX_SLACK_TOKEN;
+      // The AWS SDKs reach the stand-ins through their service-specific endpoint settings.
+      env.AWS_ENDPOINT_URL_STS = `${url}/sandbox/aws/sts`;
+      env.AWS_ENDPOINT_URL_IAM = `${url}/sandbox/aws/iam`;
+      env[ENV.gitlabApiUrl] = `${url}/sandbox/gitlab`;
+      env[ENV.npmRegistryUrl] = `${url}/sandbox/npm`;
+      containment = createContainmentSandbox({
+        roleName: () => process.env[ENV.awsRoleName] || CONTAINMENT_ROLE.defaultName,
+        externalId: () => process.env[ENV.awsExternalId] || undefined,
+      });
       github = createGitHubSandbox({
         webhookSecret: () =>
           process.env[SECRETS.githubWebhookSecret.env] ?? LOCAL_DEFAULTS.GITHUB_WEBHOOK_SECRET,
         webhookUrl: () => `${url}/webhooks/github`,
         publicUrl: () => url,
+        credentials: containment.github,
       });
-      slack = createSlackSandbox();
+      slack = createSlackSandbox(containment.slack);
     }
     // Secrets-Manager ARNs from a shell that deployed the stack must not redirect a local run.
     for (const secret of Object.values(SECRETS)) delete process.env[`${secret.env}_ARN`];
@@ -199,6 +214,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       ingest: (await load('ingest')).handler as HttpLambda,
       slack: (await load('slack')).handler as HttpLambda,
       history: (await load('history')).handler as HttpLambda,
+      actions: (await load('actions')).handler as HttpLambda,
     };
     for (const [key, queue] of Object.entries(queues) as [QueueKey, LocalQueue][]) {
       const consumer = QUEUES[key].consumer;
@@ -229,9 +245,15 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       if (path === '/healthz') return ready ? json(200, { status: 'ok' }) : json(503, { status: 'starting' });
       if (path === '/webhooks/github') return invoke('ingest', request);
       if (path === '/slack/interactions' || path === '/slack/commands') return invoke('slack', request);
+      if (method === 'POST' && /^\/incidents\/[^/]+\/approve\/?$/.test(path))
+        return invoke('actions', request);
       if (path === '/incidents' || path.startsWith('/incidents/')) return invoke('history', request);
       if (github && path.startsWith('/sandbox/github/'))
         return (await github.handle(request)) ?? json(404, { message: 'Not Found' });
+      if (containment) {
+        const answered = await containment.handle(request);
+        if (answered) return answered;
+      }
       if (slack && path.startsWith('/sandbox/slack/')) {
         const response = (await slack.handle(request)) ?? json(404, { error: 'unknown_method' });
         echoSlack(path, response, log);
@@ -249,6 +271,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       sqsEndpoint,
       ...(github ? { github } : {}),
       ...(slack ? { slack } : {}),
+      ...(containment ? { containment } : {}),
       stop,
     };
   } catch (error) {
