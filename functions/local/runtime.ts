@@ -58,7 +58,7 @@ export interface PipelineOptions {
   readonly sqsEndpoint?: string;
   /** Prefix for table and queue names, so several pipelines can share one emulator. */
   readonly resourcePrefix?: string;
-  /** Concurrent batches per queue consumer. */
+  /** Concurrent batches per queue consumer. @default 5, as a Lambda SQS mapping starts */
   readonly concurrency?: number;
   readonly log?: (line: string) => void;
 }
@@ -229,7 +229,8 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
           handler,
           batchSize: queue.definition.batchSize,
           timeoutSeconds: FUNCTIONS[consumer].timeoutSeconds,
-          concurrency: options.concurrency ?? 4,
+          // Lambda's SQS event source mapping starts with five concurrent batches.
+          concurrency: options.concurrency ?? 5,
           onError: log,
         }),
       );

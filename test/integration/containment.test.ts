@@ -138,6 +138,18 @@ const view = (value: string) => {
   const credential = providers.sandbox.credentials.find(value);
   return credential && providers.sandbox.credentials.view(credential);
 };
+/** What a worker that crashed right after calling the provider leaves behind: the mark only. */
+const markRevocationStarted = (id: string) =>
+  incidents.update(
+    id,
+    { phases: { revocationStartedAt: new Date().toISOString() } },
+    {
+      at: new Date().toISOString(),
+      type: 'revocation_started',
+      actor: { kind: 'system', id: 'leakstop' },
+      detail: 'revoking',
+    },
+  );
 const types = async (id: string) => (await incidents.timeline(id)).map((e) => e.type);
 const get = async (id: string) => (await incidents.get(id)) as Incident;
 
@@ -277,16 +289,7 @@ describe('provider faults', () => {
     const d = deps();
     const { incident, value } = await plant(d, 'gitlab');
     // The earlier worker marked the revocation and called GitLab, then died before recording anything.
-    await incidents.update(
-      incident.id,
-      { phases: { revocationStartedAt: new Date().toISOString() } },
-      {
-        at: new Date().toISOString(),
-        type: 'revocation_started',
-        actor: { kind: 'system', id: 'leakstop' },
-        detail: 'x',
-      },
-    );
+    await markRevocationStarted(incident.id);
     await d.revokers.gitlab.revoke(value);
     expect(view(value)?.revocations).toBe(1);
     expect(await containIncident(incident.id, d.containmentDeps)).toEqual({
@@ -302,16 +305,7 @@ describe('provider faults', () => {
   it('an AWS crash after deactivation: the idempotent revoker finishes the quarantine without deactivating twice', async () => {
     const d = deps();
     const { incident, value } = await plant(d, 'aws');
-    await incidents.update(
-      incident.id,
-      { phases: { revocationStartedAt: new Date().toISOString() } },
-      {
-        at: new Date().toISOString(),
-        type: 'revocation_started',
-        actor: { kind: 'system', id: 'leakstop' },
-        detail: 'x',
-      },
-    );
+    await markRevocationStarted(incident.id);
     // Deactivated by the crashed run, but not quarantined yet.
     const key = providers.sandbox.credentials.find(value)!;
     providers.sandbox.credentials.revoke(key);

@@ -45,8 +45,10 @@ export class DynamoRevocationBatches implements RevocationBatchStore {
     return Math.floor(fromMs / 1000) + DAY_SECONDS;
   }
 
-  async join(provider: string, member: string, now: Date, windowMs: number, maxMembers: number) {
-    for (let attempt = 0; attempt < 8; attempt += 1) {
+  async join(provider: string, member: string, at: Date, windowMs: number, maxMembers: number) {
+    // Each round someone opens the next batch and the rest join it; contention ends quickly.
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const now = attempt === 0 ? at : new Date();
       const { Item: open } = await this.client.send(
         new GetCommand({ TableName: this.tableName, Key: this.key(provider, 'OPEN'), ConsistentRead: true }),
       );

@@ -18,6 +18,7 @@ import {
   SYSTEM,
   type ContainmentNotice,
   type Incident,
+  type LiveCheck,
   type IncidentStatus,
   type TimelineEvent,
 } from '../incidents/incident.ts';
@@ -65,6 +66,9 @@ export type ContainmentOutcome =
   | { readonly outcome: 'waiting'; readonly reason: string }
   | { readonly outcome: 'skipped'; readonly reason: string };
 
+/** Seconds before the card says "containing" (most containments have ended by then). */
+const STARTED_NOTICE_DELAY_S = 2;
+
 export async function containIncident(
   incidentId: string,
   deps: ContainmentDeps,
@@ -87,7 +91,7 @@ export async function containIncident(
     return { outcome: 'ended', status: current.status };
   }
 
-  let result: ContainmentOutcome;
+  let result: Decided;
   try {
     result = await runContainment(current, deps, deadline);
   } catch (error) {
@@ -98,10 +102,12 @@ export async function containIncident(
     throw error;
   }
   if (result.outcome === 'ended' && result.status !== 'containment_failed') {
-    const decided = await deps.incidents.get(incidentId);
+    const decided =
+      ('incident' in result ? result.incident : undefined) ?? (await deps.incidents.get(incidentId));
     if (decided) await finishContainment(decided, deps, deadline);
   }
-  return result;
+  if (result.outcome !== 'ended') return result;
+  return { outcome: 'ended', status: result.status };
 }
 
 type Owned =
@@ -132,7 +138,9 @@ async function takeOwnership(
           ...(incident.phases.containmentStartedAt ? {} : { phases: { containmentStartedAt: at } }),
         },
       );
-      await deps.notifications.send([{ incidentId: incident.id }]);
+      // Delayed: a containment that ends within seconds notifies its result instead, so the card
+      // does not flicker through "containing"; a slow one shows it after STARTED_NOTICE_DELAY_S.
+      await deps.notifications.send([{ incidentId: incident.id }], { delaySeconds: STARTED_NOTICE_DELAY_S });
       return { outcome: 'owned', incident: started };
     } catch (error) {
       if (!(error instanceof TransitionRejected)) throw error;
@@ -196,11 +204,12 @@ function event(
   return { at: deps.clock.now().toISOString(), type, actor: SYSTEM, detail, ...extra };
 }
 
-async function runContainment(
-  incident: Incident,
-  deps: ContainmentDeps,
-  deadline: number,
-): Promise<ContainmentOutcome> {
+/** An outcome, with the incident as the deciding write left it (saves a read). */
+type Decided =
+  | ContainmentOutcome
+  | { readonly outcome: 'ended'; readonly status: IncidentStatus; readonly incident: Incident };
+
+async function runContainment(incident: Incident, deps: ContainmentDeps, deadline: number): Promise<Decided> {
   const started = deps.clock.now().getTime();
   const mode = modeFor(deps.modes, incident.provider);
   const plan = revocationPlanFor(incident.provider, incident.type);
@@ -243,13 +252,16 @@ async function runContainment(
     ...retry,
     onRetry: () => (retries += 1),
   });
-  if (!incident.liveCheck) await recordLiveCheck(incident, live, deps, checkStarted, retries);
+  // The live check's event goes now; its summary rides on the next write (one round trip fewer).
+  const check = incident.liveCheck ? undefined : liveCheckRecord(incident, live, deps, checkStarted, retries);
+  if (check) await deps.incidents.appendEvent(incident.id, check.event);
+  const pending: IncidentChanges = check ? { liveCheck: check.liveCheck } : {};
 
   if (live.state === 'dead') {
     const earlier = incident.phases.revocationStartedAt;
     // An idempotent revoker finishes what a crashed run left undone (e.g. the quarantine policy).
     if (earlier && !incident.phases.revokedAt && revoker.idempotent)
-      await revokeOnce(incident, revoker, secret, deps, deadline, mode);
+      await revokeOnce(incident, revoker, secret, deps, deadline, mode, pending);
     const detail = earlier
       ? `old credential rejected (${live.reason}): the revocation started at ${earlier} took effect`
       : `already dead before leakstop acted: the provider rejects it (${live.reason})`;
@@ -261,16 +273,10 @@ async function runContainment(
         data: { provider: incident.provider, alreadyDead: !earlier, probes: 1 },
       }),
     );
-    return decide(
-      incident,
-      'contained',
-      'contained: the old credential no longer authenticates',
-      deps,
-      started,
-      {
-        phases: { verifiedAt: at, ...(earlier && !incident.phases.revokedAt ? { revokedAt: at } : {}) },
-      },
-    );
+    return contained(incident, deps, started, {
+      changes: pending,
+      phases: { verifiedAt: at, ...(earlier && !incident.phases.revokedAt ? { revokedAt: at } : {}) },
+    });
   }
 
   // 2. Approval gate: nothing destructive happens before a person says so.
@@ -283,7 +289,7 @@ async function runContainment(
     };
     await deps.incidents.update(
       incident.id,
-      { approval: { requestedAt: at }, containmentNotice: notice, leaseUntil: at },
+      { ...pending, approval: { requestedAt: at }, containmentNotice: notice, leaseUntil: at },
       event(deps, 'approval_requested', `approval mode: ${notice.text}. Plan: ${describePlan(plan)}`, {
         data: { provider: incident.provider },
       }),
@@ -293,7 +299,7 @@ async function runContainment(
   }
 
   // 3. Revoke, once.
-  const outcome = await revokeOnce(incident, revoker, secret, deps, deadline, mode);
+  const outcome = await revokeOnce(incident, revoker, secret, deps, deadline, mode, pending);
   if (outcome.outcome === 'queued') {
     const at = deps.clock.now().toISOString();
     const text = `queued for revocation, budget resets at ${outcome.until}`;
@@ -313,6 +319,7 @@ async function runContainment(
       escalate: `automatic revocation impossible: ${outcome.reason}`,
     });
   }
+  const revokedAt = outcome.at;
 
   // 4. Prove it dead.
   const verifyStarted = deps.clock.now().getTime();
@@ -331,16 +338,7 @@ async function runContainment(
         data: { provider: incident.provider, alreadyDead: false, probes: verdict.probes },
       }),
     );
-    return decide(
-      incident,
-      'contained',
-      'contained: the old credential no longer authenticates',
-      deps,
-      started,
-      {
-        phases: { verifiedAt },
-      },
-    );
+    return contained(incident, deps, started, { phases: { revokedAt, verifiedAt } });
   }
   const why =
     verdict.verdict === 'still_live'
@@ -355,6 +353,7 @@ async function runContainment(
   );
   return decide(incident, 'containment_unverified', `containment unverified: ${why}`, deps, started, {
     escalate: `revoked but not proven dead: ${why}`,
+    phases: { revokedAt },
   });
 }
 
@@ -371,12 +370,14 @@ async function revokeOnce(
   deps: ContainmentDeps,
   deadline: number,
   mode: string,
-): Promise<RevokeOutcome> {
+  /** Changes that ride along with the revocation mark (the live check's summary). */
+  extra: IncidentChanges = {},
+): Promise<RevokeOutcome & { readonly at?: string }> {
   const started = deps.clock.now();
   const again = incident.phases.revocationStartedAt;
   await deps.incidents.update(
     incident.id,
-    { phases: { revocationStartedAt: started.toISOString() } },
+    { ...extra, phases: { ...extra.phases, revocationStartedAt: started.toISOString() } },
     event(
       deps,
       'revocation_started',
@@ -406,26 +407,23 @@ async function revokeOnce(
   );
   const at = deps.clock.now().toISOString();
   const data = { provider: incident.provider, attempts };
-  if (outcome.outcome === 'revoked')
-    await deps.incidents.update(
+  const durationMs = Date.parse(at) - started.getTime();
+  if (outcome.outcome === 'revoked') {
+    // revokedAt is written with the verdict; a crash before it leaves revocationStartedAt to go by.
+    await deps.incidents.appendEvent(
       incident.id,
-      { phases: { revokedAt: at }, containmentNotice: null },
-      event(deps, 'revoked', outcome.actions.join('; '), {
-        durationMs: Date.parse(at) - started.getTime(),
-        data,
-      }),
+      event(deps, 'revoked', outcome.actions.join('; '), { durationMs, data }),
     );
-  else if (outcome.outcome === 'refused')
+    return { ...outcome, at };
+  }
+  if (outcome.outcome === 'refused')
     await deps.incidents.appendEvent(
       incident.id,
       event(
         deps,
         'revocation_refused',
         `${outcome.reason}. Revoke it by hand: ${describePlan(revocationPlanFor(incident.provider, incident.type))}`,
-        {
-          durationMs: Date.parse(at) - started.getTime(),
-          data,
-        },
+        { durationMs, data },
       ),
     );
   return outcome;
@@ -440,13 +438,13 @@ function retryPolicy(deps: ContainmentDeps, deadline: number) {
   };
 }
 
-async function recordLiveCheck(
+function liveCheckRecord(
   incident: Incident,
   live: Liveness,
   deps: ContainmentDeps,
   started: number,
   retries: number,
-): Promise<void> {
+): { readonly liveCheck: LiveCheck; readonly event: TimelineEvent } {
   const at = deps.clock.now().toISOString();
   const detail =
     live.state === 'live'
@@ -454,23 +452,37 @@ async function recordLiveCheck(
       : live.state === 'dead'
         ? `dead: ${live.reason}`
         : `liveness unknown: ${live.reason}`;
-  await deps.incidents.update(
-    incident.id,
-    {
-      liveCheck: {
-        at,
-        ...(live.state === 'live' && live.identity ? { identity: live.identity } : {}),
-        ...(live.state === 'live' && live.scopes ? { scopes: live.scopes } : {}),
-        details: {
-          state: live.state,
-          ...(live.state === 'live' ? (live.details ?? {}) : { reason: live.reason }),
-        },
+  return {
+    liveCheck: {
+      at,
+      ...(live.state === 'live' && live.identity ? { identity: live.identity } : {}),
+      ...(live.state === 'live' && live.scopes ? { scopes: live.scopes } : {}),
+      details: {
+        state: live.state,
+        ...(live.state === 'live' ? (live.details ?? {}) : { reason: live.reason }),
       },
     },
-    event(deps, 'live_check', detail, {
+    event: event(deps, 'live_check', detail, {
       durationMs: elapsed(deps, started),
       data: { provider: incident.provider, state: live.state, retries },
     }),
+  };
+}
+
+/** The verdict every path to `contained` shares: only after the issuer rejected the old value. */
+function contained(
+  incident: Incident,
+  deps: ContainmentDeps,
+  started: number,
+  options: { readonly phases: IncidentChanges['phases']; readonly changes?: IncidentChanges },
+): Promise<Decided> {
+  return decide(
+    incident,
+    'contained',
+    'contained: the old credential no longer authenticates',
+    deps,
+    started,
+    options,
   );
 }
 
@@ -481,11 +493,16 @@ async function decide(
   detail: string,
   deps: ContainmentDeps,
   started: number,
-  options: { readonly escalate?: string; readonly phases?: IncidentChanges['phases'] } = {},
-): Promise<ContainmentOutcome> {
+  options: {
+    readonly escalate?: string;
+    readonly phases?: IncidentChanges['phases'];
+    readonly changes?: IncidentChanges;
+  } = {},
+): Promise<Decided> {
   const at = deps.clock.now().toISOString();
   // The lease stays with this worker: finishing containment (tracing, vault) follows and releases it.
   const changes: IncidentChanges = {
+    ...options.changes,
     containmentNotice: null,
     ...(options.phases ? { phases: options.phases } : {}),
     ...(options.escalate && !incident.escalated
@@ -498,8 +515,11 @@ async function decide(
     { at, type: 'status_changed', actor: SYSTEM, detail, durationMs: Date.parse(at) - started },
     changes,
   );
-  await deps.notifications.send([{ incidentId: incident.id }]);
-  return { outcome: 'ended', status: ended.status };
+  // Slack hears the verdict at once when tracing follows (it can take seconds) or when nothing
+  // follows; otherwise the end of containment, moments later, notifies with everything.
+  if (to === 'containment_failed' || (deps.tracers?.length ?? 0) > 0)
+    await deps.notifications.send([{ incidentId: incident.id }]);
+  return { outcome: 'ended', status: ended.status, incident: ended };
 }
 
 /**
