@@ -2,8 +2,8 @@
  * `npm run bench:contain` — containment latency in the sandbox, as a user runs it: starts
  * `leakstop local --sandbox --in-memory --mode enforce` in its own process, registers N live
  * credentials (AWS key pairs, GitHub tokens and Slack tokens in turn), pushes them all at once, one
- * push each, and measures from the push (the sandbox delivers the signed webhook as it answers) to
- * the incident's `verifiedAt`: the old credential proven dead. Prints p50/p95/p99 per provider and
+ * push each, and measures from the webhook (when the GitHub stand-in sent it, read from its delivery
+ * log) to the incident's `verifiedAt`: the old credential proven dead. Prints p50/p95/p99 per provider and
  * overall, where the time goes (webhook → detected → containment started → verified), and checks
  * through GET /sandbox/credentials that every credential was revoked exactly once.
  *
@@ -42,6 +42,10 @@ interface Leak {
   readonly register: { value: string; secret?: string };
   readonly content: string;
   pushedAt?: number;
+  /** The X-GitHub-Delivery of the push's webhook. */
+  deliveryId?: string;
+  /** When the sandbox sent the webhook (the push's commits were created by then): leakstop's receipt. */
+  deliveredAt?: number;
 }
 interface IncidentItem {
   id: string;
@@ -116,10 +120,20 @@ async function post(url: string, body: unknown): Promise<Response> {
 
 async function push(url: string, leak: Leak): Promise<void> {
   leak.pushedAt = Date.now();
-  await post(`${url}/sandbox/github/repos/${leak.repo}/pushes`, {
+  const response = await post(`${url}/sandbox/github/repos/${leak.repo}/pushes`, {
     ref: 'refs/heads/main',
     commits: [{ message: 'config', files: { [leak.file]: leak.content } }],
   });
+  leak.deliveryId = ((await response.json()) as { delivery: { id: string } }).delivery.id;
+}
+
+/** Webhook send times from the GitHub stand-in's delivery log. */
+async function deliveryTimes(url: string, leaks: readonly Leak[]): Promise<void> {
+  const log = (await (await fetch(`${url}/sandbox/github/deliveries`)).json()) as {
+    deliveries: { id: string; at: string }[];
+  };
+  const at = new Map(log.deliveries.map((d) => [d.id, Date.parse(d.at)]));
+  for (const leak of leaks) if (leak.deliveryId) leak.deliveredAt = at.get(leak.deliveryId);
 }
 
 async function allIncidents(url: string): Promise<IncidentItem[]> {
@@ -188,7 +202,8 @@ function latencies(leaks: readonly Leak[], incidents: Map<string, IncidentItem>)
   for (const leak of leaks) {
     const incident = incidents.get(leak.repo);
     const verified = incident?.phases.verifiedAt;
-    if (!incident || !verified || !leak.pushedAt) {
+    const received = leak.deliveredAt ?? leak.pushedAt;
+    if (!incident || !verified || !received) {
       unverified += 1;
       continue;
     }
@@ -196,8 +211,8 @@ function latencies(leaks: readonly Leak[], incidents: Map<string, IncidentItem>)
     const started = Date.parse(incident.phases.containmentStartedAt ?? incident.detectedAt);
     rows.push({
       provider: leak.provider,
-      total: Date.parse(verified) - leak.pushedAt,
-      detect: detected - leak.pushedAt,
+      total: Date.parse(verified) - received,
+      detect: detected - received,
       queue: started - detected,
       contain: Date.parse(verified) - started,
     });
@@ -224,12 +239,14 @@ async function main(): Promise<number> {
       await push(pipeline.url, leak);
       await settle(pipeline.url, [leak], 20_000);
     }
+    await deliveryTimes(pipeline.url, sequential);
     const seq = latencies(sequential, await settle(pipeline.url, sequential));
 
     const started = Date.now();
     await Promise.all(burst.map((leak) => push(pipeline.url, leak)));
     const incidents = await settle(pipeline.url, burst);
     const wall = Date.now() - started;
+    await deliveryTimes(pipeline.url, burst);
     const run = latencies(burst, incidents);
 
     // Every registered credential revoked exactly once, and dead.
@@ -264,7 +281,7 @@ async function main(): Promise<number> {
       ...(['detect', 'queue', 'contain'] as const).map((phase) => {
         const s = stats(run.rows.map((r) => r[phase]));
         const label = {
-          detect: 'push → detected',
+          detect: 'webhook → detected',
           queue: 'detected → containing',
           contain: 'containing → verified',
         }[phase];
