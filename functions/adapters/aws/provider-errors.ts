@@ -50,10 +50,13 @@ export function isTransientAwsError(error: unknown): boolean {
   return status === undefined && !(error instanceof ProviderError);
 }
 
+/** AWS messages can name the access key they were about (`The Access Key with id AKIA… cannot be found`). */
+const ACCESS_KEY_ID = /(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}/g;
+
 export function awsProviderError(provider: string, operation: string, error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   const code = awsErrorCode(error);
-  const message = (error as SdkError)?.message;
+  const message = (error as SdkError)?.message?.replace(ACCESS_KEY_ID, '(access key id)');
   return new ProviderError(
     provider,
     `${operation} failed: ${code}${message && message !== code ? ` (${message})` : ''}`,

@@ -28,7 +28,15 @@ import type { Clock, IncidentChanges, IncidentRepository, Queue, Vault } from '.
 import { modeFor, type ModeConfig } from './modes.ts';
 import { describePlan, revocationPlanFor } from './revocation-plan.ts';
 import { sleep as defaultSleep, withRetries } from './retry.ts';
-import { ProviderError, revokerFor, type Liveness, type RevokeOutcome, type Revoker } from './revokers.ts';
+import {
+  ProviderError,
+  revokerFor,
+  scrubbing,
+  scrubSecret,
+  type Liveness,
+  type RevokeOutcome,
+  type Revoker,
+} from './revokers.ts';
 import { runTracers } from './run-tracers.ts';
 import type { Tracer } from './tracing.ts';
 import { verifyDead } from './verify.ts';
@@ -213,9 +221,9 @@ async function runContainment(incident: Incident, deps: ContainmentDeps, deadlin
   const started = deps.clock.now().getTime();
   const mode = modeFor(deps.modes, incident.provider);
   const plan = revocationPlanFor(incident.provider, incident.type);
-  const revoker = revokerFor(deps.revokers ?? [], incident);
+  const found = revokerFor(deps.revokers ?? [], incident);
 
-  if (mode === 'dry-run' || !revoker) {
+  if (mode === 'dry-run' || !found) {
     const dryRun = mode === 'dry-run';
     await deps.incidents.appendEvent(
       incident.id,
@@ -244,6 +252,7 @@ async function runContainment(incident: Incident, deps: ContainmentDeps, deadlin
     });
   }
   const retry = retryPolicy(deps, deadline);
+  const revoker = scrubbing(found, secret);
 
   // 1. Live check: who the credential acts as, and whether it still works at all.
   const checkStarted = deps.clock.now().getTime();
@@ -571,7 +580,8 @@ async function recordFailure(
   deps: ContainmentDeps,
   attempt: ContainmentAttempt,
 ): Promise<void> {
-  const reason = error instanceof Error ? error.message : 'unknown error';
+  const secret = await deps.vault.get(incident.fingerprint).catch(() => undefined);
+  const reason = scrubSecret(error instanceof Error ? error.message : 'unknown error', secret);
   const at = deps.clock.now().toISOString();
   const last =
     attempt.receiveCount !== undefined &&

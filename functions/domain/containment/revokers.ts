@@ -90,3 +90,54 @@ export function isTransient(error: unknown): boolean {
 export function revokerFor(revokers: readonly Revoker[], incident: Incident): Revoker | undefined {
   return revokers.find((r) => r.provider === incident.provider && r.types.includes(incident.type));
 }
+
+/**
+ * Removes a credential (and, for an AWS pair, each of its parts) from a text bound for the timeline,
+ * Slack or logs: provider error messages may quote what they were given (IAM names the key id).
+ */
+export function scrubSecret(text: string, secret: string | undefined): string {
+  if (!secret) return text;
+  const parts = [secret];
+  if (secret.startsWith('{')) {
+    try {
+      parts.push(
+        ...Object.values(JSON.parse(secret) as Record<string, unknown>).filter(
+          (v): v is string => typeof v === 'string',
+        ),
+      );
+    } catch {
+      // not JSON after all: the whole value is the only part
+    }
+  }
+  let clean = text;
+  for (const part of parts) if (part.length >= 8) clean = clean.split(part).join('…');
+  return clean;
+}
+
+/** The revoker, with every text it returns scrubbed of the credential (defence in depth). */
+export function scrubbing(revoker: Revoker, secret: string): Revoker {
+  const clean = (text: string) => scrubSecret(text, secret);
+  const cleanLiveness = (liveness: Liveness): Liveness => {
+    if (liveness.state !== 'live') return { ...liveness, reason: clean(liveness.reason) };
+    return {
+      ...liveness,
+      ...(liveness.identity ? { identity: clean(liveness.identity) } : {}),
+      ...(liveness.details
+        ? { details: Object.fromEntries(Object.entries(liveness.details).map(([k, v]) => [k, clean(v)])) }
+        : {}),
+    };
+  };
+  return {
+    provider: revoker.provider,
+    types: revoker.types,
+    verifyWithinMs: revoker.verifyWithinMs,
+    ...(revoker.idempotent ? { idempotent: true } : {}),
+    probe: async (value, incident) => cleanLiveness(await revoker.probe(value, incident)),
+    revoke: async (value, incident, context) => {
+      const outcome = await revoker.revoke(value, incident, context);
+      return outcome.outcome === 'revoked'
+        ? { ...outcome, actions: outcome.actions.map(clean) }
+        : { ...outcome, reason: clean(outcome.reason) };
+    },
+  };
+}
