@@ -19,6 +19,11 @@ export const CONTEXT_KEYS = {
   slackAllowedUsers: 'slackAllowedUsers',
   logRetentionDays: 'logRetentionDays',
   maxMessageAgeMinutes: 'maxMessageAgeMinutes',
+  awsRoleName: 'awsRoleName',
+  awsExternalId: 'awsExternalId',
+  awsOrganizationId: 'awsOrganizationId',
+  gitlabApiUrl: 'gitlabApiUrl',
+  npmRegistryUrl: 'npmRegistryUrl',
 } as const;
 
 /** Read the stack's configuration from CDK context, rejecting values the stack cannot use. */
@@ -49,6 +54,12 @@ export function stackPropsFromContext(node: Node): LeakstopStackProps {
   }
   const maxMessageAgeMinutes = positive(CONTEXT_KEYS.maxMessageAgeMinutes);
   const slackAllowedUsers = text(CONTEXT_KEYS.slackAllowedUsers);
+  const awsRoleName = text(CONTEXT_KEYS.awsRoleName);
+  if (awsRoleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(awsRoleName))
+    throw new Error(`context awsRoleName must be an IAM role name; got "${awsRoleName}"`);
+  const awsOrganizationId = text(CONTEXT_KEYS.awsOrganizationId);
+  if (awsOrganizationId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(awsOrganizationId))
+    throw new Error(`context awsOrganizationId must be an organization id (o-…); got "${awsOrganizationId}"`);
   for (const user of slackAllowedUsers?.split(',') ?? []) {
     if (!/^[UW][A-Z0-9]{2,}$/.test(user.trim())) {
       throw new Error(
@@ -67,6 +78,11 @@ export function stackPropsFromContext(node: Node): LeakstopStackProps {
     slackAllowedUsers,
     logRetention: retentionDays as RetentionDays | undefined,
     maxMessageAge: maxMessageAgeMinutes === undefined ? undefined : Duration.minutes(maxMessageAgeMinutes),
+    awsRoleName,
+    awsExternalId: text(CONTEXT_KEYS.awsExternalId),
+    awsOrganizationId,
+    gitlabApiUrl: text(CONTEXT_KEYS.gitlabApiUrl),
+    npmRegistryUrl: text(CONTEXT_KEYS.npmRegistryUrl),
   };
 }
 

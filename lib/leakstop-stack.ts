@@ -9,7 +9,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, ManagedPolicy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, ManagedPolicy, Policy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -19,6 +19,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import {
+  CONTAINMENT_ROLE,
   ENV,
   FUNCTIONS,
   type FunctionName,
@@ -32,6 +33,9 @@ import { parseModeConfig, type Mode } from '../functions/domain/containment/mode
 import { CredentialVault, VAULT_SECRET_PREFIX } from './constructs/credential-vault.ts';
 import { LeakstopFunction } from './constructs/leakstop-function.ts';
 import { WorkQueue } from './constructs/work-queue.ts';
+
+/** Actions without resource-level permissions that containment needs: which account owns a key. */
+export const KEY_OWNER_LOOKUP_ACTIONS = ['sts:GetAccessKeyInfo'] as const;
 
 export interface LeakstopStackProps extends StackProps {
   /**
@@ -80,6 +84,32 @@ export interface LeakstopStackProps extends StackProps {
    * @default Duration.minutes(15)
    */
   readonly maxMessageAge?: Duration;
+  /**
+   * Name of the role containment assumes in the account that owns a leaked AWS key
+   * (LeakstopContainmentRole in lib/constructs/containment-role.ts, deployed in member accounts).
+   * @default CONTAINMENT_ROLE.defaultName ('leakstop-containment')
+   */
+  readonly awsRoleName?: string;
+  /**
+   * External id the member roles' trust policy requires (not secret; a confused-deputy guard).
+   * @default - none
+   */
+  readonly awsExternalId?: string;
+  /**
+   * AWS Organizations id (o-…): containment may assume the role only in accounts of this organization.
+   * @default - any account that trusts leakstop
+   */
+  readonly awsOrganizationId?: string;
+  /**
+   * GitLab instance whose personal access tokens are revoked.
+   * @default CONTAINMENT_DEFAULTS.gitlabApiUrl (https://gitlab.com)
+   */
+  readonly gitlabApiUrl?: string;
+  /**
+   * npm registry whose tokens are revoked.
+   * @default CONTAINMENT_DEFAULTS.npmRegistryUrl (https://registry.npmjs.org)
+   */
+  readonly npmRegistryUrl?: string;
 }
 
 /**
@@ -94,11 +124,15 @@ export class LeakstopStack extends Stack {
   public readonly functions: Record<FunctionName, LeakstopFunction>;
   public readonly vault: CredentialVault;
   public readonly alarmTopic: Topic;
+  private readonly containmentRoleName: string;
+  private readonly organizationId: string | undefined;
 
   constructor(scope: Construct, id: string, props: LeakstopStackProps = {}) {
     super(scope, id, props);
     const mode = props.mode ?? 'dry-run';
     parseModeConfig(mode, props.providerModes);
+    this.containmentRoleName = props.awsRoleName ?? CONTAINMENT_ROLE.defaultName;
+    this.organizationId = props.awsOrganizationId;
 
     // Alarm topic and log groups share one key; its policy lets CloudWatch alarms and Logs use it.
     const operationsKey = new Key(this, 'OperationsKey', {
@@ -182,6 +216,14 @@ export class LeakstopStack extends Stack {
         environment[`${SECRETS[secret].env}_ARN`] = this.secrets[secret].secretArn;
       if (access.vault) environment[ENV.vaultKmsKeyId] = this.vault.key.keyArn;
       if (definition.name === 'slack') environment[ENV.slackAllowedUsers] = props.slackAllowedUsers ?? '';
+      if (access.memberAccounts) {
+        environment[ENV.awsRoleName] = this.containmentRoleName;
+        if (props.awsExternalId) environment[ENV.awsExternalId] = props.awsExternalId;
+      }
+      if (definition.name === 'contain') {
+        if (props.gitlabApiUrl) environment[ENV.gitlabApiUrl] = props.gitlabApiUrl;
+        if (props.npmRegistryUrl) environment[ENV.npmRegistryUrl] = props.npmRegistryUrl;
+      }
 
       const fn = new LeakstopFunction(this, capitalize(definition.name), {
         definition,
@@ -284,6 +326,7 @@ export class LeakstopStack extends Stack {
     for (const secret of access.secrets) this.secrets[secret].grantRead(fn);
     if (access.vault === 'write') this.vault.grantWrite(fn);
     if (access.vault === 'readDelete') this.vault.grantReadDelete(fn);
+    if (access.memberAccounts) this.grantMemberAccounts(fn);
 
     Validations.of(fn.executionRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.table.node.defaultChild as never)}.Arn>/index/*]`,
@@ -299,6 +342,45 @@ export class LeakstopStack extends Stack {
     }
   }
 
+  /**
+   * Containment in the accounts that own leaked keys: which account owns a key (GetAccessKeyInfo has
+   * no resource-level permissions), and the containment role there — by name, in any account (or in
+   * the organization's accounts only); the member role's trust policy names this function's role.
+   */
+  private grantMemberAccounts(fn: LeakstopFunction): void {
+    const roleArn = this.formatArn({
+      service: 'iam',
+      region: '',
+      account: '*',
+      resource: 'role',
+      resourceName: this.containmentRoleName,
+    });
+    // Its own policy, so the `*` it needs is acknowledged on a policy that holds nothing else.
+    const lookup = new Policy(this, `${capitalize(fn.definition.name)}KeyOwnerLookupPolicy`, {
+      statements: [new PolicyStatement({ actions: [...KEY_OWNER_LOOKUP_ACTIONS], resources: ['*'] })],
+    });
+    fn.executionRole.attachInlinePolicy(lookup);
+    Validations.of(lookup).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'sts:GetAccessKeyInfo supports no resource-level permissions; it only maps a leaked access key id to its owning account.',
+    });
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['sts:AssumeRole'],
+        resources: [roleArn],
+        ...(this.organizationId
+          ? { conditions: { StringEquals: { 'aws:ResourceOrgID': this.organizationId } } }
+          : {}),
+      }),
+    );
+    Validations.of(fn.executionRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${this.containmentRoleName}]`,
+      reason:
+        'A leaked key can belong to any member account: containment assumes the one containment role by name in the owning account, whose trust policy admits only this function role (optionally restricted to the organization with aws:ResourceOrgID).',
+    });
+  }
+
   private createIngress(): void {
     const ingest = this.functions.ingest.addFunctionUrl({
       authType: FunctionUrlAuthType.NONE,
@@ -309,6 +391,10 @@ export class LeakstopStack extends Stack {
       invokeMode: InvokeMode.BUFFERED,
     });
     const history = this.functions.history.addFunctionUrl({
+      authType: FunctionUrlAuthType.AWS_IAM,
+      invokeMode: InvokeMode.BUFFERED,
+    });
+    const actions = this.functions.actions.addFunctionUrl({
       authType: FunctionUrlAuthType.AWS_IAM,
       invokeMode: InvokeMode.BUFFERED,
     });
@@ -330,6 +416,38 @@ export class LeakstopStack extends Stack {
           conditions: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } },
         }),
       ],
+    });
+
+    // Who may approve a gated revocation: a narrower group than history readers, so its own policy.
+    const approvers = new ManagedPolicy(this, 'IncidentApproverPolicy', {
+      description: 'leakstop: call the incident actions function URL (approve revocations in approval mode)',
+      statements: [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['lambda:InvokeFunctionUrl'],
+          resources: [this.functions.actions.functionArn],
+          conditions: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
+        }),
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['lambda:InvokeFunction'],
+          resources: [this.functions.actions.functionArn],
+          conditions: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } },
+        }),
+      ],
+    });
+    new CfnOutput(this, 'ActionsUrl', {
+      value: actions.url,
+      description: 'Incident actions API (IAM-signed): POST incidents/{id}/approve',
+    });
+    new CfnOutput(this, 'IncidentApproverPolicyArn', {
+      value: approvers.managedPolicyArn,
+      description: 'Attach to roles allowed to approve revocations',
+    });
+    new CfnOutput(this, 'ContainFunctionRoleArn', {
+      value: this.functions.contain.executionRole.roleArn,
+      description:
+        'Trusted by the containment role in member accounts (LeakstopContainmentRole leakstopRoleArn)',
     });
 
     new CfnOutput(this, 'GitHubWebhookUrl', {

@@ -5,6 +5,7 @@
 import type {
   Actor,
   Approval,
+  ContainmentNotice,
   LiveCheck,
   UsageSummary,
   Exposure,
@@ -32,6 +33,8 @@ export interface IncidentChanges {
   readonly approval?: Approval;
   readonly liveCheck?: LiveCheck;
   readonly usage?: UsageSummary;
+  readonly leaseUntil?: string;
+  readonly containmentNotice?: ContainmentNotice | null;
 }
 
 export interface DetectionResult {
@@ -89,6 +92,8 @@ export interface IncidentRepository {
       readonly status?: IncidentStatus;
       /** Only while approval was requested and nobody has approved yet. */
       readonly awaitingApproval?: boolean;
+      /** Only while no worker holds the containment lease at this moment (ISO-8601). */
+      readonly leaseFreeAt?: string;
     },
   ): Promise<Incident | undefined>;
   appendEvent(id: string, event: TimelineEvent): Promise<void>;
@@ -127,7 +132,8 @@ export interface Vault {
 }
 
 export interface Queue<T> {
-  send(messages: readonly T[]): Promise<void>;
+  /** `delaySeconds` (0–900) keeps the messages invisible that long, e.g. until a provider's budget resets. */
+  send(messages: readonly T[], options?: { readonly delaySeconds?: number }): Promise<void>;
 }
 
 export interface ChatMessage {

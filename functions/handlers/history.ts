@@ -42,6 +42,10 @@ export function incidentView(incident: Incident) {
     })),
     acknowledged: incident.acknowledged,
     escalated: incident.escalated,
+    approval: incident.approval,
+    liveCheck: incident.liveCheck,
+    usage: incident.usage,
+    containmentNotice: incident.containmentNotice ?? undefined,
     phases: incident.phases,
     /** Milliseconds from detection to each phase, for phase-timing reports. */
     timings: {

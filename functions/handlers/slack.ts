@@ -18,7 +18,13 @@ import { verifySlackRequest } from './common/slack-signature.ts';
 import { clock, incidentStore, queue } from './common/wiring.ts';
 
 const incidents = incidentStore();
-const deps = { incidents, notifications: queue<IncidentJob>('notifications'), clock };
+const deps = {
+  incidents,
+  notifications: queue<IncidentJob>('notifications'),
+  // A false positive still holding a value in the vault (a failed containment) gets it emptied.
+  containment: queue<IncidentJob>('containment'),
+  clock,
+};
 /** Comma-separated Slack user ids allowed to act; empty means everyone in the workspace. */
 const allowed = new Set(
   (process.env[ENV.slackAllowedUsers] ?? '')

@@ -13,6 +13,7 @@ import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { Mode } from '../domain/containment/modes.ts';
 import {
+  CONTAINMENT_ROLE,
   ENV,
   FUNCTIONS,
   QUEUES,
@@ -27,6 +28,7 @@ import { startPoller, lambdaContext, type Poller, type SqsLambda } from './polle
 import { provisionQueues, provisionTable, type LocalQueue } from './provision.ts';
 import { SANDBOX_AWS_ACCOUNT, SANDBOX_AWS_REGION } from './sandbox/aws-json.ts';
 import { createTraceStandIns, traceEndpointEnv, type TraceStandIns } from './sandbox/aws-trace.ts';
+import { createContainmentSandbox, type ContainmentSandbox } from './sandbox/containment.ts';
 import { createGitHubSandbox, type GitHubSandbox } from './sandbox/github.ts';
 import { createSlackSandbox, type SlackSandbox } from './sandbox/slack.ts';
 import { BodyTooLarge, fromFunctionUrlResult, functionUrlEvent, readRequest, send } from './server.ts';
@@ -58,7 +60,7 @@ export interface PipelineOptions {
   readonly sqsEndpoint?: string;
   /** Prefix for table and queue names, so several pipelines can share one emulator. */
   readonly resourcePrefix?: string;
-  /** Concurrent batches per queue consumer. */
+  /** Concurrent batches per queue consumer. @default 5, as a Lambda SQS mapping starts */
   readonly concurrency?: number;
   readonly log?: (line: string) => void;
 }
@@ -72,6 +74,8 @@ export interface RunningPipeline {
   readonly slack?: SlackSandbox;
   /** CloudTrail, CloudWatch Logs, Lambda, SSM and Secrets Manager stand-ins (usage lookup, copies search). */
   readonly aws?: TraceStandIns;
+  /** The credential registry and fault injector every provider stand-in shares (sandbox only). */
+  readonly containment?: ContainmentSandbox;
   readonly dynamoEndpoint: string;
   readonly sqsEndpoint: string;
   stop(): Promise<void>;
@@ -181,23 +185,38 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     let github: GitHubSandbox | undefined;
     let slack: SlackSandbox | undefined;
     let aws: TraceStandIns | undefined;
+    let containment: ContainmentSandbox | undefined;
     if (options.sandbox) {
       env[ENV.githubApiUrl] = `${url}/sandbox/github`;
       env[ENV.slackApiUrl] = `${url}/sandbox/slack/api/`;
       env[SECRETS.slackBotToken.env] = SANDBOX_SLACK_TOKEN;
+      // The AWS SDKs reach the stand-ins through their service-specific endpoint settings.
+      env.AWS_ENDPOINT_URL_STS = `${url}/sandbox/aws/sts`;
+      env.AWS_ENDPOINT_URL_IAM = `${url}/sandbox/aws/iam`;
+      env[ENV.gitlabApiUrl] = `${url}/sandbox/gitlab`;
+      env[ENV.npmRegistryUrl] = `${url}/sandbox/npm`;
+      containment = createContainmentSandbox({
+        roleName: () => process.env[ENV.awsRoleName] || CONTAINMENT_ROLE.defaultName,
+        externalId: () => process.env[ENV.awsExternalId] || undefined,
+      });
       github = createGitHubSandbox({
         webhookSecret: () =>
           process.env[SECRETS.githubWebhookSecret.env] ?? LOCAL_DEFAULTS.GITHUB_WEBHOOK_SECRET,
         webhookUrl: () => `${url}/webhooks/github`,
         publicUrl: () => url,
+        credentials: containment.github,
       });
+      slack = createSlackSandbox(containment.slack);
       // The adapters authenticate to the stand-in as the real ones do to GitHub: as its App.
       env[ENV.githubAppId] = String(github.app.id);
       env[SECRETS.githubAppPrivateKey.env] = github.app.privateKey;
-      slack = createSlackSandbox();
       // The tracers' AWS services, reached through the SDK's AWS_ENDPOINT_URL_<SERVICE> settings; the
       // stand-ins model one account, which the tracers search in one Region, every log group.
-      aws = createTraceStandIns();
+      aws = createTraceStandIns({
+        // One fault injector for every stand-in; callers on role sessions are in the session's account.
+        fault: (service) => containment?.faults.take(service)?.status,
+        accountOf: (accessKeyId) => containment?.accountOfSession(accessKeyId),
+      });
       Object.assign(env, traceEndpointEnv(url));
       const traceDefaults = {
         [ENV.traceAccounts]: SANDBOX_AWS_ACCOUNT,
@@ -218,6 +237,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       ingest: (await load('ingest')).handler as HttpLambda,
       slack: (await load('slack')).handler as HttpLambda,
       history: (await load('history')).handler as HttpLambda,
+      actions: (await load('actions')).handler as HttpLambda,
     };
     for (const [key, queue] of Object.entries(queues) as [QueueKey, LocalQueue][]) {
       const consumer = QUEUES[key].consumer;
@@ -232,7 +252,8 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
           handler,
           batchSize: queue.definition.batchSize,
           timeoutSeconds: FUNCTIONS[consumer].timeoutSeconds,
-          concurrency: options.concurrency ?? 4,
+          // Lambda's SQS event source mapping starts with five concurrent batches.
+          concurrency: options.concurrency ?? 5,
           onError: log,
         }),
       );
@@ -248,12 +269,18 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       if (path === '/healthz') return ready ? json(200, { status: 'ok' }) : json(503, { status: 'starting' });
       if (path === '/webhooks/github') return invoke('ingest', request);
       if (path === '/slack/interactions' || path === '/slack/commands') return invoke('slack', request);
+      if (method === 'POST' && /^\/incidents\/[^/]+\/approve\/?$/.test(path))
+        return invoke('actions', request);
       if (path === '/incidents' || path.startsWith('/incidents/')) return invoke('history', request);
       if (github && path.startsWith('/sandbox/github/'))
         return (await github.handle(request)) ?? json(404, { message: 'Not Found' });
       if (aws && path.startsWith('/sandbox/aws/')) {
         const response = await aws.handle(request);
         if (response) return response;
+      }
+      if (containment) {
+        const answered = await containment.handle(request);
+        if (answered) return answered;
       }
       if (slack && path.startsWith('/sandbox/slack/')) {
         const response = (await slack.handle(request)) ?? json(404, { error: 'unknown_method' });
@@ -273,6 +300,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       ...(github ? { github } : {}),
       ...(slack ? { slack } : {}),
       ...(aws ? { aws } : {}),
+      ...(containment ? { containment } : {}),
       stop,
     };
   } catch (error) {

@@ -41,7 +41,7 @@ export interface QueueDefinition {
   readonly batchSize: number;
 }
 
-export type FunctionName = 'ingest' | 'detect' | 'contain' | 'notify' | 'slack' | 'history';
+export type FunctionName = 'ingest' | 'detect' | 'contain' | 'notify' | 'slack' | 'history' | 'actions';
 
 export interface FunctionDefinition {
   readonly name: FunctionName;
@@ -59,6 +59,11 @@ export interface FunctionDefinition {
     readonly secrets: readonly SecretName[];
     /** write: store leaked values; readDelete: read them for containment, delete when it ends. */
     readonly vault?: 'write' | 'readDelete';
+    /**
+     * Acts in the AWS accounts that own leaked keys: sts:GetAccessKeyInfo and sts:AssumeRole on
+     * CONTAINMENT_ROLE in any account (the role's trust policy decides who may use it).
+     */
+    readonly memberAccounts?: boolean;
   };
 }
 
@@ -96,10 +101,12 @@ export const FUNCTIONS: Record<FunctionName, FunctionDefinition> = {
     description: 'Containment: revoke, verify dead, trace usage, find copies',
     access: {
       table: 'readWrite',
-      sendsTo: ['notifications'],
+      // containment: a wait (a provider's budget) schedules the incident's next attempt on its own queue.
+      sendsTo: ['notifications', 'containment'],
       // The copies search compares fingerprints and reads organisations' secret-scanning alerts.
       secrets: ['fingerprintKey', 'githubAppPrivateKey'],
       vault: 'readDelete',
+      memberAccounts: true,
     },
   },
   notify: {
@@ -133,6 +140,17 @@ export const FUNCTIONS: Record<FunctionName, FunctionDefinition> = {
     memoryMb: 256,
     description: 'Incident history API for security leads (IAM-authorised)',
     access: { table: 'read', sendsTo: [], secrets: [] },
+  },
+  // Its own function so that history stays read-only: approving a revocation writes the incident
+  // and resumes containment.
+  actions: {
+    name: 'actions',
+    entry: 'functions/handlers/actions.ts',
+    handler: 'handler',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    description: 'Incident actions API (IAM-authorised): approve a revocation waiting in approval mode',
+    access: { table: 'readWrite', sendsTo: ['containment', 'notifications'], secrets: [] },
   },
 };
 
@@ -220,6 +238,30 @@ export const ENV = {
   tracers: 'LEAKSTOP_TRACERS',
   /** Comma-separated GitHub organisations whose secret-scanning alerts are searched, besides the incident's own. */
   githubOrgs: 'LEAKSTOP_GITHUB_ORGS',
+  /** The role containment assumes in the account that owns a leaked AWS key (CONTAINMENT_ROLE). */
+  awsRoleName: 'LEAKSTOP_AWS_ROLE_NAME',
+  /** The external id that role's trust policy requires, if any (not secret: a confused-deputy guard). */
+  awsExternalId: 'LEAKSTOP_AWS_EXTERNAL_ID',
+  /** GitLab instance whose personal access tokens are self-revoked. */
+  gitlabApiUrl: 'GITLAB_API_URL',
+  /** npm registry whose tokens are revoked. */
+  npmRegistryUrl: 'NPM_REGISTRY_URL',
+  /** How long a GitHub revocation batch stays open for more tokens (milliseconds). */
+  githubRevokeWindowMs: 'LEAKSTOP_GITHUB_REVOKE_WINDOW_MS',
+} as const;
+
+/** The role leakstop assumes in member accounts to deactivate and quarantine leaked IAM user keys. */
+export const CONTAINMENT_ROLE = {
+  defaultName: 'leakstop-containment',
+  /** Session name, visible in the member account's CloudTrail. */
+  sessionName: 'leakstop-containment',
+} as const;
+
+/** Defaults for the containment settings in ENV. */
+export const CONTAINMENT_DEFAULTS = {
+  gitlabApiUrl: 'https://gitlab.com',
+  npmRegistryUrl: 'https://registry.npmjs.org',
+  githubRevokeWindowMs: 250,
 } as const;
 
 /**

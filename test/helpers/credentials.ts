@@ -36,8 +36,28 @@ export function awsKeyPair(): { accessKeyId: string; secretAccessKey: string } {
   };
 }
 
+const DIGITS = '0123456789';
+
+/** A Slack bot (`xoxb-`) or user (`xoxp-`) token shaped as Slack issues them. */
+export function slackToken(kind: 'xoxb' | 'xoxp' = 'xoxb'): string {
+  const number = () => `${randomFrom('123456789', 1)}${randomFrom(DIGITS, 10)}`;
+  return kind === 'xoxb'
+    ? `xoxb-${number()}-${number()}-${randomFrom(BASE62, 24)}`
+    : `xoxp-${number()}-${number()}-${number()}-${randomFrom('0123456789abcdef', 32)}`;
+}
+
+/** A GitLab personal access token (`glpat-` + 20 characters). */
+export function gitlabToken(): string {
+  return `glpat-${randomFrom(BASE62, 20)}`;
+}
+
+/** An npm access token (`npm_` + 30 base62 + CRC32/base62 checksum, like GitHub's). */
+export function npmToken(): string {
+  const random = randomFrom(BASE62, 30);
+  return `npm_${random}${base62(crc32(random), 6)}`;
+}
+
 /** A Slack bot token shape: `xoxb-` + team digits + bot digits + 24 alphanumerics. */
 export function slackBotToken(): string {
-  const digits = (n: number) => randomFrom('0123456789', n);
-  return `xoxb-${digits(11)}-${digits(12)}-${randomFrom(BASE62, 24)}`;
+  return slackToken('xoxb');
 }

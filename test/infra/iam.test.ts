@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TRACING_ACTIONS } from '../../lib/constructs/leakstop-function.ts';
+import { KEY_OWNER_LOOKUP_ACTIONS } from '../../lib/leakstop-stack.ts';
 import {
   VAULT_READ_DELETE_ACTIONS,
   VAULT_SECRET_PREFIX,
@@ -76,6 +77,7 @@ function expectedActions(definition: FunctionDefinition): string[] {
     ...(access.secrets.length || access.vault === 'readDelete' ? SECRET_READ : []),
     ...(access.vault === 'write' ? [...VAULT_WRITE_ACTIONS, 'kms:GenerateDataKey', 'kms:Decrypt'] : []),
     ...(access.vault === 'readDelete' ? [...VAULT_READ_DELETE_ACTIONS, 'kms:Decrypt'] : []),
+    ...(access.memberAccounts ? [...KEY_OWNER_LOOKUP_ACTIONS, 'sts:AssumeRole'] : []),
   ];
 }
 
@@ -143,13 +145,18 @@ describe('each function may do exactly what FUNCTIONS[name].access in resources.
     ]);
   });
 
-  it.each(FUNCTION_NAMES)('%s: no action wildcards, and `*` resources for X-Ray only', (name) => {
-    for (const statement of statements[name]) {
-      for (const action of actionsOf(statement)) expect(action).not.toContain('*');
-      if (resourcesOf(statement).includes('*'))
-        expect(actionsOf(statement).sort()).toEqual([...TRACING_ACTIONS].sort());
-    }
-  });
+  it.each(FUNCTION_NAMES)(
+    '%s: no action wildcards, and `*` resources only for actions without resource-level permissions',
+    (name) => {
+      for (const statement of statements[name]) {
+        for (const action of actionsOf(statement)) expect(action).not.toContain('*');
+        if (resourcesOf(statement).includes('*'))
+          expect([[...TRACING_ACTIONS].sort(), [...KEY_OWNER_LOOKUP_ACTIONS]]).toContainEqual(
+            actionsOf(statement).sort(),
+          );
+      }
+    },
+  );
 });
 
 describe('the vault', () => {
@@ -198,6 +205,8 @@ describe('the vault', () => {
   });
 });
 
+const canAssume = (name: FunctionName) => resourcesFor(statements[name], 'sts:AssumeRole').length > 0;
+
 describe('key negative cases', () => {
   it('ingest sends only to scan-jobs and cannot touch the vault', () => {
     expect(resourcesFor(statements.ingest, 'sqs:SendMessage')).toEqual([arnOf(queueId('scanJobs'))]);
@@ -205,6 +214,15 @@ describe('key negative cases', () => {
     expect(allowedActions(statements.ingest)).not.toContain('kms:Decrypt');
     expect(resourcesFor(statements.ingest, 'secretsmanager:GetSecretValue')).toEqual([
       secretRef('githubWebhookSecret'),
+    ]);
+  });
+
+  it('only contain may assume a role, and only the containment role by name', () => {
+    expect(FUNCTION_NAMES.filter((name) => canAssume(name))).toEqual(['contain']);
+    expect(resourcesFor(statements.contain, 'sts:AssumeRole')).toEqual([
+      JSON.stringify({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/leakstop-containment']],
+      }),
     ]);
   });
 

@@ -392,9 +392,28 @@ describe('ingress', () => {
     },
   );
 
-  it('history has an IAM-authorised URL and no public permission', () => {
-    expect(urlOf('history')?.Properties).toMatchObject({ AuthType: 'AWS_IAM' });
-    expect(permissionsOf('history')).toEqual([]);
+  it.each(['history', 'actions'] as const)(
+    '%s has an IAM-authorised URL and no public permission',
+    (name) => {
+      expect(urlOf(name)?.Properties).toMatchObject({ AuthType: 'AWS_IAM' });
+      expect(permissionsOf(name)).toEqual([]);
+    },
+  );
+
+  it('the approver policy lets its holders call the actions URL and nothing else', () => {
+    const [, policy] =
+      ofType(synth.resources, 'AWS::IAM::ManagedPolicy').find(([id]) =>
+        id.startsWith('IncidentApproverPolicy'),
+      ) ?? [];
+    const statements = (
+      policy?.Properties?.PolicyDocument as { Statement: { Action: string; Resource: unknown }[] }
+    ).Statement;
+    expect(statements.map((s) => s.Action).sort()).toEqual([
+      'lambda:InvokeFunction',
+      'lambda:InvokeFunctionUrl',
+    ]);
+    for (const statement of statements)
+      expect(JSON.stringify(statement.Resource)).toBe(arnOf(functionLogicalId(synth.stack, 'actions')));
   });
 
   it('no other function has a URL or a resource policy', () => {
@@ -412,6 +431,8 @@ describe('ingress', () => {
         'SlackInteractionsUrl',
         'SlackCommandsUrl',
         'HistoryUrl',
+        'ActionsUrl',
+        'ContainFunctionRoleArn',
         'AlarmTopicArn',
       ]),
     );

@@ -5,18 +5,12 @@
  * know nothing of the deadline; `awsRetry` retries within it.
  */
 import type { Incident } from '../../domain/incidents/incident.ts';
+import type { AccountCredentialIdentity, AccountCredentials } from './account-access.ts';
 import { realTiming, withRetry, type Timing } from '../tracing/calls.ts';
 
-/** Structurally the SDK's AwsCredentialIdentity. */
-export interface AwsCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-  readonly expiration?: Date;
-}
-
-/** Credentials for leakstop's role in a member account (the containment role; assume-role in AWS). */
-export type CredentialsFor = (accountId: string) => Promise<AwsCredentials>;
+/** Credentials for leakstop's role in a member account: the containment role's, as the key revoker uses. */
+export type CredentialsFor = AccountCredentials;
+export type AwsCredentials = AccountCredentialIdentity;
 
 const THROTTLING = new Set([
   'ThrottlingException',

@@ -100,6 +100,8 @@ function changeExpression(changes: IncidentChanges, now: string) {
     'approval',
     'liveCheck',
     'usage',
+    'leaseUntil',
+    'containmentNotice',
   ] as const) {
     if (changes[field] === undefined) continue;
     sets.push(`#${field} = :${field}`);
@@ -348,6 +350,7 @@ export class DynamoIncidentStore implements IncidentRepository {
       notEscalated?: boolean;
       status?: IncidentStatus;
       awaitingApproval?: boolean;
+      leaseFreeAt?: string;
     } = {},
   ): Promise<Incident | undefined> {
     const { sets, names, values } = changeExpression(changes, event.at);
@@ -361,6 +364,10 @@ export class DynamoIncidentStore implements IncidentRepository {
     }
     if (onlyIf.awaitingApproval)
       conditions.push('attribute_exists(approval.requestedAt) AND attribute_not_exists(approval.approvedAt)');
+    if (onlyIf.leaseFreeAt) {
+      conditions.push('(attribute_not_exists(leaseUntil) OR leaseUntil <= :leaseFreeAt)');
+      values[':leaseFreeAt'] = onlyIf.leaseFreeAt;
+    }
     try {
       await this.client.send(
         new TransactWriteCommand({

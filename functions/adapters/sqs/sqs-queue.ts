@@ -23,13 +23,21 @@ export class SqsQueue<T> implements Queue<T> {
     private readonly sqs: SQSClient = sqsClient(),
   ) {}
 
-  async send(messages: readonly T[]): Promise<void> {
+  async send(messages: readonly T[], options: { readonly delaySeconds?: number } = {}): Promise<void> {
+    const delay =
+      options.delaySeconds === undefined
+        ? {}
+        : { DelaySeconds: Math.max(0, Math.min(900, Math.ceil(options.delaySeconds))) };
     for (let i = 0; i < messages.length; i += 10) {
       const chunk = messages.slice(i, i + 10);
       const result = await this.sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: this.queueUrl,
-          Entries: chunk.map((message, j) => ({ Id: String(j), MessageBody: JSON.stringify(message) })),
+          Entries: chunk.map((message, j) => ({
+            Id: String(j),
+            MessageBody: JSON.stringify(message),
+            ...delay,
+          })),
         }),
       );
       if (result.Failed?.length) {

@@ -1,121 +1,632 @@
 /**
- * Containment: the first thing leakstop does with an incident. Revoke, prove the old value dead,
- * and only then call the incident contained. The worker that wins the conditional
- * open → containing transition owns the work; a duplicate message drops out, and a crashed
- * owner's message, redelivered after the lease, takes over.
+ * Containment: the first thing leakstop does with an incident. A live check with the credential
+ * (identity and scopes), the revocation (after a person's approval in approval mode), then proof:
+ * the provider is called with the old value until it fails authentication, and only then is the
+ * incident `contained`. Tracers (usage lookup, copies search) follow in the same invocation, and
+ * the vault entry is deleted when they are done: that is the end of containment
+ * (`phases.containmentEndedAt`), after which scope work may start.
+ *
+ * Ownership: the worker that moves the incident open → containing, or later claims its lease with
+ * a conditional write, owns the work; duplicates drop out. A worker that waits (for an approval,
+ * for a provider's budget) releases the lease, and the message that resumes the work claims it.
+ *
+ * Exactly one revocation: `phases.revocationStartedAt` is written before the provider is called,
+ * and every run probes the credential first. A retry after a crash that finds it dead records the
+ * earlier call's effect instead of revoking again.
  */
-import { SYSTEM, type Incident, type IncidentStatus } from '../incidents/incident.ts';
+import {
+  SYSTEM,
+  type ContainmentNotice,
+  type Incident,
+  type LiveCheck,
+  type IncidentStatus,
+  type TimelineEvent,
+} from '../incidents/incident.ts';
 import { containmentEnded, TransitionRejected } from '../incidents/lifecycle.ts';
 import type { IncidentJob } from '../jobs.ts';
-import type { Clock, IncidentRepository, Queue, Vault } from '../ports.ts';
+import type { Clock, IncidentChanges, IncidentRepository, Queue, Vault } from '../ports.ts';
 import { modeFor, type ModeConfig } from './modes.ts';
 import { describePlan, revocationPlanFor } from './revocation-plan.ts';
+import { sleep as defaultSleep, withRetries } from './retry.ts';
+import {
+  ProviderError,
+  revokerFor,
+  scrubbing,
+  scrubSecret,
+  type Liveness,
+  type RevokeOutcome,
+  type Revoker,
+} from './revokers.ts';
+import { runTracers } from './run-tracers.ts';
+import type { Tracer } from './tracing.ts';
+import { verifyDead } from './verify.ts';
 
 export interface ContainmentDeps {
   readonly incidents: IncidentRepository;
   readonly vault: Vault;
   readonly notifications: Queue<IncidentJob>;
+  /** The containment queue itself: a wait (provider budget) schedules the next attempt on it. */
+  readonly containment?: Queue<IncidentJob>;
   readonly clock: Clock;
   readonly modes: ModeConfig;
-  /** How long an owner may hold `containing` before another worker takes over; ≥ the function timeout. */
+  /** How long an owner may hold the incident before another worker takes over; ≥ the function timeout. */
   readonly leaseMs: number;
+  /** Automatic revokers; a provider without one gets a manual containment task. */
+  readonly revokers?: readonly Revoker[];
+  /** Usage lookups and copies searches, run once the containment status is decided. */
+  readonly tracers?: readonly Tracer[];
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+/** What the queue knows about this delivery of the message. */
+export interface ContainmentAttempt {
+  /** Epoch milliseconds by which this invocation must be done (its remaining time minus a margin). */
+  readonly deadline?: number;
+  /** SQS ApproximateReceiveCount of this delivery. */
+  readonly receiveCount?: number;
+  /** The queue's maxReceiveCount: the last delivery before the dead-letter queue. */
+  readonly maxReceives?: number;
 }
 
 export type ContainmentOutcome =
   | { readonly outcome: 'ended'; readonly status: IncidentStatus }
+  | { readonly outcome: 'waiting'; readonly reason: string }
   | { readonly outcome: 'skipped'; readonly reason: string };
+
+/** Seconds before the card says "containing" (most containments have ended by then). */
+const STARTED_NOTICE_DELAY_S = 2;
 
 export async function containIncident(
   incidentId: string,
   deps: ContainmentDeps,
+  attempt: ContainmentAttempt = {},
 ): Promise<ContainmentOutcome> {
+  const deadline = attempt.deadline ?? deps.clock.now().getTime() + deps.leaseMs * 0.9;
   const incident = await deps.incidents.get(incidentId);
   if (!incident) throw new Error(`incident ${incidentId} does not exist`);
-  const owned = await takeOwnership(incident, deps);
-  if (owned.outcome === 'skipped') return owned;
+  const owned = await takeOwnership(incident, deps, attempt);
+  if (owned.outcome !== 'owned') return owned;
   const current = owned.incident;
-  if (containmentEnded(current.status)) {
-    await releaseVault(current, deps);
+
+  if (current.status === 'contained' || current.status === 'containment_unverified') {
+    // Decided earlier; a crash may have interrupted tracing: finish it.
+    await finishContainment(current, deps, deadline);
+    return { outcome: 'ended', status: current.status };
+  }
+  if (containmentEnded(current.status) && current.status !== 'containment_failed') {
+    await finishContainment(current, deps, deadline, { trace: false });
     return { outcome: 'ended', status: current.status };
   }
 
-  const startedAt = deps.clock.now();
-  const mode = modeFor(deps.modes, current.provider);
-  const plan = revocationPlanFor(current.provider, current.type);
-  // Automatic revokers per provider join here (enforce / approval); until one exists for a provider,
-  // containment is a manual task for a person, and the incident says so.
-  const dryRun = mode === 'dry-run';
-  await deps.incidents.appendEvent(incidentId, {
-    at: startedAt.toISOString(),
-    type: dryRun ? 'revocation_planned' : 'manual_containment_required',
-    actor: SYSTEM,
-    detail: dryRun
-      ? `dry-run, nothing revoked. Would: ${describePlan(plan)}`
-      : `No automatic revoker for ${current.provider}. Steps: ${describePlan(plan)}`,
-    data: { mode, provider: current.provider },
-  });
-  const endedAt = deps.clock.now().toISOString();
-  const reason = dryRun
-    ? 'dry-run: the credential was not revoked and may still be live — revoke it by hand or run leakstop in enforce mode'
-    : `no automatic revoker for ${current.provider}: revoke it by hand and record it here`;
-  const ended = await deps.incidents.transition(
-    incidentId,
-    'containment_unverified',
-    {
-      at: endedAt,
-      type: 'status_changed',
-      actor: SYSTEM,
-      detail: `containment unverified: ${reason}`,
-      durationMs: Date.parse(endedAt) - startedAt.getTime(),
-    },
-    { phases: { containmentEndedAt: endedAt }, escalated: { by: SYSTEM, at: endedAt, reason } },
-  );
-  await releaseVault(ended, deps);
-  await deps.notifications.send([{ incidentId }]);
-  return { outcome: 'ended', status: ended.status };
+  let result: Decided;
+  try {
+    result = await runContainment(current, deps, deadline);
+  } catch (error) {
+    await recordFailure(current, error, deps, attempt);
+    // A permanent provider error will not heal on redelivery: the incident says failed, and a person acts.
+    if (error instanceof ProviderError && !error.transient)
+      return { outcome: 'ended', status: 'containment_failed' };
+    throw error;
+  }
+  if (result.outcome === 'ended' && result.status !== 'containment_failed') {
+    const decided =
+      ('incident' in result ? result.incident : undefined) ?? (await deps.incidents.get(incidentId));
+    if (decided) await finishContainment(decided, deps, deadline);
+  }
+  if (result.outcome !== 'ended') return result;
+  return { outcome: 'ended', status: result.status };
 }
+
+type Owned =
+  | { readonly outcome: 'owned'; readonly incident: Incident }
+  | { readonly outcome: 'skipped' | 'waiting'; readonly reason: string };
 
 async function takeOwnership(
   incident: Incident,
   deps: ContainmentDeps,
-): Promise<{ outcome: 'owned'; incident: Incident } | { outcome: 'skipped'; reason: string }> {
-  if (incident.status === 'open') {
-    const at = deps.clock.now().toISOString();
+  attempt: ContainmentAttempt,
+): Promise<Owned> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const leaseUntil = new Date(now.getTime() + deps.leaseMs).toISOString();
+  if (incident.status === 'open' || incident.status === 'containment_failed') {
     try {
       const started = await deps.incidents.transition(
         incident.id,
         'containing',
-        { at, type: 'status_changed', actor: SYSTEM, detail: 'containment started' },
-        { phases: { containmentStartedAt: at } },
+        {
+          at,
+          type: 'status_changed',
+          actor: SYSTEM,
+          detail: incident.status === 'open' ? 'containment started' : 'containment retried',
+        },
+        {
+          leaseUntil,
+          ...(incident.phases.containmentStartedAt ? {} : { phases: { containmentStartedAt: at } }),
+        },
       );
-      await deps.notifications.send([{ incidentId: incident.id }]);
+      // Delayed: a containment that ends within seconds notifies its result instead, so the card
+      // does not flicker through "containing"; a slow one shows it after STARTED_NOTICE_DELAY_S.
+      await deps.notifications.send([{ incidentId: incident.id }], { delaySeconds: STARTED_NOTICE_DELAY_S });
       return { outcome: 'owned', incident: started };
     } catch (error) {
       if (!(error instanceof TransitionRejected)) throw error;
       return { outcome: 'skipped', reason: 'another worker started containment' };
     }
   }
-  if (incident.status === 'containing') {
-    const started = Date.parse(incident.phases.containmentStartedAt ?? incident.updatedAt);
-    if (deps.clock.now().getTime() - started < deps.leaseMs)
-      return { outcome: 'skipped', reason: 'containment in progress elsewhere' };
-    return { outcome: 'owned', incident };
+  if (incident.status === 'contained' || incident.status === 'containment_unverified') {
+    if (!incident.vaulted && incident.phases.containmentEndedAt) return { outcome: 'owned', incident };
+    // The tail (tracing, vault) of a decided containment whose worker stopped: one worker finishes it.
+    const claimed = await deps.incidents.update(
+      incident.id,
+      { leaseUntil },
+      { at, type: 'containment_resumed', actor: SYSTEM, detail: 'finishing containment (tracing, vault)' },
+      { status: incident.status, leaseFreeAt: at },
+    );
+    if (!claimed) return { outcome: 'skipped', reason: 'containment is being finished elsewhere' };
+    return { outcome: 'owned', incident: claimed };
   }
-  return { outcome: 'owned', incident };
+  if (incident.status !== 'containing') return { outcome: 'owned', incident };
+
+  // Waiting states need no owner: look before claiming, so a duplicate adds nothing to the timeline.
+  if (incident.approval?.requestedAt && !incident.approval.approvedAt)
+    return { outcome: 'waiting', reason: 'waiting for approval' };
+  const notice = incident.containmentNotice;
+  if (notice?.kind === 'queued' && notice.until && Date.parse(notice.until) > now.getTime()) {
+    await schedule(incident.id, notice.until, deps);
+    return { outcome: 'waiting', reason: `queued until ${notice.until}` };
+  }
+  const claimed = await deps.incidents.update(
+    incident.id,
+    { leaseUntil },
+    {
+      at,
+      type: 'containment_resumed',
+      actor: SYSTEM,
+      detail: `containment resumed${attempt.receiveCount ? ` (delivery ${attempt.receiveCount})` : ''}`,
+    },
+    { status: 'containing', leaseFreeAt: at },
+  );
+  if (!claimed) return { outcome: 'skipped', reason: 'containment in progress elsewhere' };
+  return { outcome: 'owned', incident: claimed };
 }
 
-/** The plaintext leaves the vault as soon as containment has ended, whatever the outcome. */
-async function releaseVault(incident: Incident, deps: ContainmentDeps): Promise<void> {
-  if (!incident.vaulted) return;
-  await deps.vault.delete(incident.fingerprint);
+/** Schedules the next attempt for when a wait ends (SQS delays are at most 15 minutes: it may hop). */
+async function schedule(incidentId: string, until: string, deps: ContainmentDeps): Promise<void> {
+  if (!deps.containment) throw new Error('containment queue not wired: cannot schedule a retry');
+  const seconds = Math.ceil((Date.parse(until) - deps.clock.now().getTime()) / 1000);
+  await deps.containment.send([{ incidentId }], { delaySeconds: Math.max(1, Math.min(900, seconds)) });
+}
+
+function elapsed(deps: ContainmentDeps, since: number): number {
+  return deps.clock.now().getTime() - since;
+}
+
+function event(
+  deps: ContainmentDeps,
+  type: string,
+  detail: string,
+  extra: Partial<TimelineEvent> = {},
+): TimelineEvent {
+  return { at: deps.clock.now().toISOString(), type, actor: SYSTEM, detail, ...extra };
+}
+
+/** An outcome, with the incident as the deciding write left it (saves a read). */
+type Decided =
+  | ContainmentOutcome
+  | { readonly outcome: 'ended'; readonly status: IncidentStatus; readonly incident: Incident };
+
+async function runContainment(incident: Incident, deps: ContainmentDeps, deadline: number): Promise<Decided> {
+  const started = deps.clock.now().getTime();
+  const mode = modeFor(deps.modes, incident.provider);
+  const plan = revocationPlanFor(incident.provider, incident.type);
+  const found = revokerFor(deps.revokers ?? [], incident);
+
+  if (mode === 'dry-run' || !found) {
+    const dryRun = mode === 'dry-run';
+    await deps.incidents.appendEvent(
+      incident.id,
+      event(
+        deps,
+        dryRun ? 'revocation_planned' : 'manual_containment_required',
+        dryRun
+          ? `dry-run, nothing revoked. Would: ${describePlan(plan)}`
+          : `No automatic revoker for ${incident.provider} ${incident.type}. Steps: ${describePlan(plan)}`,
+        { data: { mode, provider: incident.provider } },
+      ),
+    );
+    const reason = dryRun
+      ? 'dry-run: the credential was not revoked and may still be live — revoke it by hand or run leakstop in enforce mode'
+      : `no automatic revoker for ${incident.provider}: revoke it by hand and record it here`;
+    return decide(incident, 'containment_unverified', `containment unverified: ${reason}`, deps, started, {
+      escalate: reason,
+    });
+  }
+
+  const secret = await deps.vault.get(incident.fingerprint);
+  if (secret === undefined) {
+    const reason = `the leaked value is no longer in the vault, so leakstop cannot act on it. Steps: ${describePlan(plan)}`;
+    return decide(incident, 'containment_failed', `containment failed: ${reason}`, deps, started, {
+      escalate: 'the leaked value is no longer in the vault: revoke it by hand',
+    });
+  }
+  const retry = retryPolicy(deps, deadline);
+  const revoker = scrubbing(found, secret);
+
+  // 1. Live check: who the credential acts as, and whether it still works at all.
+  const checkStarted = deps.clock.now().getTime();
+  let retries = 0;
+  const live: Liveness = await withRetries(() => revoker.probe(secret, incident), {
+    ...retry,
+    onRetry: () => (retries += 1),
+  });
+  // The live check's event goes now; its summary rides on the next write (one round trip fewer).
+  const check = incident.liveCheck ? undefined : liveCheckRecord(incident, live, deps, checkStarted, retries);
+  if (check) await deps.incidents.appendEvent(incident.id, check.event);
+  const pending: IncidentChanges = check ? { liveCheck: check.liveCheck } : {};
+
+  if (live.state === 'dead') {
+    const earlier = incident.phases.revocationStartedAt;
+    // An idempotent revoker finishes what a crashed run left undone (e.g. the quarantine policy).
+    if (earlier && !incident.phases.revokedAt && revoker.idempotent)
+      await revokeOnce(incident, revoker, secret, deps, deadline, mode, pending);
+    const detail = earlier
+      ? `old credential rejected (${live.reason}): the revocation started at ${earlier} took effect`
+      : `already dead before leakstop acted: the provider rejects it (${live.reason})`;
+    const at = deps.clock.now().toISOString();
+    await deps.incidents.appendEvent(
+      incident.id,
+      event(deps, 'verified_dead', detail, {
+        durationMs: elapsed(deps, checkStarted),
+        data: { provider: incident.provider, alreadyDead: !earlier, probes: 1 },
+      }),
+    );
+    return contained(incident, deps, started, {
+      changes: pending,
+      phases: { verifiedAt: at, ...(earlier && !incident.phases.revokedAt ? { revokedAt: at } : {}) },
+    });
+  }
+
+  // 2. Approval gate: nothing destructive happens before a person says so.
+  if (mode === 'approval' && !incident.approval?.approvedAt) {
+    const at = deps.clock.now().toISOString();
+    const notice: ContainmentNotice = {
+      kind: 'awaiting_approval',
+      text: `revocation awaits approval: POST /incidents/${incident.id}/approve`,
+      at,
+    };
+    await deps.incidents.update(
+      incident.id,
+      { ...pending, approval: { requestedAt: at }, containmentNotice: notice, leaseUntil: at },
+      event(deps, 'approval_requested', `approval mode: ${notice.text}. Plan: ${describePlan(plan)}`, {
+        data: { provider: incident.provider },
+      }),
+    );
+    await deps.notifications.send([{ incidentId: incident.id }]);
+    return { outcome: 'waiting', reason: 'waiting for approval' };
+  }
+
+  // 3. Revoke, once.
+  const outcome = await revokeOnce(incident, revoker, secret, deps, deadline, mode, pending);
+  if (outcome.outcome === 'queued') {
+    const at = deps.clock.now().toISOString();
+    const text = `queued for revocation, budget resets at ${outcome.until}`;
+    await deps.incidents.update(
+      incident.id,
+      { containmentNotice: { kind: 'queued', text, at, until: outcome.until }, leaseUntil: at },
+      event(deps, 'revocation_queued', `${text} (${outcome.reason})`, {
+        data: { provider: incident.provider, until: outcome.until },
+      }),
+    );
+    await schedule(incident.id, outcome.until, deps);
+    await deps.notifications.send([{ incidentId: incident.id }]);
+    return { outcome: 'waiting', reason: text };
+  }
+  if (outcome.outcome === 'refused') {
+    return decide(incident, 'containment_failed', `containment failed: ${outcome.reason}`, deps, started, {
+      escalate: `automatic revocation impossible: ${outcome.reason}`,
+    });
+  }
+  const revokedAt = outcome.at;
+
+  // 4. Prove it dead.
+  const verifyStarted = deps.clock.now().getTime();
+  const verdict = await verifyDead(revoker, secret, incident, {
+    until: Math.min(deadline, verifyStarted + revoker.verifyWithinMs),
+    now: () => deps.clock.now().getTime(),
+    sleep: deps.sleep ?? defaultSleep,
+    ...(deps.random ? { random: deps.random } : {}),
+  });
+  const verifiedAt = deps.clock.now().toISOString();
+  if (verdict.verdict === 'dead') {
+    await deps.incidents.appendEvent(
+      incident.id,
+      event(deps, 'verified_dead', `old credential rejected by ${incident.provider}: ${verdict.reason}`, {
+        durationMs: elapsed(deps, verifyStarted),
+        data: { provider: incident.provider, alreadyDead: false, probes: verdict.probes },
+      }),
+    );
+    return contained(incident, deps, started, { phases: { revokedAt, verifiedAt } });
+  }
+  const why =
+    verdict.verdict === 'still_live'
+      ? `the old credential still authenticated ${Math.round(elapsed(deps, verifyStarted) / 1000)} s after revocation`
+      : `death could not be proven: ${verdict.reason}`;
+  await deps.incidents.appendEvent(
+    incident.id,
+    event(deps, 'verification_failed', why, {
+      durationMs: elapsed(deps, verifyStarted),
+      data: { provider: incident.provider, probes: verdict.probes },
+    }),
+  );
+  return decide(incident, 'containment_unverified', `containment unverified: ${why}`, deps, started, {
+    escalate: `revoked but not proven dead: ${why}`,
+    phases: { revokedAt },
+  });
+}
+
+/**
+ * The revocation call, retried on transient failures. The mark goes first, so a crash after the
+ * call leaves a trace the next run sees. A failed call may still have reached the provider (a lost
+ * reply): before calling a non-idempotent revoker again, the credential is probed, and a dead one is
+ * not revoked twice.
+ */
+async function revokeOnce(
+  incident: Incident,
+  revoker: Revoker,
+  secret: string,
+  deps: ContainmentDeps,
+  deadline: number,
+  mode: string,
+  /** Changes that ride along with the revocation mark (the live check's summary). */
+  extra: IncidentChanges = {},
+): Promise<RevokeOutcome & { readonly at?: string }> {
+  const started = deps.clock.now();
+  const again = incident.phases.revocationStartedAt;
   await deps.incidents.update(
     incident.id,
-    { vaulted: false },
-    {
-      at: deps.clock.now().toISOString(),
-      type: 'vault_cleared',
-      actor: SYSTEM,
-      detail: 'the leaked value was deleted from the vault',
-    },
+    { ...extra, phases: { ...extra.phases, revocationStartedAt: started.toISOString() } },
+    event(
+      deps,
+      'revocation_started',
+      again
+        ? `revoking again: the revocation started at ${again} did not finish`
+        : `revoking through ${incident.provider} (${mode})`,
+      { data: { provider: incident.provider, mode } },
+    ),
   );
+  let attempts = 0;
+  const outcome = await withRetries(
+    async (): Promise<RevokeOutcome> => {
+      attempts += 1;
+      if (attempts > 1 && !revoker.idempotent) {
+        const now = await revoker.probe(secret, incident);
+        if (now.state === 'dead')
+          return {
+            outcome: 'revoked',
+            actions: [
+              `the failed call took effect after all: the provider now rejects the credential (${now.reason})`,
+            ],
+          };
+      }
+      return revoker.revoke(secret, incident, { deadline });
+    },
+    retryPolicy(deps, deadline),
+  );
+  const at = deps.clock.now().toISOString();
+  const data = { provider: incident.provider, attempts };
+  const durationMs = Date.parse(at) - started.getTime();
+  if (outcome.outcome === 'revoked') {
+    // revokedAt is written with the verdict; a crash before it leaves revocationStartedAt to go by.
+    await deps.incidents.appendEvent(
+      incident.id,
+      event(deps, 'revoked', outcome.actions.join('; '), { durationMs, data }),
+    );
+    return { ...outcome, at };
+  }
+  if (outcome.outcome === 'refused')
+    await deps.incidents.appendEvent(
+      incident.id,
+      event(
+        deps,
+        'revocation_refused',
+        `${outcome.reason}. Revoke it by hand: ${describePlan(revocationPlanFor(incident.provider, incident.type))}`,
+        { durationMs, data },
+      ),
+    );
+  return outcome;
+}
+
+function retryPolicy(deps: ContainmentDeps, deadline: number) {
+  return {
+    deadline,
+    now: () => deps.clock.now().getTime(),
+    sleep: deps.sleep ?? defaultSleep,
+    ...(deps.random ? { random: deps.random } : {}),
+  };
+}
+
+function liveCheckRecord(
+  incident: Incident,
+  live: Liveness,
+  deps: ContainmentDeps,
+  started: number,
+  retries: number,
+): { readonly liveCheck: LiveCheck; readonly event: TimelineEvent } {
+  const at = deps.clock.now().toISOString();
+  const detail =
+    live.state === 'live'
+      ? `live: authenticates${live.identity ? ` as ${live.identity}` : ''}${live.scopes?.length ? ` with scopes ${live.scopes.join(', ')}` : ''}`
+      : live.state === 'dead'
+        ? `dead: ${live.reason}`
+        : `liveness unknown: ${live.reason}`;
+  return {
+    liveCheck: {
+      at,
+      ...(live.state === 'live' && live.identity ? { identity: live.identity } : {}),
+      ...(live.state === 'live' && live.scopes ? { scopes: live.scopes } : {}),
+      details: {
+        state: live.state,
+        ...(live.state === 'live' ? (live.details ?? {}) : { reason: live.reason }),
+      },
+    },
+    event: event(deps, 'live_check', detail, {
+      durationMs: elapsed(deps, started),
+      data: { provider: incident.provider, state: live.state, retries },
+    }),
+  };
+}
+
+/** The verdict every path to `contained` shares: only after the issuer rejected the old value. */
+function contained(
+  incident: Incident,
+  deps: ContainmentDeps,
+  started: number,
+  options: { readonly phases: IncidentChanges['phases']; readonly changes?: IncidentChanges },
+): Promise<Decided> {
+  return decide(
+    incident,
+    'contained',
+    'contained: the old credential no longer authenticates',
+    deps,
+    started,
+    options,
+  );
+}
+
+/** Moves the incident to its containment result, escalating when a person must look. */
+async function decide(
+  incident: Incident,
+  to: IncidentStatus,
+  detail: string,
+  deps: ContainmentDeps,
+  started: number,
+  options: {
+    readonly escalate?: string;
+    readonly phases?: IncidentChanges['phases'];
+    readonly changes?: IncidentChanges;
+  } = {},
+): Promise<Decided> {
+  const at = deps.clock.now().toISOString();
+  // The lease stays with this worker: finishing containment (tracing, vault) follows and releases it.
+  const changes: IncidentChanges = {
+    ...options.changes,
+    containmentNotice: null,
+    ...(options.phases ? { phases: options.phases } : {}),
+    ...(options.escalate && !incident.escalated
+      ? { escalated: { by: SYSTEM, at, reason: options.escalate } }
+      : {}),
+  };
+  const ended = await deps.incidents.transition(
+    incident.id,
+    to,
+    { at, type: 'status_changed', actor: SYSTEM, detail, durationMs: Date.parse(at) - started },
+    changes,
+  );
+  // Slack hears the verdict at once when tracing follows (it can take seconds) or when nothing
+  // follows; otherwise the end of containment, moments later, notifies with everything.
+  if (to === 'containment_failed' || (deps.tracers?.length ?? 0) > 0)
+    await deps.notifications.send([{ incidentId: incident.id }]);
+  return { outcome: 'ended', status: ended.status, incident: ended };
+}
+
+/**
+ * The end of containment: tracers run with the value while it is still in the vault, then the vault
+ * entry goes and `containmentEndedAt` is set. Idempotent: a retry after a crash finishes the rest.
+ */
+async function finishContainment(
+  incident: Incident,
+  deps: ContainmentDeps,
+  deadline: number,
+  options: { readonly trace?: boolean } = {},
+): Promise<void> {
+  if (!incident.vaulted && incident.phases.containmentEndedAt) return;
+  if (incident.vaulted && (options.trace ?? true) && (deps.tracers?.length ?? 0) > 0) {
+    const secret = await deps.vault.get(incident.fingerprint);
+    if (secret !== undefined) {
+      await runTracers(incident, secret, modeFor(deps.modes, incident.provider), deadline, {
+        incidents: deps.incidents,
+        clock: deps.clock,
+        tracers: deps.tracers ?? [],
+      });
+    }
+  }
+  const at = deps.clock.now().toISOString();
+  if (incident.vaulted) await deps.vault.delete(incident.fingerprint);
+  await deps.incidents.update(
+    incident.id,
+    {
+      vaulted: false,
+      leaseUntil: at,
+      ...(incident.phases.containmentEndedAt ? {} : { phases: { containmentEndedAt: at } }),
+    },
+    incident.vaulted
+      ? { at, type: 'vault_cleared', actor: SYSTEM, detail: 'the leaked value was deleted from the vault' }
+      : { at, type: 'containment_ended', actor: SYSTEM, detail: 'containment ended' },
+  );
+  await deps.notifications.send([{ incidentId: incident.id }]);
+}
+
+/**
+ * A step failed: provider errors outlasted this invocation's retries, or something unexpected broke.
+ * The incident says so (a visible retrying notice, escalated), and on the message's last delivery it
+ * moves to containment_failed before the message goes to the dead-letter queue. The vault entry stays:
+ * a redrive after the provider recovers picks the work up where it stopped.
+ */
+async function recordFailure(
+  incident: Incident,
+  error: unknown,
+  deps: ContainmentDeps,
+  attempt: ContainmentAttempt,
+): Promise<void> {
+  const secret = await deps.vault.get(incident.fingerprint).catch(() => undefined);
+  const reason = scrubSecret(error instanceof Error ? error.message : 'unknown error', secret);
+  const at = deps.clock.now().toISOString();
+  const last =
+    attempt.receiveCount !== undefined &&
+    attempt.maxReceives !== undefined &&
+    attempt.receiveCount >= attempt.maxReceives;
+  const transient = !(error instanceof ProviderError) || error.transient;
+  try {
+    if (last || !transient) {
+      await deps.incidents.transition(
+        incident.id,
+        'containment_failed',
+        {
+          at,
+          type: 'status_changed',
+          actor: SYSTEM,
+          detail: `containment failed: ${reason}${last ? '. The message moves to the dead-letter queue; redrive it once the provider recovers' : ''}`,
+        },
+        {
+          containmentNotice: null,
+          leaseUntil: at,
+          ...(incident.escalated
+            ? {}
+            : { escalated: { by: SYSTEM, at, reason: `containment failed: ${reason}` } }),
+        },
+      );
+    } else {
+      const of = attempt.maxReceives ? ` of ${attempt.maxReceives}` : '';
+      const text = `provider trouble, retrying (delivery ${attempt.receiveCount ?? 1}${of}): ${reason}`;
+      await deps.incidents.update(
+        incident.id,
+        { containmentNotice: { kind: 'retrying', text, at }, leaseUntil: at },
+        { at, type: 'containment_retrying', actor: SYSTEM, detail: text },
+        { status: 'containing' },
+      );
+      if (!incident.escalated)
+        await deps.incidents.update(
+          incident.id,
+          { escalated: { by: SYSTEM, at, reason: `containment is retrying: ${reason}` } },
+          { at, type: 'escalated', actor: SYSTEM, detail: `escalated: containment is retrying: ${reason}` },
+          { notEscalated: true },
+        );
+    }
+    await deps.notifications.send([{ incidentId: incident.id }]);
+  } catch (recordError) {
+    // Recording is best effort: the original failure is what goes back to the queue.
+    if (!(recordError instanceof TransitionRejected)) throw recordError;
+  }
 }

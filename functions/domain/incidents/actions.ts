@@ -7,6 +7,8 @@ import type { Clock, IncidentRepository, Queue } from '../ports.ts';
 export interface ActionDeps {
   readonly incidents: IncidentRepository;
   readonly notifications: Queue<IncidentJob>;
+  /** Needed by approve (containment resumes) and by false positive (the worker empties the vault). */
+  readonly containment?: Queue<IncidentJob>;
   readonly clock: Clock;
 }
 
@@ -69,10 +71,44 @@ export async function markFalsePositive(deps: ActionDeps, id: string, by: Actor)
       { at, type: 'status_changed', actor: by, detail: `marked false positive by ${by.name ?? by.id}` },
       { phases: { resolvedAt: at } },
     );
+    // A value still in the vault (e.g. after a failed containment) is deleted by the containment worker.
+    if (updated.vaulted && deps.containment) await deps.containment.send([{ incidentId: id }]);
     await deps.notifications.send([{ incidentId: id }]);
     return { outcome: 'done', incident: updated };
   } catch (error) {
     if (error instanceof TransitionRejected) return { outcome: 'unchanged', reason: error.message };
     throw error;
   }
+}
+
+/**
+ * Approval mode: a person allows the revocation containment is waiting for. Only while the incident
+ * is containing and an approval was requested and not yet given (a conditional write), so two
+ * clicks approve once; containment resumes from the message this sends.
+ */
+export async function approveRevocation(deps: ActionDeps, id: string, by: Actor): Promise<ActionResult> {
+  if (!deps.containment) throw new Error('approveRevocation needs the containment queue');
+  const at = deps.clock.now().toISOString();
+  const incident = await deps.incidents.get(id);
+  if (!incident) return { outcome: 'not_found' };
+  if (incident.approval?.approvedAt)
+    return {
+      outcome: 'unchanged',
+      reason: `already approved by ${incident.approval.approvedBy?.name ?? incident.approval.approvedBy?.id ?? 'someone'}`,
+    };
+  if (incident.status !== 'containing' || !incident.approval?.requestedAt)
+    return { outcome: 'unchanged', reason: `no revocation awaits approval (incident is ${incident.status})` };
+  const updated = await deps.incidents.update(
+    id,
+    {
+      approval: { requestedAt: incident.approval.requestedAt, approvedBy: by, approvedAt: at },
+      containmentNotice: null,
+    },
+    { at, type: 'approved', actor: by, detail: `revocation approved by ${by.name ?? by.id}` },
+    { status: 'containing', awaitingApproval: true },
+  );
+  if (!updated) return { outcome: 'unchanged', reason: 'already approved' };
+  await deps.containment.send([{ incidentId: id }]);
+  await deps.notifications.send([{ incidentId: id }]);
+  return { outcome: 'done', incident: updated };
 }

@@ -99,6 +99,10 @@ export interface Incident {
   /** Where and how the credential was used (AWS: CloudTrail), summarised. */
   readonly usage?: UsageSummary;
   readonly slack?: { readonly channel: string; readonly ts: string; readonly threadCursor: number };
+  /** Until when (ISO-8601) one containment worker owns the incident; others leave it alone. */
+  readonly leaseUntil?: string;
+  /** What containment is waiting for (approval, a provider's budget, a retry), shown on the card; null once moot. */
+  readonly containmentNotice?: ContainmentNotice | null;
 }
 
 export const EMBEDDED_EXPOSURES = 50;
@@ -107,6 +111,14 @@ export interface Approval {
   readonly requestedAt: string;
   readonly approvedBy?: Actor;
   readonly approvedAt?: string;
+}
+
+export interface ContainmentNotice {
+  readonly kind: 'awaiting_approval' | 'queued' | 'retrying';
+  /** One line for the card, e.g. `queued for revocation, budget resets at 11:00Z`; never a value. */
+  readonly text: string;
+  readonly at: string;
+  readonly until?: string;
 }
 
 export interface LiveCheck {

@@ -56,6 +56,9 @@ export function renderCard(incident: Incident): CardView {
       `by ${incident.acknowledged.by.name ?? incident.acknowledged.by.id} at ${incident.acknowledged.at}`,
     ]);
   if (incident.escalated) facts.push(['Escalated', incident.escalated.reason]);
+  // What containment waits for: an approval, a provider's budget, a retry after provider trouble.
+  if (incident.containmentNotice && incident.status === 'containing')
+    facts.push(['Containment', incident.containmentNotice.text]);
 
   const blocks: Record<string, unknown>[] = [
     { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },

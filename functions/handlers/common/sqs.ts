@@ -8,11 +8,12 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from './logger.ts';
 
-export function sqsHandler(recordHandler: (record: SQSRecord) => Promise<void>) {
+export function sqsHandler(recordHandler: (record: SQSRecord, context?: Context) => Promise<void>) {
   const processor = new BatchProcessor(EventType.SQS);
-  const handle = async (record: SQSRecord): Promise<void> => {
+  // The batch processor hands each record handler the invocation's context (its remaining time).
+  const handle = async (record: SQSRecord, context?: Context): Promise<void> => {
     try {
-      await recordHandler(record);
+      await recordHandler(record, context);
     } catch (error) {
       logger.warn('record failed; it returns to the queue', {
         messageId: record.messageId,

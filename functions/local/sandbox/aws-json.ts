@@ -10,9 +10,10 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { json, type HttpRequest, type HttpResponse } from '../http.ts';
+import { SANDBOX_AWS_ACCOUNT } from './credentials.ts';
 
-/** The account every caller is in unless `accountOf` says otherwise. */
-export const SANDBOX_AWS_ACCOUNT = '111111111111';
+/** The account every caller is in unless `accountOf` says otherwise: the credential registry's. */
+export { SANDBOX_AWS_ACCOUNT } from './credentials.ts';
 export const SANDBOX_AWS_REGION = 'us-east-1';
 
 export interface AwsStandInOptions {

@@ -34,6 +34,7 @@ import {
   type SandboxAppIdentity,
 } from './github-auth.ts';
 import { deliverWebhook, type HookIdentity, type WebhookDelivery } from './webhook.ts';
+import type { createGitHubCredentialsApi } from './github-credentials.ts';
 
 export interface GitHubSandboxOptions {
   /** The webhook secret deliveries are signed with (read at each delivery). */
@@ -57,6 +58,8 @@ export interface GitHubSandboxOptions {
   readonly deliverAlertUpdates?: boolean;
   /** Lifetime of the installation tokens it issues, on its `now` clock. @default 1 hour, as on GitHub */
   readonly tokenLifetimeMs?: number;
+  /** `POST /credentials/revoke` and `GET /user` over the sandbox's credential registry. */
+  readonly credentials?: ReturnType<typeof createGitHubCredentialsApi>;
 }
 
 export interface RecordedRequest {
@@ -1174,6 +1177,8 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
 
   async function route(req: HttpRequest, segs: string[]): Promise<HttpResponse> {
     const method = req.method.toUpperCase();
+    const credentialsAnswer = await options.credentials?.handle(req, segs);
+    if (credentialsAnswer) return credentialsAnswer;
     const [head, ...rest] = segs;
     if (head === 'writes' && rest.length === 0 && method === 'GET') return json(200, { writes: writeLog });
     if (head === 'requests' && rest.length === 0 && method === 'GET')

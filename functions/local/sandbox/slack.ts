@@ -10,6 +10,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { json, type HttpRequest, type HttpResponse } from '../http.ts';
+import { applyFault, type FaultInjector } from './faults.ts';
 
 export interface SlackIdentity {
   readonly url: string;
@@ -23,7 +24,7 @@ export interface SlackIdentity {
 
 /** What a token registry knows about a token; `undefined` = unknown (→ `invalid_auth`). */
 export type SlackTokenState =
-  | { readonly status: 'active'; readonly identity: SlackIdentity }
+  | { readonly status: 'active'; readonly identity: SlackIdentity; readonly scopes?: readonly string[] }
   | { readonly status: 'revoked' }
   | undefined;
 
@@ -41,6 +42,13 @@ export interface SlackSandboxOptions {
   readonly tokens?: (token: string) => SlackTokenState;
   /** When given, only these channels exist. @default any well-formed channel id or name exists */
   readonly channels?: readonly SlackChannel[];
+  /**
+   * `auth.revoke` with a token the registry knows: counts the call and kills the token. Answers
+   * whether it was live; `undefined` for a token the registry does not know.
+   */
+  readonly revokeToken?: (token: string) => 'revoked' | 'already_revoked' | undefined;
+  /** Faults for service `slack`, applied to auth.test and auth.revoke (the calls made with leaked tokens). */
+  readonly faults?: FaultInjector;
 }
 
 export interface SlackMessageVersion {
@@ -92,6 +100,9 @@ export const SANDBOX_BOT: SlackIdentity = {
   is_enterprise_install: false,
 };
 const APP_ID = 'A0LEAKSTOP1';
+/** Methods may return response headers under this key (e.g. x-oauth-scopes). */
+const RESPONSE_HEADERS = Symbol('headers');
+const FAULTED_METHODS = new Set(['auth.test', 'auth.revoke']);
 const MAX_TEXT = 40_000;
 
 class SlackError extends Error {
@@ -205,13 +216,22 @@ export function createSlackSandbox(options: SlackSandboxOptions = {}): SlackSand
     return `${seconds}.${String(lastMicros % 1_000_000).padStart(6, '0')}`;
   }
 
-  function authenticate(req: HttpRequest, params: Params): SlackIdentity {
+  function tokenOf(req: HttpRequest, params: Params): string {
     const header = req.headers.authorization ?? '';
     const token = header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : params.token;
     if (typeof token !== 'string' || token.length === 0) throw new SlackError('not_authed');
-    const state =
+    return token;
+  }
+
+  function tokenState(token: string): SlackTokenState {
+    return (
       options.tokens?.(token) ??
-      (token.startsWith('xoxb-sandbox') ? { status: 'active', identity: SANDBOX_BOT } : undefined);
+      (token.startsWith('xoxb-sandbox') ? { status: 'active', identity: SANDBOX_BOT } : undefined)
+    );
+  }
+
+  function authenticate(req: HttpRequest, params: Params): SlackIdentity {
+    const state = tokenState(tokenOf(req, params));
     if (state === undefined) throw new SlackError('invalid_auth');
     if (state.status === 'revoked') throw new SlackError('token_revoked');
     return state.identity;
@@ -283,7 +303,24 @@ export function createSlackSandbox(options: SlackSandboxOptions = {}): SlackSand
   const editedTs = (message: SlackMessage): string => editTs.get(message) ?? message.ts;
 
   const methods: Record<string, (req: HttpRequest, params: Params) => Record<string, unknown>> = {
-    'auth.test': (req, params) => ({ ...authenticate(req, params) }),
+    'auth.test': (req, params) => {
+      const identity = authenticate(req, params);
+      const state = tokenState(tokenOf(req, params));
+      const scopes = state?.status === 'active' ? state.scopes : undefined;
+      return {
+        ...identity,
+        ...(scopes ? { [RESPONSE_HEADERS]: { 'x-oauth-scopes': scopes.join(',') } } : {}),
+      };
+    },
+
+    'auth.revoke': (req, params) => {
+      const token = tokenOf(req, params);
+      authenticate(req, params);
+      if (params.test === 'true' || params.test === '1') return { revoked: false };
+      const outcome = options.revokeToken?.(token);
+      if (outcome === 'already_revoked') throw new SlackError('token_revoked');
+      return { revoked: outcome === 'revoked' };
+    },
 
     'chat.postMessage': (req, params) => {
       const identity = authenticate(req, params);
@@ -372,12 +409,21 @@ export function createSlackSandbox(options: SlackSandboxOptions = {}): SlackSand
       return json(404, { ok: false, error: 'unknown_method' });
     }
     const apiMethod = match[1]!;
-    const headers = { 'x-slack-req-id': randomBytes(16).toString('hex') };
+    const headers: Record<string, string> = { 'x-slack-req-id': randomBytes(16).toString('hex') };
+    if (FAULTED_METHODS.has(apiMethod)) {
+      const faulted = await applyFault(options.faults, 'slack', (status) =>
+        json(status, { ok: false, error: status === 429 ? 'ratelimited' : 'internal_error' }, headers),
+      );
+      if (faulted) return faulted;
+    }
     let result: Record<string, unknown>;
     try {
       const implementation = methods[apiMethod];
       if (!implementation) throw new SlackError('unknown_method');
-      result = { ok: true, ...implementation(req, parseParams(req)) };
+      const answer = implementation(req, parseParams(req)) as Record<string | symbol, unknown>;
+      Object.assign(headers, answer[RESPONSE_HEADERS] ?? {});
+      delete answer[RESPONSE_HEADERS];
+      result = { ok: true, ...answer };
     } catch (error) {
       if (!(error instanceof SlackError)) throw error;
       result = {

@@ -1,0 +1,74 @@
+/**
+ * AWS SDK errors as containment's ProviderError: throttling, 5xx, timeouts and connection failures
+ * are transient; everything else (AccessDenied, NoSuchEntity, validation) is not. Messages carry the
+ * operation and AWS's error code and message only — never a credential.
+ */
+import { ProviderError } from '../../domain/containment/revokers.ts';
+
+const TRANSIENT_CODES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalFailure',
+  'InternalError',
+  'InternalServerError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
+
+export interface SdkError {
+  readonly name?: string;
+  readonly code?: string;
+  readonly message?: string;
+  readonly $retryable?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+/** AWS's error code: the SDK names modelled errors `<Code>Exception` (NoSuchEntityException), others `<Code>`. */
+export function awsErrorCode(error: unknown): string {
+  const e = error as SdkError;
+  const name = e?.name ?? e?.code ?? 'Error';
+  return name.length > 'Exception'.length ? name.replace(/Exception$/, '') : name;
+}
+
+export function isTransientAwsError(error: unknown): boolean {
+  const e = error as SdkError;
+  const status = e?.$metadata?.httpStatusCode;
+  if (e?.$retryable) return true;
+  if (status !== undefined && (status >= 500 || status === 429)) return true;
+  if (TRANSIENT_CODES.has(awsErrorCode(error)) || (e?.code && TRANSIENT_CODES.has(e.code))) return true;
+  // No HTTP status at all: the request never got an answer (network, timeout).
+  return status === undefined && !(error instanceof ProviderError);
+}
+
+/** AWS messages can name the access key they were about (`The Access Key with id AKIA… cannot be found`). */
+const ACCESS_KEY_ID = /(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}/g;
+
+export function awsProviderError(provider: string, operation: string, error: unknown): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const code = awsErrorCode(error);
+  const message = (error as SdkError)?.message?.replace(ACCESS_KEY_ID, '(access key id)');
+  return new ProviderError(
+    provider,
+    `${operation} failed: ${code}${message && message !== code ? ` (${message})` : ''}`,
+    {
+      transient: isTransientAwsError(error),
+      cause: error,
+    },
+  );
+}
+
+/** Client settings for containment's calls: one attempt each (containment's backoff retries), bounded time. */
+export const CONTAINMENT_CLIENT_CONFIG = {
+  maxAttempts: 1,
+  requestHandler: { requestTimeout: 5000, connectionTimeout: 2000 },
+} as const;
