@@ -4,6 +4,7 @@
  * map back to their account, incidents for generated credentials, and a small driver that runs
  * tracers the way the containment flow does.
  */
+import { SANDBOX_AWS_ACCOUNT } from '../../functions/local/sandbox/aws-json.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AwsClients, type AwsTraceSettings } from '../../functions/adapters/aws/trace-calls.ts';
@@ -21,7 +22,8 @@ import type { Mode } from '../../functions/domain/containment/modes.ts';
 import type { HttpRequest, HttpResponse } from '../../functions/local/http.ts';
 
 export const FINGERPRINT_KEY = 'test-fingerprint-key';
-export const ACCOUNT_A = '111111111111';
+/** The stand-ins' default account: seeds without an account land here. */
+export const ACCOUNT_A = SANDBOX_AWS_ACCOUNT;
 export const ACCOUNT_B = '222222222222';
 
 /** Credentials whose access key id names the account, so the stand-ins know who is calling. */

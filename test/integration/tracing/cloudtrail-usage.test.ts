@@ -207,10 +207,10 @@ describe('CloudTrail usage lookup', () => {
     const result = await new CloudTrailUsageTracer(
       awsSettings({ regions: ['eu-central-1', 'us-east-1'], concurrency: 1 }),
     ).trace(traceInput(incident, secret));
-    expect(result.detail).toMatch(/1 failed: 111111111111\/eu-central-1: AccessDeniedException \(HTTP 403\)/);
+    expect(result.detail).toMatch(/1 failed: 123456789012\/eu-central-1: AccessDeniedException \(HTTP 403\)/);
     expect(result.usage?.events).toBe(2);
     expect(result.truncated).toBe(true);
-    expect(result.detail).toMatch(/1 failed: 111111111111\/eu-central-1: AccessDeniedException \(HTTP 403\)/);
+    expect(result.detail).toMatch(/1 failed: 123456789012\/eu-central-1: AccessDeniedException \(HTTP 403\)/);
   });
 
   it('throws a clear error when every Region failed', async () => {

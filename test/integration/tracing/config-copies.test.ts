@@ -299,7 +299,7 @@ describe('Secrets Manager rotation across redeliveries', () => {
     );
     const result = await new SecretsManagerCopiesTracer(awsSettings()).trace(traceInput(incident, secret));
     expect(result.actions).toContain(
-      'rotation of Secrets Manager secret ci/scheduled (aws:111111111111:us-east-1) already in progress',
+      'rotation of Secrets Manager secret ci/scheduled (aws:123456789012:us-east-1) already in progress',
     );
   });
 });

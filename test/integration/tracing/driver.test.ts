@@ -139,7 +139,7 @@ describe('the tracers, driven as the containment flow drives them', () => {
       path: '/sandbox/aws/logs/',
       query: new URLSearchParams(),
       headers: {
-        authorization: 'AWS4-HMAC-SHA256 Credential=LOCAL111111111111/20260101/us-east-1/logs/aws4_request',
+        authorization: 'AWS4-HMAC-SHA256 Credential=LOCAL123456789012/20260101/us-east-1/logs/aws4_request',
         'x-amz-target': 'Logs_20140328.FilterLogEvents',
       },
       body: JSON.stringify({ logGroupName: '/driver/app' }),

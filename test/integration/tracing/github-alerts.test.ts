@@ -171,7 +171,7 @@ describe('GitHub organisation secret-scanning alerts', () => {
       { repo: 'Acme/web', commit: 'c', path: 'p', line: 1, source: 'secret_scanning_alert', detectedAt: '' },
       { repo: 'elsewhere/x', commit: 'c', path: 'p', line: 1, source: 'copies_search', detectedAt: '' },
       {
-        repo: 'aws:111111111111:us-east-1',
+        repo: 'aws:123456789012:us-east-1',
         commit: '1',
         path: 'lambda:f:env:X',
         line: 1,

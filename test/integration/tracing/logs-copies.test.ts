@@ -49,14 +49,14 @@ describe('CloudWatch Logs copies search', () => {
     const result = await tracer([group]).trace(traceInput(incident, secret));
     expect(result.copies).toEqual([
       {
-        repo: 'aws:111111111111:us-east-1',
+        repo: 'aws:123456789012:us-east-1',
         commit: new Date(at + 1000).toISOString(),
         path: `logs:${group}:2026/11/30/[$LATEST]abc`,
         line: 2,
         source: 'copies_search',
       },
       {
-        repo: 'aws:111111111111:us-east-1',
+        repo: 'aws:123456789012:us-east-1',
         commit: new Date(at + 2000).toISOString(),
         path: `logs:${group}:2026/11/30/[$LATEST]abc`,
         line: 1,
@@ -121,10 +121,10 @@ describe('CloudWatch Logs copies search', () => {
       events: [{ message: `x ${token} y` }],
     });
     const result = await tracer([`${prefix}*`, '/does/not/exist'], {
-      accounts: ['111111111111', ACCOUNT_B],
+      accounts: ['123456789012', ACCOUNT_B],
     }).trace(traceInput(incident, secret));
     expect(result.copies?.map((c) => `${c.repo} ${c.path.split(':').slice(0, 2).join(':')}`).sort()).toEqual([
-      `aws:111111111111:us-east-1 logs:${prefix}/a`,
+      `aws:123456789012:us-east-1 logs:${prefix}/a`,
       `aws:${ACCOUNT_B}:us-east-1 logs:${prefix}/b`,
     ]);
     expect(result.truncated).toBeUndefined();
@@ -176,10 +176,10 @@ describe('CloudWatch Logs copies search', () => {
     });
     // Every call from the second account is throttled, until the deadline and past it.
     sandbox.fail('logs', 429, { count: 1000, account: ACCOUNT_B });
-    const result = await tracer([group], { accounts: ['111111111111', ACCOUNT_B] })
+    const result = await tracer([group], { accounts: ['123456789012', ACCOUNT_B] })
       .trace(traceInput(incident, secret, { deadlineMs: 800 }))
       .finally(() => sandbox.fail('logs', 429, { count: 0 }));
-    expect(result.copies?.map((c) => c.repo)).toEqual(['aws:111111111111:us-east-1']);
+    expect(result.copies?.map((c) => c.repo)).toEqual(['aws:123456789012:us-east-1']);
     expect(result.truncated).toBe(true);
     expect(result.detail).toMatch(/1 failed: 222222222222\/us-east-1: ThrottlingException/);
   });
@@ -192,7 +192,7 @@ describe('CloudWatch Logs copies search', () => {
       .catch((e: Error) => e);
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(
-      /^cloudwatch-logs: every search failed — 111111111111\/us-east-1: AccessDeniedException/,
+      /^cloudwatch-logs: every search failed — 123456789012\/us-east-1: AccessDeniedException/,
     );
   });
 });

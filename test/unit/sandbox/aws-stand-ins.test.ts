@@ -22,7 +22,7 @@ let sandbox: RunningStandIns;
 const config = {
   region: 'us-east-1',
   maxAttempts: 1,
-  credentials: { accessKeyId: 'LOCAL111111111111', secretAccessKey: 'local' },
+  credentials: { accessKeyId: 'LOCAL123456789012', secretAccessKey: 'local' },
 };
 beforeAll(async () => {
   sandbox = await startStandIns({ lookupsPerSecond: 0 });
@@ -87,7 +87,7 @@ describe('AWS stand-ins: protocol plumbing', () => {
     const text = await response.text();
     expect(JSON.parse(text).calls.at(-1)).toMatchObject({
       operation: 'GetParameters',
-      account: '111111111111',
+      account: '123456789012',
       region: 'us-east-1',
       status: 200,
     });
