@@ -1,11 +1,12 @@
 /**
  * What a file's path says about the text in it. The engine uses it to judge keyword-based
  * (generic) findings: in source code an unquoted value is an expression, not a literal; a
- * lockfile or a type declaration holds no secrets of its own; and a credential in a test,
- * fixture or example path is most often a deliberate fake, reported at low confidence.
+ * lockfile, a type declaration or a generated file (source map, minified bundle) holds no
+ * secrets of its own; and a private key in a test, fixture or example path is most often a
+ * deliberate fake, reported at low confidence.
  */
 
-export type FileKind = 'code' | 'config' | 'doc' | 'lock' | 'declaration' | 'other';
+export type FileKind = 'code' | 'config' | 'doc' | 'lock' | 'declaration' | 'generated' | 'other';
 
 export interface FileContext {
   readonly path: string;
@@ -72,6 +73,7 @@ export function fileContext(path: string): FileContext {
   let kind: FileKind;
   if (LOCKFILES.has(base)) kind = 'lock';
   else if (/\.d\.[mc]?ts$/.test(base)) kind = 'declaration';
+  else if (/\.(?:map|min\.js|min\.css|min\.mjs|bundle\.js)$/.test(base)) kind = 'generated';
   else if (base.startsWith('.env') || base.endsWith('.env')) kind = 'config';
   else if (CODE.has(ext)) kind = 'code';
   else if (CONFIG.has(ext) || base.startsWith('dockerfile')) kind = 'config';

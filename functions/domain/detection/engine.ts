@@ -234,7 +234,7 @@ function runContextOnly(text: string, context: ContextCheck, hits: Hit[]): void 
 }
 
 function runGeneric(text: string, file: FileContext, hits: Hit[]): void {
-  if (file.kind === 'lock' || file.kind === 'declaration') return;
+  if (file.kind === 'lock' || file.kind === 'declaration' || file.kind === 'generated') return;
   const re = GENERIC_KEYWORDS;
   re.lastIndex = 0;
   let lineStart = -1;
@@ -297,17 +297,12 @@ export function findHits(text: string, file: FileContext = fileContext('')): Hit
 }
 
 /**
- * In a test, fixture or example path, kinds that projects routinely commit as deliberate fakes
- * (private keys, passwords, connection URLs, keyword guesses) are reported at low confidence.
- * Issuer-specific tokens keep theirs: their formats are not made up for a test.
+ * In a test, fixture or example path, a private key is most often a deliberate fake (libraries
+ * ship the keys their tests sign with): it is reported at low confidence. Every other kind keeps
+ * its confidence there; a token committed in a test is as live as anywhere else.
  */
 function asFixture(hit: Hit): Hit {
-  const fake =
-    hit.provider === 'crypto' ||
-    hit.provider === 'gcp' ||
-    hit.priority <= PRIORITY.keyed ||
-    hit.type.endsWith('_uri') ||
-    hit.type === 'url_with_password';
+  const fake = hit.provider === 'crypto' || hit.provider === 'gcp';
   return fake && hit.confidence !== 'low' ? { ...hit, confidence: 'low' } : hit;
 }
 

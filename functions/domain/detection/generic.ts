@@ -201,6 +201,9 @@ function parseAssignment(ctx: AssignmentContext, kwStart: number, kwEnd: number)
     if (close < 0 || close > lineEnd) return undefined;
     return { key, valueStart: i + 1, value: text.slice(i + 1, close).trim(), literal: true, form: 'xml' };
   } else if (c0 === 40 /* ( */) {
+    // setPassword("…"), .token("…"); not MACRO_PASS("…") or bypass("…").
+    if (!/^(?:set|with|use)?[A-Z_]?[a-z]*(?:[A-Z][a-z]+)*$/.test(key) || /^[A-Z0-9_]+$/.test(key))
+      return undefined;
     i += 1;
     form = 'call';
   } else if (c0 === 44 /* , */ && quotedKey) {
@@ -392,7 +395,9 @@ function judgeValue(category: Category, value: string): boolean {
   if (v.endsWith('\\') || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return false; // escapes, CONSTANT_NAMES
   if (isCamelCaseWords(v) || looksLikePathOrUrl(v) || isUuid(v) || isDateOrNumber(v)) return false;
   if (/^(?:sha\d+|md5)-/.test(v)) return false; // SRI integrity
-  if (/^[a-z]+(?:[-_.][a-z]+)+$/.test(v)) return false; // kebab/snake words
+  if (/^[a-z]+(?:[-_.][a-z]+)+$/i.test(v)) return false; // kebab/snake words
+  // Serial, license and recovery codes (`A3-C4ZJMN-PQTZTL-…`): groups of capitals and digits.
+  if (/^[A-Z0-9]{1,8}(?:-[A-Z0-9]{2,8}){2,}$/.test(v)) return false;
   if (isDocumentedExample(v)) return false;
   if (category === 'password') {
     // A Kubernetes Secret or an `_auth` line holds the password base64-encoded: judge what it says.
@@ -447,12 +452,23 @@ function keyed(
 /** Where a generic value may be reported, and how sure the engine may be about it. */
 function contextConfidence(ctx: AssignmentContext, parsed: Parsed): Confidence | undefined {
   const kind = ctx.file.kind;
-  if (kind === 'lock' || kind === 'declaration') return undefined;
+  if (kind === 'lock' || kind === 'declaration' || kind === 'generated') return undefined;
   // In source code (and Terraform/HCL) an unquoted value is an expression.
   if (kind === 'code' && !parsed.literal) return undefined;
-  if (ctx.file.fixture) return 'low';
-  if (kind === 'code' && isDocComment(ctx)) return 'low';
   return 'medium';
+}
+
+/** Inside a Python triple-quoted string: a docstring shows example values, not secrets. */
+function inDocstring(ctx: AssignmentContext): boolean {
+  if (!/\.pyi?$/.test(ctx.file.path)) return false;
+  let count = 0;
+  for (let i = ctx.text.indexOf('"""'); i >= 0 && i < ctx.lineStart; i = ctx.text.indexOf('"""', i + 3))
+    count++;
+  if (count % 2 === 1) return true;
+  count = 0;
+  for (let i = ctx.text.indexOf("'''"); i >= 0 && i < ctx.lineStart; i = ctx.text.indexOf("'''", i + 3))
+    count++;
+  return count % 2 === 1;
 }
 
 /** A documentation comment line (` * …`, `/// …`): API docs show example values, not secrets. */
@@ -462,6 +478,12 @@ function isDocComment(ctx: AssignmentContext): boolean {
   const c = text.charCodeAt(i);
   if (c === 42 /* * */) return text.charCodeAt(i + 1) !== 61; // not `*=`
   return text.startsWith('///', i) || text.startsWith('/**', i);
+}
+
+/** API documentation (JSDoc, `///`, Python docstrings) shows example values: low confidence there. */
+function documented(ctx: AssignmentContext, hit: Hit): Hit {
+  if (ctx.file.kind !== 'code' || hit.confidence === 'low') return hit;
+  return isDocComment(ctx) || inDocstring(ctx) ? { ...hit, confidence: 'low' } : hit;
 }
 
 /** Analyse the assignment around one keyword hit. */
@@ -488,7 +510,7 @@ export function matchGeneric(
   const provider = keyed(joined, value, nearby);
   if (provider) {
     if (looksLikePlaceholder(value)) return undefined;
-    return {
+    return documented(ctx, {
       type: provider.type,
       provider: provider.provider,
       revocable: provider.type === 'npm_legacy_token',
@@ -499,13 +521,16 @@ export function matchGeneric(
       preview: { value, prefix: '' },
       confidence: confidence === 'low' ? 'low' : 'high',
       priority: PRIORITY.keyed,
-    };
+    });
   }
   const category = categorize(words, joined);
   if (!category) return undefined;
-  if (category === 'authorization' || parsed.header) return judgeHeader(parsed, value, confidence);
+  if (category === 'authorization' || parsed.header) {
+    const header = judgeHeader(parsed, value, confidence);
+    return header && documented(ctx, header);
+  }
   if (!judgeValue(category, value)) return undefined;
-  return {
+  return documented(ctx, {
     type: `generic_${category}`,
     provider: 'generic',
     revocable: false,
@@ -516,7 +541,7 @@ export function matchGeneric(
     preview: { value, prefix: '' },
     confidence,
     priority: PRIORITY.generic,
-  };
+  });
 }
 
 function judgeHeader(parsed: Parsed, value: string, confidence: Confidence): Hit | undefined {

@@ -115,7 +115,7 @@ const gitlab = (
   shape = `${prefix} + 20 of [A-Za-z0-9_-] (or a routable token: payload.01.checksum)`,
 ): TokenSpec =>
   T(type, 'gitlab', revocable, shape, [prefix], new RegExp(`${prefix}${body}`, 'y'), {
-    minEntropy: 3.4,
+    minEntropy: body.includes('[0-9a-f]{40}') ? 3.0 : 3.4,
     source: GITLAB_TOKENS,
   });
 
@@ -347,7 +347,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     ['SK'],
     /SK[0-9a-f]{32}(?![A-Za-z0-9_])/y,
     {
-      minEntropy: 3.2,
+      minEntropy: 2.8,
       source: 'https://www.twilio.com/docs/iam/api-keys',
       validate: (v) => (/[a-f]/.test(v.slice(2)) && /[0-9]/.test(v.slice(2)) ? 'medium' : false),
     },
@@ -360,7 +360,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     ['key-'],
     /key-[0-9a-f]{32}(?![A-Za-z0-9_-])/y,
     {
-      minEntropy: 3.2,
+      minEntropy: 2.8,
       fileContext: 'mailgun',
       source: 'https://documentation.mailgun.com/docs/mailgun/api-reference/authentication/',
     },
@@ -462,7 +462,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
       [prefix],
       new RegExp(`${prefix}[a-fA-F0-9]{32}(?![A-Za-z0-9_])`, 'y'),
       {
-        minEntropy: 3.2,
+        minEntropy: 2.8,
         source:
           'https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/generate-app-access-tokens-admin',
       },
@@ -588,7 +588,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'PMAK- + 24 hex + - + 34 hex',
     ['PMAK-'],
     /PMAK-[a-f0-9]{24}-[a-f0-9]{34}(?![A-Za-z0-9_-])/y,
-    { minEntropy: 3.3, source: 'https://learning.postman.com/docs/developer/postman-api/authentication/' },
+    { minEntropy: 3.0, source: 'https://learning.postman.com/docs/developer/postman-api/authentication/' },
   ),
   T(
     'digitalocean_token',
@@ -597,7 +597,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'dop_v1_|doo_v1_|dor_v1_ + 64 hex',
     ['dop_v1_', 'doo_v1_', 'dor_v1_'],
     /do[opr]_v1_[a-f0-9]{64}(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.5, source: 'https://docs.digitalocean.com/reference/api/create-personal-access-token/' },
+    { minEntropy: 3.2, source: 'https://docs.digitalocean.com/reference/api/create-personal-access-token/' },
   ),
   T(
     'sentry_auth_token',
@@ -606,7 +606,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'sntrys_eyJ… (organization token) or sntryu_ + 64 hex (user token)',
     ['sntrys_', 'sntryu_'],
     /sntry(?:s_eyJ[A-Za-z0-9+/=_-]{60,300}|u_[a-f0-9]{64})(?![A-Za-z0-9+/=_-])/y,
-    { minEntropy: 3.8, source: 'https://docs.sentry.io/account/auth-tokens/' },
+    { minEntropy: 3.3, source: 'https://docs.sentry.io/account/auth-tokens/' },
   ),
   T(
     'new_relic_user_api_key',
@@ -633,7 +633,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'dapi + 32 hex [+ -N]',
     ['dapi'],
     /dapi[a-f0-9]{32}(?:-\d)?(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.3, source: 'https://docs.databricks.com/dev-tools/auth/pat.html' },
+    { minEntropy: 2.8, source: 'https://docs.databricks.com/dev-tools/auth/pat.html' },
   ),
   T(
     'rubygems_api_key',
@@ -642,7 +642,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'rubygems_ + 48 hex',
     ['rubygems_'],
     /rubygems_[a-f0-9]{48}(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.4, source: 'https://guides.rubygems.org/api-key-scopes/' },
+    { minEntropy: 3.0, source: 'https://guides.rubygems.org/api-key-scopes/' },
   ),
   T(
     'atlassian_api_token',
@@ -664,7 +664,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'sbp_ + 40 hex',
     ['sbp_'],
     /sbp_[a-f0-9]{40}(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.4, source: 'https://supabase.com/docs/reference/api/introduction' },
+    { minEntropy: 3.0, source: 'https://supabase.com/docs/reference/api/introduction' },
   ),
   T(
     'age_secret_key',
@@ -703,7 +703,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     { minEntropy: 3.8, source: 'https://planetscale.com/docs/concepts/service-tokens' },
   ),
   T('pulumi_access_token', 'pulumi', false, 'pul- + 40 hex', ['pul-'], /pul-[a-f0-9]{40}(?![A-Za-z0-9_-])/y, {
-    minEntropy: 3.4,
+    minEntropy: 3.0,
     source: 'https://www.pulumi.com/docs/pulumi-cloud/access-management/access-tokens/',
   }),
   T(
