@@ -6,7 +6,20 @@
  * lockfile integrity, public keys, certificates, base64 media, minified code, redacted values).
  * Built deterministically from a seed; labels name file, line and kind.
  */
-import { Gen, ALNUM, B64, B64URL, DIGITS, HEX, LETTERS, realPrivateKeys } from './tokens.ts';
+import {
+  Gen,
+  ALNUM,
+  B64,
+  B64URL,
+  DIGITS,
+  HEX,
+  LETTERS,
+  IN_CONTEXT,
+  STANDALONE,
+  realPrivateKeys,
+  strongPassword,
+  uuidOf,
+} from './tokens.ts';
 
 export interface Label {
   readonly file: string;
@@ -159,10 +172,55 @@ function randomPassword(g: Gen): string {
   }
 }
 
+/** A plausible variable name for a credential of this kind. */
+function keyNameFor(g: Gen, type: string): string {
+  const provider = type.split('_')[0]?.toUpperCase() ?? 'APP';
+  if (type.endsWith('_uri') || type === 'url_with_password')
+    return g.pick(['DATABASE_URL', `${provider}_URL`, 'CONNECTION_STRING']);
+  if (type.includes('webhook')) return g.pick([`${provider}_WEBHOOK_URL`, 'WEBHOOK', 'NOTIFY_URL']);
+  return g.pick([
+    `${provider}_TOKEN`,
+    `${provider}_API_KEY`,
+    `${provider}_KEY`,
+    `${provider}_SECRET`,
+    'CREDENTIAL',
+    'AUTH',
+  ]);
+}
+
+/** Kinds recognised by their key name: written in each file's own assignment syntax. */
+const KEYED: Record<string, [string, (g: Gen) => string]> = {
+  aws_secret_access_key: ['AWS_SECRET_ACCESS_KEY', (g) => g.awsSecret()],
+  datadog_api_key: ['DD_API_KEY', (g) => g.mixed(HEX, 32)],
+  datadog_app_key: ['DATADOG_APP_KEY', (g) => g.mixed(HEX, 40)],
+  twilio_auth_token: ['TWILIO_AUTH_TOKEN', (g) => g.mixed(HEX, 32)],
+  heroku_api_key: ['HEROKU_API_KEY', (g) => uuidOf(g)],
+};
+
 /** Every positive kind, each a generator of one planted credential. */
 function positives(g: Gen, lang: Lang): Array<() => Plant> {
   const a = (key: string, value: string, type: string): Plant => one(assign(g, lang, key, value), type);
+  // Every documented kind at least once: standalone shapes under a plausible name, the rest in their own context.
+  const everyKind: Array<() => Plant> = [
+    ...Object.entries(STANDALONE).map(
+      ([type, make]) =>
+        () =>
+          a(keyNameFor(g, type), make(g), type),
+    ),
+    ...Object.entries(KEYED).map(
+      ([type, [key, make]]) =>
+        () =>
+          a(key, make(g), type),
+    ),
+    ...Object.entries(IN_CONTEXT)
+      .filter(([type]) => !(type in KEYED) && !type.startsWith('generic_') && type !== 'npm_legacy_token')
+      .map(([type, make]) => () => {
+        const sample = make(g);
+        return { lines: sample.lines, labels: [{ offset: sample.line, type }] };
+      }),
+  ];
   return [
+    ...everyKind,
     () => a(g.pick(['GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_PAT']), g.githubToken('ghp_'), 'github_pat_classic'),
     () => a('GITHUB_OAUTH_TOKEN', g.githubToken('gho_'), 'github_oauth_token'),
     () => a('GITHUB_APP_USER_TOKEN', g.githubToken('ghu_'), 'github_user_to_server_token'),
@@ -456,6 +514,41 @@ function negatives(g: Gen, lang: Lang): Array<() => Plant> {
         `!function(e,t){var n={token:e.token,apiKey:t.apiKey||"",password:e.password};${'var a=' + g.str(LETTERS, 900) + ';'}return n}(window,config);`,
       ),
     () => none(`The API key looks like \`sk_live_...\`; set it with \`export STRIPE_SECRET_KEY=<key>\`.`),
+    // More look-alikes: public identifiers, redactions, templates in other syntaxes, hashes in context.
+    () => a('STRIPE_PUBLISHABLE_KEY', `pk_test_${g.mixed(ALNUM, 24)}`),
+    () => a('GA_TRACKING_ID', `UA-${g.str(DIGITS, 8)}-${g.int(1, 9)}`),
+    () => a('AWS_ACCOUNT_ID', g.str(DIGITS, 12)),
+    () => a('ROLE_ARN', `arn:aws:iam::${g.str(DIGITS, 12)}:role/${g.pick(WORDS)}-deployer`),
+    () => a('GITHUB_TOKEN', `ghp_${'*'.repeat(32)}${g.str(ALNUM, 4)}`),
+    () => a('OPENAI_API_KEY', `sk-...${g.str(ALNUM, 4)}`),
+    () => a('AWS_ACCESS_KEY_ID', `AKIA${'*'.repeat(16)}`),
+    () => a('API_KEY', '<%= ENV["API_KEY"] %>'),
+    () => a('PASSWORD', '{{ vault_db_password }}'),
+    () => a('SECRET_KEY', '$(cat /run/secrets/secret_key)'),
+    () => a('DB_PASSWORD', '%DB_PASSWORD%'),
+    () => a('TOKEN', 'null'),
+    () => a('API_TOKEN', 'TODO'),
+    () => a('PASSWORD_POLICY', 'min-length=12,require-digit'),
+    () => a('TOKEN_TTL_SECONDS', String(g.int(60, 86400))),
+    () => a('SESSION_COOKIE_NAME', '__Host-session'),
+    () =>
+      none(
+        `<script src="https://cdn.example.com/lib.js" integrity="sha384-${g.str(B64, 64)}" crossorigin="anonymous"></script>`,
+      ),
+    () => none(`${g.str(HEX, 64)}  dist/${g.pick(WORDS)}-${g.int(1, 9)}.${g.int(0, 9)}.tar.gz`),
+    () => none(`* ${g.str(HEX, 7)} Fix ${g.pick(WORDS)} ${g.pick(WORDS)} (#${g.int(100, 9999)})`),
+    () => none(`  trace_id: "${g.str(HEX, 32)}"`),
+    () => none(`  "nonce": "${g.mixed(B64URL, 22)}",`),
+    () => none(`const tokens = lexer.tokenize(input); // ${g.int(1, 99)} tokens`),
+    () => none(`def reset_password(user, token_ttl=3600):`),
+    () => none(`  password_min_length: 12`),
+    () => none(`  slack_channel: C${g.str('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 10)}`),
+    () => none(`  "apiKey": "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",`),
+    () => none(`        <input type="password" name="password" placeholder="Password" required>`),
+    () => none(`  $table->string('password');`),
+    () => none(`ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${g.str(B64, 43)} ci@build`),
+    () => none(`  "sourcesContent": ["const token = getToken();\\nconst password = input.value;"],`),
+    () => none(`background: url("data:image/svg+xml;base64,${g.str(B64, 800)}");`),
   ];
 }
 
@@ -590,7 +683,9 @@ export function buildLabeledCorpus(seed: number, count: number): LabeledCorpus {
     const lang = g.pick(LANGS);
     const path = `r${String(i).padStart(4, '0')}/${g.pick(LANG_FILES[lang])}`;
     const lines: string[] = [];
-    for (let n = g.int(20, 160); n > 0; n--) lines.push(...filler(g, lang).split('\n'));
+    // File sizes are heavy-tailed, as in real repositories: most are small, a few are long.
+    for (let n = Math.floor(20 * Math.exp(g.rng() * 3.2)); n > 0; n--)
+      lines.push(...filler(g, lang).split('\n'));
     const planted: Array<{ plant: Plant; at: number }> = [];
     const pos = positives(g, lang);
     const neg = negatives(g, lang);
@@ -615,8 +710,164 @@ export function buildLabeledCorpus(seed: number, count: number): LabeledCorpus {
     }
     files.push({ path, content: `${out.join('\n')}\n` });
   }
+  // Whole files of the kinds a repository also holds: lockfiles, bundles, maps, notebooks, data.
+  for (let i = 0; i < Math.max(4, Math.floor(count / 25)); i++) {
+    const made = g.pick(WHOLE_FILES)(g, `w${String(i).padStart(4, '0')}`);
+    files.push({ path: made.path, content: made.content });
+    for (const l of made.labels) labels.push({ file: made.path, line: l.line, type: l.type });
+  }
   return { files, labels };
 }
+
+type WholeFile = (
+  g: Gen,
+  dir: string,
+) => { path: string; content: string; labels: Array<{ line: number; type: string }> };
+
+const WHOLE_FILES: WholeFile[] = [
+  // package-lock.json: integrity hashes and resolved URLs only.
+  (g, dir) => {
+    const packages: Record<string, unknown> = {};
+    for (let i = 0, n = g.int(50, 400); i < n; i++) {
+      const name = `${g.pick(WORDS)}-${g.pick(WORDS)}${i}`;
+      packages[`node_modules/${name}`] = {
+        version: `${g.int(0, 9)}.${g.int(0, 30)}.${g.int(0, 9)}`,
+        resolved: `https://registry.npmjs.org/${name}/-/${name}-1.0.0.tgz`,
+        integrity: `sha512-${g.str(B64, 86)}==`,
+      };
+    }
+    return {
+      path: `${dir}/package-lock.json`,
+      content: `${JSON.stringify({ lockfileVersion: 3, packages }, null, 2)}\n`,
+      labels: [],
+    };
+  },
+  // A minified bundle with keyword-looking properties and random strings.
+  (g, dir) => {
+    const parts: string[] = [];
+    for (let i = 0, n = g.int(200, 1200); i < n; i++)
+      parts.push(
+        `function ${g.str(LETTERS, 2)}(e,t){return{token:e.token,password:t.password,key:"${g.mixed(B64URL, g.int(8, 40))}"}}`,
+      );
+    return { path: `${dir}/dist/app.min.js`, content: `${parts.join(';')}\n`, labels: [] };
+  },
+  // A source map holding escaped sources.
+  (g, dir) => {
+    const sources = Array.from(
+      { length: g.int(5, 40) },
+      () => `const password = form.password.value;\nconst token = "${g.mixed(B64URL, 40)}";\n`,
+    );
+    const map = {
+      version: 3,
+      sources: sources.map((_, i) => `src/m${i}.ts`),
+      sourcesContent: sources,
+      mappings: g.str(`${LETTERS};,`, 5000),
+    };
+    return { path: `${dir}/dist/app.js.map`, content: JSON.stringify(map), labels: [] };
+  },
+  // A Jupyter notebook that leaks a key in a cell.
+  (g, dir) => {
+    const value = STANDALONE.openai_api_key?.(g) as string;
+    const cells = [
+      { cell_type: 'markdown', source: ['# Analysis\n'] },
+      { cell_type: 'code', source: ['import os\n', `os.environ["OPENAI_API_KEY"] = "${value}"\n`] },
+      {
+        cell_type: 'code',
+        source: ['df = load()\n'],
+        outputs: [{ data: { 'image/png': g.str(B64, 4000) } }],
+      },
+    ];
+    const content = `${JSON.stringify({ cells, nbformat: 4 }, null, 1)}\n`;
+    const line = content.split('\n').findIndex((l) => l.includes(value)) + 1;
+    return { path: `${dir}/notebooks/analysis.ipynb`, content, labels: [{ line, type: 'openai_api_key' }] };
+  },
+  // CSV data export: ids, hashes and emails, nothing secret.
+  (g, dir) => {
+    const rows = ['id,email,sha256,created_at'];
+    for (let i = 0, n = g.int(500, 3000); i < n; i++)
+      rows.push(
+        `${uuidOf(g)},${g.pick(WORDS)}${i}@example.com,${g.str(HEX, 64)},2025-0${g.int(1, 9)}-1${g.int(0, 9)}`,
+      );
+    return { path: `${dir}/data/export.csv`, content: `${rows.join('\n')}\n`, labels: [] };
+  },
+  // An HTML page with inline base64 images.
+  (g, dir) => {
+    const imgs = Array.from(
+      { length: g.int(2, 8) },
+      () => `<img alt="x" src="data:image/png;base64,${g.str(B64, g.int(2000, 20000))}">`,
+    );
+    return {
+      path: `${dir}/public/index.html`,
+      content: `<!doctype html>\n<html><body>\n${imgs.join('\n')}\n</body></html>\n`,
+      labels: [],
+    };
+  },
+  // A Kubernetes Secret with base64 data and a GitHub Actions workflow with env pairs.
+  (g, dir) => {
+    const pass = strongPassword(g);
+    const lines = [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      '  name: app-secrets',
+      'type: Opaque',
+      'data:',
+      `  db-password: ${Buffer.from(pass).toString('base64')}`,
+      `  username: ${Buffer.from('app').toString('base64')}`,
+    ];
+    return {
+      path: `${dir}/k8s/secret.yaml`,
+      content: `${lines.join('\n')}\n`,
+      labels: [{ line: 7, type: 'generic_password' }],
+    };
+  },
+  // An AWS credentials file with two profiles.
+  (g, dir) => {
+    const lines = [
+      '[default]',
+      `aws_access_key_id = ${g.awsKeyId()}`,
+      `aws_secret_access_key = ${g.awsSecret()}`,
+      '',
+      '[ci]',
+      `aws_access_key_id = ${g.awsKeyId()}`,
+      `aws_secret_access_key = ${g.awsSecret()}`,
+      'region = eu-west-1',
+    ];
+    return {
+      path: `${dir}/.aws/credentials`,
+      content: `${lines.join('\n')}\n`,
+      labels: [
+        { line: 2, type: 'aws_access_key' },
+        { line: 6, type: 'aws_access_key' },
+      ],
+    };
+  },
+  // A certificate bundle: public material only.
+  (g, dir) => {
+    const blocks = Array.from({ length: g.int(3, 20) }, () =>
+      [
+        '-----BEGIN CERTIFICATE-----',
+        ...(g.str(B64, 1200).match(/.{1,64}/g) ?? []),
+        '-----END CERTIFICATE-----',
+      ].join('\n'),
+    );
+    return { path: `${dir}/certs/ca-bundle.crt`, content: `${blocks.join('\n')}\n`, labels: [] };
+  },
+  // An .npmrc with a legacy (UUID) auth token.
+  (g, dir) => ({
+    path: `${dir}/.npmrc`,
+    content: `registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=${uuidOf(g)}\nalways-auth=true\n`,
+    labels: [{ line: 2, type: 'npm_legacy_token' }],
+  }),
+  // go.sum and yarn.lock.
+  (g, dir) => {
+    const lines = Array.from(
+      { length: g.int(100, 800) },
+      (_, i) => `github.com/${g.pick(WORDS)}/${g.pick(WORDS)}${i} v1.${g.int(0, 20)}.0 h1:${g.str(B64, 43)}=`,
+    );
+    return { path: `${dir}/go.sum`, content: `${lines.join('\n')}\n`, labels: [] };
+  },
+];
 
 function createSeeded(seed: number): () => number {
   let a = seed >>> 0;

@@ -212,6 +212,9 @@ function parseAssignment(ctx: AssignmentContext, kwStart: number, kwEnd: number)
     form = 'call';
   } else if (cli && i > ke && i < lineEnd) {
     form = 'cli';
+  } else if (i > ke && i < lineEnd && /^\s*(?:ENV|ARG)\s+$/i.test(text.slice(lineStart, ks))) {
+    // Dockerfile `ENV KEY value`.
+    form = 'assign';
   } else {
     return undefined;
   }

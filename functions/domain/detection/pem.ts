@@ -155,11 +155,8 @@ function keyBody(raw: string): { body: string; headers: string } {
       headers += `${trimmed}\n`;
       continue;
     }
-    if (!/^[A-Za-z0-9+/=]+$/.test(trimmed)) {
-      // A non-base64 line inside the block ends the body (a PGP checksum `=abcd` is base64-ish and fine).
-      if (body.length > 0) break;
-      continue;
-    }
+    // The body starts right after the header lines; anything else first means there is no key here.
+    if (!/^[A-Za-z0-9+/=]+$/.test(trimmed)) break;
     body += trimmed;
   }
   return { body, headers };
