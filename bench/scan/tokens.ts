@@ -192,7 +192,6 @@ export const STANDALONE: Record<string, (g: Gen) => string> = {
   anthropic_api_key: (g) => `sk-ant-api03-${g.mixed(B64URL, 93)}AA`,
   anthropic_admin_key: (g) => `sk-ant-admin01-${g.mixed(B64URL, 93)}AA`,
   sendgrid_api_key: (g) => `SG.${g.mixed(B64URL, 22)}.${g.mixed(B64URL, 43)}`,
-  twilio_api_key: (g) => `SK${g.mixed(HEX, 32)}`,
   gitlab_personal_access_token: (g) => `glpat-${g.mixed(B64URL, 20)}`,
   gitlab_pipeline_trigger_token: (g) => `glptt-${g.mixed(HEX, 40)}`,
   gitlab_runner_token: (g) => `glrt-${g.mixed(B64URL, 20)}`,
@@ -276,6 +275,7 @@ export const IN_CONTEXT: Record<string, (g: Gen) => { file: string; lines: strin
   datadog_api_key: (g) => ({ file: '.env', lines: [`DD_API_KEY=${g.mixed(HEX, 32)}`], line: 0 }),
   datadog_app_key: (g) => ({ file: '.env', lines: [`DATADOG_APP_KEY=${g.mixed(HEX, 40)}`], line: 0 }),
   twilio_auth_token: (g) => ({ file: '.env', lines: [`TWILIO_AUTH_TOKEN=${g.mixed(HEX, 32)}`], line: 0 }),
+  twilio_api_key: (g) => ({ file: 'sms.py', lines: ['# Twilio API key', `API_KEY_SID = "SK${g.mixed(HEX, 32)}"`], line: 1 }),
   heroku_api_key: (g) => ({ file: '.env', lines: [`HEROKU_API_KEY=${uuidOf(g)}`], line: 0 }),
   authorization_header: (g) => ({
     file: 'scripts/call.sh',

@@ -214,7 +214,7 @@ function* walk(root: string, opts: Options, warn: (msg: string) => void): Genera
   const stack: string[] = [''];
   while (stack.length > 0) {
     const dirRel = stack.pop() as string;
-    const dirAbs = dirRel === '' ? root : join(root, dirRel);
+    const dirAbs = dirRel === '' ? root : `${root}${sep}${dirRel}`;
     let entries;
     try {
       entries = readdirSync(dirAbs, { withFileTypes: true });
@@ -243,7 +243,7 @@ function* walk(root: string, opts: Options, warn: (msg: string) => void): Genera
       } else if (entry.isFile()) {
         if (BINARY_EXTENSIONS.has(extensionOf(entry.name))) continue;
         if (rules.size > 0 && rules.ignores(rel, false)) continue;
-        yield { name: rel, abs: join(root, rel) };
+        yield { name: rel, abs: `${dirAbs}${sep}${entry.name}` };
       }
     }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i] as string);

@@ -98,7 +98,7 @@ const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'
 const CONTEXT_ONLY = TOKEN_SPECS.filter((s) => s.fileContext && s.anchors.every((a) => a.length <= 2));
 
 /** Pivot characters, rarest first: each anchor is found through the first one it contains. */
-const PIVOTS = ['_', '=', '-', ':', '.'];
+const PIVOTS = ['_', '=', '-', ':'];
 
 function buildIndex(): { pivots: PivotTable[]; literal: RegExp; literals: Map<string, Anchor> } {
   const anchors = new Map<string, Anchor>();
@@ -216,15 +216,13 @@ function runLiterals(text: string, context: ContextCheck, hits: Hit[]): void {
 
 /**
  * Shapes with no distinctive anchor (a Discord bot token is three base64url parts joined by
- * dots, the middle one 6 long), scanned for only where their structure shows and only in
- * files that name their issuer.
+ * dots; a Twilio API key SID is `SK` + 32 hex), scanned for only in files that name their issuer.
  */
 function runContextOnly(text: string, context: ContextCheck, hits: Hit[]): void {
   for (const spec of CONTEXT_ONLY) {
     if (!spec.fileContext) continue;
     const re = new RegExp(spec.pattern.source, 'g');
-    // Cheap structural guard before anything else: `.` + 6 + `.`.
-    if (!/\.[A-Za-z0-9_-]{6}\./.test(text) || !context(spec.fileContext)) continue;
+    if (!context(spec.fileContext)) continue;
     let m: RegExpExecArray | null;
     while ((m = re.exec(text)) !== null) {
       const hit = matchSpec(spec, text, m.index);

@@ -99,7 +99,8 @@ function keyWords(key: string): { words: string[]; joined: string } {
 /** Whether offset `at` of the line is inside a string literal (an odd number of quotes before it). */
 function insideString(text: string, lineStart: number, at: number): boolean {
   let quote = 0;
-  for (let i = lineStart; i < at; i++) {
+  // Long lines: look at the last 2000 characters only (a value is rarely further into a string).
+  for (let i = Math.max(lineStart, at - 2000); i < at; i++) {
     const c = text.charCodeAt(i);
     if (c === 92 /* \ */) {
       i++;
@@ -139,6 +140,11 @@ function bareAt(text: string, i: number, lineEnd: number): { start: number; valu
 /** `<add key="ApiKey" value="…"/>`, `{"name": "DB_PASSWORD", "value": "…"}`, `- name: X` / `value: …`. */
 function pairedValue(ctx: AssignmentContext, keyStart: number, keyEnd: number): Parsed | undefined {
   const { text, lineStart } = ctx;
+  // Only a key written as the value of name:/key= can be paired: a `:`, `=` or quote just before it.
+  let b = keyStart - 1;
+  while (b > lineStart && (isSpace(text.charCodeAt(b)) || isQuote(text.charCodeAt(b)))) b--;
+  const op = text.charCodeAt(b);
+  if (b < lineStart || (op !== 58 && op !== 61)) return undefined;
   const before = text.slice(Math.max(lineStart, keyStart - 24), keyStart);
   const m =
     /(?:^|[\s{,<"'])["']?(?:name|key|Name|Key|ParameterKey|parameter|variable)["']?\s*[:=]\s*["']?$/.exec(
@@ -168,13 +174,18 @@ function parseAssignment(ctx: AssignmentContext, kwStart: number, kwEnd: number)
   while (ks > lineStart && isKeyChar(text.charCodeAt(ks - 1))) ks--;
   let ke = kwEnd;
   while (ke < lineEnd && isKeyChar(text.charCodeAt(ke))) ke++;
+  const before = ks > lineStart ? text.charCodeAt(ks - 1) : 0;
+  // Cheap reject first (most keyword hits are words in code or prose): what follows the key
+  // must be an operator, a quote, a bracket, a space or the end of the line.
+  const next = ke < lineEnd ? text.charCodeAt(ke) : 10;
+  if (!(next === 61 || next === 58 || next === 40 || next === 62 || next === 44 || next === 93 || next === 10 || next === 13 || isSpace(next) || isQuote(next)))
+    return undefined;
+  const paired = pairedValue(ctx, ks, ke);
+  if (paired) return paired;
   let key = text.slice(ks, ke);
   const cli = key.startsWith('--');
   key = key.replace(/^-+/, '').replace(/[.-]+$/, '');
   if (key === '') return undefined;
-  const before = ks > lineStart ? text.charCodeAt(ks - 1) : 0;
-  const paired = pairedValue(ctx, ks, ke);
-  if (paired) return paired;
   let i = ke;
   let quotedKey = false;
   // Closing quote / bracket of a quoted or indexed key: "password": …, ENV['TOKEN'] = …
@@ -238,7 +249,9 @@ function parseAssignment(ctx: AssignmentContext, kwStart: number, kwEnd: number)
   if (form === 'call') return undefined;
   const got = bareAt(text, i, lineEnd);
   if (!got) return undefined;
-  return { key, valueStart: got.start, value: got.value, literal: insideString(text, lineStart, i), form };
+  // Only source code needs to know whether an unquoted value sits inside a string literal.
+  const literal = ctx.file.kind === 'code' && insideString(text, lineStart, i);
+  return { key, valueStart: got.start, value: got.value, literal, form };
 }
 
 /** `Authorization: Bearer <token>` / `Basic <base64>` / `token <token>`, quoted or not. */
@@ -258,7 +271,7 @@ function headerValue(ctx: AssignmentContext, key: string, at: number): Parsed | 
     key,
     valueStart: i,
     value: text.slice(i, j),
-    literal: quoted || insideString(text, lineStart, at),
+    literal: quoted || (ctx.file.kind === 'code' && insideString(text, lineStart, at)),
     form: 'header',
     header: (sm[1] ?? '').toLowerCase() === 'basic' ? 'basic' : 'bearer',
   };
@@ -401,14 +414,13 @@ function judgeValue(category: Category, value: string): boolean {
   if (/^[a-z]+(?:[-_.][a-z]+)+$/i.test(v)) return false; // kebab/snake words
   // Serial, license and recovery codes (`A3-C4ZJMN-PQTZTL-…`): groups of capitals and digits.
   if (/^[A-Z0-9]{1,8}(?:-[A-Z0-9]{2,8}){2,}$/.test(v)) return false;
-  if (isDocumentedExample(v)) return false;
   if (category === 'password') {
     // A Kubernetes Secret or an `_auth` line holds the password base64-encoded: judge what it says.
     const decoded = printableBase64(v);
     if (decoded !== undefined && decoded !== v) return judgeValue('password', decoded);
-    return !isHashLength(v) && judgePassword(v);
+    return !isHashLength(v) && judgePassword(v) && !isDocumentedExample(v);
   }
-  return judgeKey(v);
+  return judgeKey(v) && !isDocumentedExample(v);
 }
 
 /** The decoded text when `value` is base64 of printable ASCII, else undefined. */

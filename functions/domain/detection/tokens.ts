@@ -343,12 +343,13 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'twilio_api_key',
     'twilio',
     false,
-    'SK + 32 lowercase hex (API key SID)',
+    'SK + 32 lowercase hex (API key SID, in a file that mentions Twilio)',
     ['SK'],
     /SK[0-9a-f]{32}(?![A-Za-z0-9_])/y,
     {
       minEntropy: 2.8,
-      source: 'https://www.twilio.com/docs/iam/api-keys',
+      fileContext: 'twilio',
+    source: 'https://www.twilio.com/docs/iam/api-keys',
       validate: (v) => (/[a-f]/.test(v.slice(2)) && /[0-9]/.test(v.slice(2)) ? 'medium' : false),
     },
   ),
@@ -1054,7 +1055,7 @@ export function judgeToken(spec: TokenSpec, value: string, start: number): Hit |
     }
   }
   const body = anchorAt >= 0 ? value.slice(anchorAt + anchor.length) : value;
-  if (looksLikePlaceholder(body) || isDocumentedExample(value)) return undefined;
+  if (looksLikePlaceholder(body)) return undefined;
   if (shannonEntropy(body) < (spec.minEntropy ?? 3.0)) return undefined;
   // Hex-only bodies must still mix letters and digits (a run of one class is a counter, not a key).
   if (isHex(body) && !(/[0-9]/.test(body) && /[a-fA-F]/.test(body))) return undefined;
@@ -1071,6 +1072,7 @@ export function judgeToken(spec: TokenSpec, value: string, start: number): Hit |
       if (verdict.type) type = verdict.type;
     }
   }
+  if (isDocumentedExample(value)) return undefined;
   let secret = value;
   let secretStart = start;
   let preview: Hit['preview'] = { value };

@@ -22,7 +22,6 @@ const FIXED_LENGTH = [
   'anthropic_api_key',
   'anthropic_admin_key',
   'sendgrid_api_key',
-  'twilio_api_key',
   'gitlab_pipeline_trigger_token',
   'huggingface_token',
   'dockerhub_access_token',
