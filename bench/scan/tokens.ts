@@ -275,7 +275,11 @@ export const IN_CONTEXT: Record<string, (g: Gen) => { file: string; lines: strin
   datadog_api_key: (g) => ({ file: '.env', lines: [`DD_API_KEY=${g.mixed(HEX, 32)}`], line: 0 }),
   datadog_app_key: (g) => ({ file: '.env', lines: [`DATADOG_APP_KEY=${g.mixed(HEX, 40)}`], line: 0 }),
   twilio_auth_token: (g) => ({ file: '.env', lines: [`TWILIO_AUTH_TOKEN=${g.mixed(HEX, 32)}`], line: 0 }),
-  twilio_api_key: (g) => ({ file: 'sms.py', lines: ['# Twilio API key', `API_KEY_SID = "SK${g.mixed(HEX, 32)}"`], line: 1 }),
+  twilio_api_key: (g) => ({
+    file: 'sms.py',
+    lines: ['# Twilio API key', `API_KEY_SID = "SK${g.mixed(HEX, 32)}"`],
+    line: 1,
+  }),
   heroku_api_key: (g) => ({ file: '.env', lines: [`HEROKU_API_KEY=${uuidOf(g)}`], line: 0 }),
   authorization_header: (g) => ({
     file: 'scripts/call.sh',

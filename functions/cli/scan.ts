@@ -20,7 +20,9 @@ Scan files, folders, stdin (-) or unified diffs for credentials.
 
 Options:
   --diff                  treat the input as a unified diff (git diff, git log -p, git show)
-                          and report only added lines, with new-file paths and line numbers
+                          and report only added lines, with new-file paths and line numbers;
+                          for a push, give it git log -p (every commit) so a credential added
+                          and removed within the range is still reported
   --format FORMAT         table | jsonl | sarif | baseline (default: table on a terminal,
                           jsonl otherwise); baseline prints a baseline file of the
                           findings' fingerprints
