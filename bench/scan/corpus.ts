@@ -8,6 +8,7 @@
  */
 import {
   Gen,
+  createRng,
   ALNUM,
   B64,
   B64URL,
@@ -159,18 +160,6 @@ const one = (line: string, type: string): Plant => ({
   labels: [{ offset: line.split('\n').length - 1, type }],
 });
 const none = (line: string): Plant => ({ lines: line.split('\n'), labels: [] });
-
-function uuid(g: Gen): string {
-  const h = g.str(HEX, 32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
-}
-
-function randomPassword(g: Gen): string {
-  for (;;) {
-    const p = g.str(`${ALNUM}!#%^*-_+`, g.int(12, 24));
-    if (/[a-z]/.test(p) && /[A-Z]/.test(p) && /[0-9]/.test(p) && !/(.)\1{3}/.test(p)) return p;
-  }
-}
 
 /** A plausible variable name for a credential of this kind. */
 function keyNameFor(g: Gen, type: string): string {
@@ -377,20 +366,20 @@ function positives(g: Gen, lang: Lang): Array<() => Plant> {
     () =>
       a(
         'DATABASE_URL',
-        `postgres://${g.pick(WORDS)}_app:${randomPassword(g)}@db-${g.int(1, 9)}.internal.example.net:5432/${g.pick(WORDS)}`,
+        `postgres://${g.pick(WORDS)}_app:${strongPassword(g)}@db-${g.int(1, 9)}.internal.example.net:5432/${g.pick(WORDS)}`,
         'postgres_uri',
       ),
-    () => a('MYSQL_URL', `mysql://admin:${randomPassword(g)}@mysql.prod.internal:3306/shop`, 'mysql_uri'),
+    () => a('MYSQL_URL', `mysql://admin:${strongPassword(g)}@mysql.prod.internal:3306/shop`, 'mysql_uri'),
     () =>
       a(
         'MONGO_URI',
-        `mongodb+srv://svc:${randomPassword(g).replace(/[^A-Za-z0-9]/g, 'x')}@cluster0.${g.str('abcdefghijklmnopqrstuvwxyz0123456789', 5)}.mongodb.net/app?retryWrites=true`,
+        `mongodb+srv://svc:${strongPassword(g).replace(/[^A-Za-z0-9]/g, 'x')}@cluster0.${g.str('abcdefghijklmnopqrstuvwxyz0123456789', 5)}.mongodb.net/app?retryWrites=true`,
         'mongodb_uri',
       ),
     () =>
       a(
         'MONGO_URL',
-        `mongodb://root:${randomPassword(g).replace(/[^A-Za-z0-9]/g, 'q')}@10.0.${g.int(0, 255)}.${g.int(1, 254)}:27017/admin`,
+        `mongodb://root:${strongPassword(g).replace(/[^A-Za-z0-9]/g, 'q')}@10.0.${g.int(0, 255)}.${g.int(1, 254)}:27017/admin`,
         'mongodb_uri',
       ),
     () => a('REDIS_URL', `redis://:${g.mixed(ALNUM, 24)}@cache.internal:6379/0`, 'redis_uri'),
@@ -398,7 +387,7 @@ function positives(g: Gen, lang: Lang): Array<() => Plant> {
     () =>
       a(
         g.pick(['DB_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'ADMIN_PASSWORD', 'SMTP_PASSWORD', 'password']),
-        randomPassword(g),
+        strongPassword(g),
         'generic_password',
       ),
     () =>
@@ -467,9 +456,9 @@ function negatives(g: Gen, lang: Lang): Array<() => Plant> {
     () => none(`  "sha": "${g.str(HEX, 40)}",`),
     () => none(`checksum: sha256:${g.str(HEX, 64)}`),
     () => none(`  "integrity": "sha512-${g.str(B64, 86)}==",`),
-    () => none(`request_id = "${uuid(g)}"`),
-    () => none(`  "id": "${uuid(g)}",`),
-    () => none(`token_id: ${uuid(g)}`),
+    () => none(`request_id = "${uuidOf(g)}"`),
+    () => none(`  "id": "${uuidOf(g)}",`),
+    () => none(`token_id: ${uuidOf(g)}`),
     () => none(`password_hash = "$2b$12$${g.str(`${ALNUM}./`, 53)}"`),
     () => none(`etag: "${g.str(HEX, 32)}"`),
     () => none(`md5sum ${g.str(HEX, 32)}  dist/app.tar.gz`),
@@ -676,7 +665,7 @@ export interface LabeledCorpus {
 
 /** Build the labeled corpus: `count` files, deterministic for a seed. */
 export function buildLabeledCorpus(seed: number, count: number): LabeledCorpus {
-  const g = new Gen(createSeeded(seed));
+  const g = new Gen(createRng(seed));
   const files: CorpusFile[] = [];
   const labels: Label[] = [];
   for (let i = 0; i < count; i++) {
@@ -868,14 +857,3 @@ const WHOLE_FILES: WholeFile[] = [
     return { path: `${dir}/go.sum`, content: `${lines.join('\n')}\n`, labels: [] };
   },
 ];
-
-function createSeeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

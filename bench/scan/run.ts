@@ -134,7 +134,9 @@ function buildNoise(capMb: number): string[] {
     let bytes = 0;
     for (let i = 0; i < all.length && bytes < cap; i += stride) {
       const f = all[i] as { path: string; size: number };
-      const dest = join(NOISE, source.name, relative(source.root, f.path));
+      // secretlint skips every node_modules folder: rename them so both tools read the same files.
+      const rel = relative(source.root, f.path).replace(/(^|\/)node_modules(?=\/)/g, '$1nm');
+      const dest = join(NOISE, source.name === 'node_modules' ? 'npm-packages' : source.name, rel);
       mkdirSync(dirname(dest), { recursive: true });
       cpSync(f.path, dest);
       bytes += f.size;

@@ -222,7 +222,8 @@ function runContextOnly(text: string, context: ContextCheck, hits: Hit[]): void 
   for (const spec of CONTEXT_ONLY) {
     if (!spec.fileContext) continue;
     const re = new RegExp(spec.pattern.source, 'g');
-    if (!context(spec.fileContext)) continue;
+    // The anchor's own letters first (memchr speed), then whether the file names the issuer.
+    if (!spec.anchors.some((a) => text.includes(a)) || !context(spec.fileContext)) continue;
     let m: RegExpExecArray | null;
     while ((m = re.exec(text)) !== null) {
       const hit = matchSpec(spec, text, m.index);

@@ -178,7 +178,18 @@ function parseAssignment(ctx: AssignmentContext, kwStart: number, kwEnd: number)
   // Cheap reject first (most keyword hits are words in code or prose): what follows the key
   // must be an operator, a quote, a bracket, a space or the end of the line.
   const next = ke < lineEnd ? text.charCodeAt(ke) : 10;
-  if (!(next === 61 || next === 58 || next === 40 || next === 62 || next === 44 || next === 93 || next === 10 || next === 13 || isSpace(next) || isQuote(next)))
+  if (!(
+    next === 61 ||
+    next === 58 ||
+    next === 40 ||
+    next === 62 ||
+    next === 44 ||
+    next === 93 ||
+    next === 10 ||
+    next === 13 ||
+    isSpace(next) ||
+    isQuote(next)
+  ))
     return undefined;
   const paired = pairedValue(ctx, ks, ke);
   if (paired) return paired;

@@ -349,7 +349,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     {
       minEntropy: 2.8,
       fileContext: 'twilio',
-    source: 'https://www.twilio.com/docs/iam/api-keys',
+      source: 'https://www.twilio.com/docs/iam/api-keys',
       validate: (v) => (/[a-f]/.test(v.slice(2)) && /[0-9]/.test(v.slice(2)) ? 'medium' : false),
     },
   ),
