@@ -86,10 +86,16 @@ interface Anchor {
  * next to the pivot (before it, or after it when the anchor starts with the pivot), the
  * anchors to try there.
  */
+interface PivotEntry {
+  readonly offset: number;
+  readonly anchor: Anchor;
+}
+
 interface PivotTable {
   readonly pivot: string;
-  readonly byPrev: Array<Array<{ readonly offset: number; readonly anchor: Anchor }> | undefined>;
-  readonly byNext: Array<Anchor[] | undefined>;
+  /** 128 entries, never holes (a holey array makes V8 deoptimise the scan loop): empty when none. */
+  readonly byPrev: PivotEntry[][];
+  readonly byNext: Anchor[][];
 }
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -119,8 +125,8 @@ function buildIndex(): { pivots: PivotTable[]; literal: RegExp; literals: Map<st
 
   const pivots: PivotTable[] = PIVOTS.map((pivot) => ({
     pivot,
-    byPrev: new Array(128),
-    byNext: new Array(128),
+    byPrev: Array.from({ length: 128 }, (): PivotEntry[] => []),
+    byNext: Array.from({ length: 128 }, (): Anchor[] => []),
   }));
   const literals = new Map<string, Anchor>();
   for (const anchor of anchors.values()) {
@@ -131,12 +137,12 @@ function buildIndex(): { pivots: PivotTable[]; literal: RegExp; literals: Map<st
       continue;
     }
     const k = literal.indexOf(table.pivot);
-    if (k > 0) (table.byPrev[literal.charCodeAt(k - 1)] ??= []).push({ offset: k, anchor });
-    else (table.byNext[literal.charCodeAt(1)] ??= []).push(anchor);
+    if (k > 0) table.byPrev[literal.charCodeAt(k - 1)]?.push({ offset: k, anchor });
+    else table.byNext[literal.charCodeAt(1)]?.push(anchor);
   }
   const sorted = [...literals.keys()].sort((a, b) => b.length - a.length || a.localeCompare(b));
   return {
-    pivots: pivots.filter((t) => t.byPrev.some(Boolean) || t.byNext.some(Boolean)),
+    pivots: pivots.filter((t) => t.byPrev.some((l) => l.length > 0) || t.byNext.some((l) => l.length > 0)),
     literal: new RegExp(sorted.map(escapeRe).join('|'), 'g'),
     literals,
   };
@@ -167,27 +173,26 @@ function runPivot(text: string, table: PivotTable, context: ContextCheck, hits: 
   let skipTo = 0;
   for (let p = text.indexOf(pivot); p !== -1; p = text.indexOf(pivot, p + 1)) {
     if (p < skipTo) continue;
-    const prev = p > 0 ? text.charCodeAt(p - 1) : 0;
-    const before = prev < 128 ? byPrev[prev] : undefined;
-    if (before !== undefined) {
-      let found = false;
-      for (const { offset, anchor } of before) {
-        const at = p - offset;
-        if (at < skipTo || !text.startsWith(anchor.literal, at)) continue;
-        const hit = tryAnchor(text, at, anchor, context);
-        if (hit) {
-          hits.push(hit);
-          skipTo = hit.end;
-          found = true;
-          break;
-        }
+    const prev = p > 0 ? text.charCodeAt(p - 1) & 127 : 0;
+    const before = byPrev[prev] as PivotEntry[];
+    let found = false;
+    for (let k = 0; k < before.length; k++) {
+      const { offset, anchor } = before[k] as PivotEntry;
+      const at = p - offset;
+      if (at < skipTo || !text.startsWith(anchor.literal, at)) continue;
+      const hit = tryAnchor(text, at, anchor, context);
+      if (hit) {
+        hits.push(hit);
+        skipTo = hit.end;
+        found = true;
+        break;
       }
-      if (found) continue;
     }
-    const next = text.charCodeAt(p + 1);
-    const after = next < 128 ? byNext[next] : undefined;
-    if (after === undefined) continue;
-    for (const anchor of after) {
+    if (found) continue;
+    if (p + 1 >= text.length) break;
+    const after = byNext[text.charCodeAt(p + 1) & 127] as Anchor[];
+    for (let k = 0; k < after.length; k++) {
+      const anchor = after[k] as Anchor;
       if (!text.startsWith(anchor.literal, p)) continue;
       const hit = tryAnchor(text, p, anchor, context);
       if (hit) {
