@@ -327,7 +327,7 @@ function categorize(words: string[], joined: string): Category | undefined {
 }
 
 const TEMPLATE =
-  /\$\{|\{\{|\}\}|\{%|%\}|%\(|#\{|\$\(|%[sdv]\b|\{\d*\}|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<.*>$|^\[\[.*\]\]$|^__[A-Z0-9_]+__$/;
+  /\$[A-Z_][A-Z0-9_]{2,}|\$\{|\{\{|\}\}|\{%|%\}|%\(|#\{|\$\(|%[sdv]\b|\{\d*\}|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<.*>$|^\[\[.*\]\]$|^__[A-Z0-9_]+__$/;
 const CODE_REFERENCE =
   /^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|env|ENV|System\.getenv|Environment\.|secrets|vars|config|settings|self|this|props|req|request|ctx|params|args|options|opts|window|document|localStorage|sessionStorage)\b/;
 const HASH_SHAPE =
@@ -340,7 +340,8 @@ const REGEX_SYNTAX = /\[\^|\(\?[:=!<]|\\[dswbDSWB]|\{\d+,\d*\}|\[[A-Za-z0-9]-[A-
 function looksLikeIdentifier(value: string): boolean {
   // Member access, calls, indexing or a bare identifier are code, not secrets.
   if (/[()[\]{}]|\?\.|=>|^[!~+\-*&]|::|->/.test(value)) return true;
-  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) return true;
+  // `config.db.password`, `settings.SECRET_KEY`: member access (a random part would hold digits).
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) && !/\d/.test(value)) return true;
   if (/^[A-Za-z_$][A-Za-z_$]*$/.test(value)) return true; // a bare identifier without digits
   return false;
 }
@@ -425,12 +426,14 @@ function judgeValue(category: Category, value: string): boolean {
   if (/^[a-z]+(?:[-_.][a-z]+)+$/i.test(v)) return false; // kebab/snake words
   // Serial, license and recovery codes (`A3-C4ZJMN-PQTZTL-…`): groups of capitals and digits.
   if (/^[A-Z0-9]{1,8}(?:-[A-Z0-9]{2,8}){2,}$/.test(v)) return false;
-  if (category === 'password') {
-    // A Kubernetes Secret or an `_auth` line holds the password base64-encoded: judge what it says.
-    const decoded = printableBase64(v);
-    if (decoded !== undefined && decoded !== v) return judgeValue('password', decoded);
-    return !isHashLength(v) && judgePassword(v) && !isDocumentedExample(v);
+  // A Kubernetes Secret or an npm `_auth` line holds the value base64-encoded: judge what it says
+  // (`user:password` is judged by its password).
+  const decoded = printableBase64(v);
+  if (decoded !== undefined && decoded !== v) {
+    const colon = decoded.indexOf(':');
+    return colon > 0 ? judgeValue('password', decoded.slice(colon + 1)) : judgeValue(category, decoded);
   }
+  if (category === 'password') return !isHashLength(v) && judgePassword(v) && !isDocumentedExample(v);
   return judgeKey(v) && !isDocumentedExample(v);
 }
 

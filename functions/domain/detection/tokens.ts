@@ -1034,14 +1034,6 @@ export function specFor(value: string): TokenSpec | undefined {
   return undefined;
 }
 
-/**
- * True when the value begins with the prefix of a checksum-validated format: such a value is
- * that kind or nothing (a generic detector must not report a token whose checksum failed).
- */
-export function hasChecksummedPrefix(value: string): boolean {
-  return /^(?:gh[pousr]|npm)_/.test(value);
-}
-
 /** Validation shared by file scans and by classifying a raw value. */
 export function judgeToken(spec: TokenSpec, value: string, start: number): Hit | undefined {
   let anchorAt = -1;
