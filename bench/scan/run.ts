@@ -4,7 +4,7 @@
  * `secretlint` (recommended preset) over both in this run, and prints precision, recall, F1,
  * findings per MB and whole-process throughput. Options:
  *   --update-readme   replace the `## Detection benchmark` section of README.md with the table
- *   --files N         labeled files (default 1500); --noise-mb N (default 30)
+ *   --files N         labeled files (default 1500); --noise-mb N (default 20)
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -35,7 +35,7 @@ const { values } = parseArgs({
   options: {
     'update-readme': { type: 'boolean', default: false },
     files: { type: 'string', default: '1500' },
-    'noise-mb': { type: 'string', default: '30' },
+    'noise-mb': { type: 'string', default: '20' },
     runs: { type: 'string', default: '3' },
   },
 });

@@ -339,7 +339,7 @@ const REGEX_SYNTAX = /\[\^|\(\?[:=!<]|\\[dswbDSWB]|\{\d+,\d*\}|\[[A-Za-z0-9]-[A-
 
 function looksLikeIdentifier(value: string): boolean {
   // Member access, calls, indexing or a bare identifier are code, not secrets.
-  if (/[()[\]{}]|\?\.|=>|^[!~+\-*&]|::|->/.test(value)) return true;
+  if (/[()[\]{}]|\?\.|=>|::|->/.test(value)) return true;
   // `config.db.password`, `settings.SECRET_KEY`: member access (a random part would hold digits).
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) && !/\d/.test(value)) return true;
   if (/^[A-Za-z_$][A-Za-z_$]*$/.test(value)) return true; // a bare identifier without digits
