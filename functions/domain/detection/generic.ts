@@ -488,16 +488,31 @@ function contextConfidence(ctx: AssignmentContext, parsed: Parsed): Confidence |
 }
 
 /** Inside a Python triple-quoted string: a docstring shows example values, not secrets. */
+let quoteCache: { text: string; positions: number[] } | undefined;
+
+/** Offsets of every triple quote in the text, computed once per text. */
+function tripleQuotes(text: string): number[] {
+  if (quoteCache?.text === text) return quoteCache.positions;
+  const positions: number[] = [];
+  for (const q of ['"""', "'''"])
+    for (let i = text.indexOf(q); i >= 0; i = text.indexOf(q, i + 3)) positions.push(i);
+  positions.sort((a, b) => a - b);
+  quoteCache = { text, positions };
+  return positions;
+}
+
 function inDocstring(ctx: AssignmentContext): boolean {
   if (!/\.pyi?$/.test(ctx.file.path)) return false;
-  let count = 0;
-  for (let i = ctx.text.indexOf('"""'); i >= 0 && i < ctx.lineStart; i = ctx.text.indexOf('"""', i + 3))
-    count++;
-  if (count % 2 === 1) return true;
-  count = 0;
-  for (let i = ctx.text.indexOf("'''"); i >= 0 && i < ctx.lineStart; i = ctx.text.indexOf("'''", i + 3))
-    count++;
-  return count % 2 === 1;
+  const positions = tripleQuotes(ctx.text);
+  // Binary search: how many triple quotes open before this line.
+  let lo = 0;
+  let hi = positions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((positions[mid] as number) < ctx.lineStart) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo % 2 === 1;
 }
 
 /** A documentation comment line (` * …`, `/// …`): API docs show example values, not secrets. */
@@ -524,12 +539,12 @@ export function matchGeneric(
 ): Hit | undefined {
   const parsed = parseAssignment(ctx, kwStart, kwEnd);
   if (!parsed) return undefined;
-  const { words, joined } = keyWords(parsed.key);
-  if (words.length === 0 || words.length > 8) return undefined;
   let value = parsed.value;
   // Trailing punctuation of unquoted values in prose or configs.
   if (!parsed.literal || parsed.form === 'header') value = value.replace(/[.,;:]+$/, '');
   if (value.length < 6) return undefined;
+  const { words, joined } = keyWords(parsed.key);
+  if (words.length === 0 || words.length > 8) return undefined;
   const confidence = contextConfidence(ctx, parsed);
   if (!confidence) return undefined;
   // A value in a known format (ghp_…, sk_live_…, AKIA…) is judged by that format's detector alone.

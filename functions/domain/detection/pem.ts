@@ -33,10 +33,14 @@ export function matchPrivateKey(text: string, at: number): Hit | undefined {
   if (!m) return undefined;
   const kind = m[1] ?? '';
   const headerEnd = at + m[0].length;
+  if (!bodyFollows(text, headerEnd)) return undefined;
   const endMarker = `-----END ${kind}PRIVATE KEY${m[2] ?? ''}-----`;
-  let endAt = text.indexOf(endMarker, headerEnd);
+  // Look for the END marker only as far as a key body can run (a file of headers must not go quadratic).
+  const window = text.slice(headerEnd, headerEnd + MAX_BODY + endMarker.length);
+  const rel = window.indexOf(endMarker);
+  let endAt = rel < 0 ? -1 : headerEnd + rel;
   let blockEnd: number;
-  const closed = endAt >= 0 && endAt - headerEnd <= MAX_BODY;
+  const closed = endAt >= 0;
   if (!closed) {
     // No END marker (a truncated paste or diff): accept only a substantial base64 body.
     endAt = Math.min(text.length, headerEnd + MAX_BODY);
@@ -137,6 +141,19 @@ function matchingBrace(text: string, open: number): number {
     else if (c === 125 /* } */ && --depth === 0) return i;
   }
   return -1;
+}
+
+/**
+ * Cheap check before any search: the first line after the header (past `\n` escapes, quotes and
+ * string concatenation) is base64 or a PEM header (`Proc-Type: …`). Parsers, docs and files
+ * full of bare headers stop here.
+ */
+function bodyFollows(text: string, headerEnd: number): boolean {
+  const head = text
+    .slice(headerEnd, headerEnd + 200)
+    .replace(/\\r|\\n|\\t/g, '\n')
+    .replace(/^[\s"'`+,;\\]+/, '');
+  return /^(?:[A-Za-z0-9+/=]{16}|[A-Za-z-]+:)/.test(head);
 }
 
 /** The base64 of a key body, with escapes, quotes, string concatenation and PEM headers removed. */
