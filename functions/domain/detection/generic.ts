@@ -237,6 +237,13 @@ function parseAssignment(ctx: AssignmentContext, kwStart: number, kwEnd: number)
   } else if (i > ke && i < lineEnd && /^\s*(?:ENV|ARG)\s+$/i.test(text.slice(lineStart, ks))) {
     // Dockerfile `ENV KEY value`.
     form = 'assign';
+  } else if (
+    i > ke &&
+    i < lineEnd &&
+    /^\s*(?:machine\s|default\s|login\s|password\s)/.test(text.slice(lineStart, lineEnd))
+  ) {
+    // .netrc: `machine api.example.com login me password VALUE`.
+    form = 'assign';
   } else {
     return undefined;
   }
@@ -470,6 +477,9 @@ function keyed(
   if (joined.includes('twilio') && /token|secret/.test(joined) && /^[0-9a-f]{32}$/.test(value))
     return { type: 'twilio_auth_token', provider: 'twilio' };
   if (joined.includes('heroku') && (isUuid(value) || /^HRKU-[A-Za-z0-9_-]{20,}$/.test(value)))
+    return { type: 'heroku_api_key', provider: 'heroku' };
+  // `machine api.heroku.com login … password <uuid>` in a .netrc is the Heroku CLI's API key.
+  if (joined === 'password' && (isUuid(value) || value.startsWith('HRKU-')) && /heroku\.com/.test(nearby()))
     return { type: 'heroku_api_key', provider: 'heroku' };
   if (joined.endsWith('authtoken') && isUuid(value) && /npm|registry|yarn/i.test(nearby()))
     return { type: 'npm_legacy_token', provider: 'npm' };

@@ -4,7 +4,7 @@
  * low-confidence floor for deliberate fakes; and classifying a raw alert value.
  */
 import { describe, expect, it } from 'vitest';
-import { ALNUM, B64URL, strongPassword } from '../../../bench/scan/tokens.ts';
+import { ALNUM, B64URL, strongPassword, uuidOf } from '../../../bench/scan/tokens.ts';
 import { classifySecret, createScanner } from '../../../functions/domain/detection/index.ts';
 import { gen, KEY, scan } from './helpers.ts';
 
@@ -32,10 +32,22 @@ describe('generic assignments in the syntaxes people write', () => {
     ['Program.cs', `var conn = "Server=db;User Id=app;Password=${password};";`, 'generic_password', password],
     ['main.tf', `  password = "${password}"`, 'generic_password', password],
     ['README.md', `Set \`API_KEY=${secret}\` before running.`, 'generic_api_key', secret],
+    ['.netrc', `machine api.partner.example login deploy password ${password}`, 'generic_password', password],
+    ['Dockerfile', `ENV API_TOKEN ${secret}`, 'generic_token', secret],
   ];
   it.each(cases)('%s: %s', (file, line, type, value) => {
     const findings = scan(`${line}\n`, file);
     expect(findings.map((f) => [f.type, f.secret])).toEqual([[type, value]]);
+  });
+
+  it('reads the Heroku CLI key from a .netrc', () => {
+    const key = uuidOf(gen(59));
+    expect(
+      scan(`machine api.heroku.com\n  login dev@example.com\n  password ${key}\n`, '.netrc').map((f) => [
+        f.type,
+        f.line,
+      ]),
+    ).toEqual([['heroku_api_key', 3]]);
   });
 
   it('finds the value of a name/value pair (Kubernetes env, GitHub Actions, ECS)', () => {
