@@ -53,7 +53,7 @@ function matchSessionToken(text: string, at: number): Hit | undefined {
   };
 }
 
-export const AWS_SECRET_MARK = 'aws_secret_access_key';
+const AWS_SECRET_MARK = 'aws_secret_access_key';
 
 function matchAwsKeyId(text: string, at: number): Hit | undefined {
   const hit = matchSpec(AWS_KEY_ID_SPEC, text, at);

@@ -974,7 +974,7 @@ export function allKinds(): KindInfo[] {
   return kinds;
 }
 
-export function isWordChar(code: number): boolean {
+function isWordChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
@@ -1026,12 +1026,6 @@ export function matchSpec(spec: TokenSpec, text: string, at: number): Hit | unde
   const m = spec.pattern.exec(text);
   if (!m) return undefined;
   return judgeToken(spec, text.slice(start, at + m[0].length), start);
-}
-
-/** The spec whose anchor starts `value` (or whose shape it has), for classifying a raw value. */
-export function specFor(value: string): TokenSpec | undefined {
-  for (const spec of TOKEN_SPECS) if (spec.anchors.some((a) => value.includes(a))) return spec;
-  return undefined;
 }
 
 /** Validation shared by file scans and by classifying a raw value. */
