@@ -6,8 +6,17 @@
  * prints findings without their plaintext unless `--show-secret` is given.
  * Exit code: 0 nothing found, 1 findings, 2 error.
  */
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createScanner } from '../domain/detection/index.ts';
 import type { Confidence, Finding } from '../domain/detection/index.ts';
@@ -210,9 +219,43 @@ interface Source {
 
 const IGNORE_FILES = ['.gitignore', '.leakstopignore'];
 
+/**
+ * Ignore files above the scanned folder, up to the repository root (the first folder holding
+ * `.git`), as git applies them: scanning `repo/src` still skips what `repo/.gitignore` ignores.
+ * Each comes with the path from its folder to the scanned one.
+ */
+function ancestorRules(root: string): Array<{ rules: IgnoreRules; prefix: string }> {
+  const found: Array<{ rules: IgnoreRules; prefix: string }> = [];
+  let dir = root;
+  for (let depth = 0; depth < 64; depth++) {
+    const parent = dirname(dir);
+    if (parent === dir || existsSync(join(dir, '.git'))) break;
+    dir = parent;
+    const rules = new IgnoreRules();
+    for (const name of IGNORE_FILES) {
+      try {
+        rules.add(readFileSync(join(dir, name), 'utf8'), '');
+      } catch {
+        // No such ignore file at this level.
+      }
+    }
+    if (rules.size > 0) found.unshift({ rules, prefix: `${toPosix(relative(dir, root))}/` });
+    if (existsSync(join(dir, '.git'))) break;
+  }
+  return found;
+}
+
 /** Files under `root` in a stable order, honouring ignore files. */
 function* walk(root: string, opts: Options, warn: (msg: string) => void): Generator<Source> {
   const rules = new IgnoreRules();
+  const above = opts.ignoreFiles && !existsSync(join(root, '.git')) ? ancestorRules(root) : [];
+  const ignored = (rel: string, isDir: boolean): boolean => {
+    let verdict: boolean | undefined;
+    for (const a of above) verdict = a.rules.verdict(a.prefix + rel, isDir) ?? verdict;
+    if (rules.size > 0) verdict = rules.verdict(rel, isDir) ?? verdict;
+    return verdict ?? false;
+  };
+  const checkIgnores = above.length > 0;
   const stack: string[] = [''];
   while (stack.length > 0) {
     const dirRel = stack.pop() as string;
@@ -240,11 +283,11 @@ function* walk(root: string, opts: Options, warn: (msg: string) => void): Genera
       const rel = dirRel === '' ? entry.name : `${dirRel}/${entry.name}`;
       if (entry.isDirectory()) {
         if (entry.name === '.git') continue;
-        if (rules.size > 0 && rules.ignores(rel, true)) continue;
+        if ((checkIgnores || rules.size > 0) && ignored(rel, true)) continue;
         subdirs.push(rel);
       } else if (entry.isFile()) {
         if (BINARY_EXTENSIONS.has(extensionOf(entry.name))) continue;
-        if (rules.size > 0 && rules.ignores(rel, false)) continue;
+        if ((checkIgnores || rules.size > 0) && ignored(rel, false)) continue;
         yield { name: rel, abs: `${dirAbs}${sep}${entry.name}` };
       }
     }

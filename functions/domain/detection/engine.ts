@@ -223,14 +223,19 @@ function runLiterals(text: string, context: ContextCheck, hits: Hit[]): void {
  * Shapes with no distinctive anchor (a Discord bot token is three base64url parts joined by
  * dots; a Twilio API key SID is `SK` + 32 hex), scanned for only in files that name their issuer.
  */
+const CONTEXT_SCANS = CONTEXT_ONLY.map((spec) => ({
+  spec,
+  issuer: spec.fileContext ?? '',
+  scan: new RegExp(spec.pattern.source, 'g'),
+}));
+
 function runContextOnly(text: string, context: ContextCheck, hits: Hit[]): void {
-  for (const spec of CONTEXT_ONLY) {
-    if (!spec.fileContext) continue;
-    const re = new RegExp(spec.pattern.source, 'g');
+  for (const { spec, issuer, scan } of CONTEXT_SCANS) {
     // The anchor's own letters first (memchr speed), then whether the file names the issuer.
-    if (!spec.anchors.some((a) => text.includes(a)) || !context(spec.fileContext)) continue;
+    if (!spec.anchors.some((a) => text.includes(a)) || !context(issuer)) continue;
+    scan.lastIndex = 0;
     let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
+    while ((m = scan.exec(text)) !== null) {
       const hit = matchSpec(spec, text, m.index);
       if (hit) hits.push(hit);
     }

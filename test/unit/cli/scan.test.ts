@@ -74,6 +74,17 @@ describe('walking a folder', () => {
     expect(lines(r.stdout).map((f) => f.file)).toEqual(['app.local', 'build/out.js', 'src/config.js']);
   });
 
+  it("applies the repository's .gitignore files when a subfolder is scanned", async () => {
+    const repo = tree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.gitignore': 'generated/\n',
+      'app/generated/keys.env': `TOKEN=${ignored}\n`,
+      'app/src/config.env': `TOKEN=${token}\n`,
+    });
+    const r = await run(['--format', 'jsonl', join(repo, 'app')]);
+    expect(lines(r.stdout).map((f) => f.file)).toEqual(['src/config.env']);
+  });
+
   it('never prints the plaintext unless --show-secret is given', async () => {
     for (const format of ['jsonl', 'sarif', 'table', 'baseline']) {
       const r = await run(['--format', format, root]);

@@ -5,7 +5,7 @@
  * redacted values.
  */
 import { describe, expect, it } from 'vitest';
-import { B64, HEX, STANDALONE } from '../../../bench/scan/tokens.ts';
+import { B64, HEX, STANDALONE, strongPassword } from '../../../bench/scan/tokens.ts';
 import { gen, scan, typesIn } from './helpers.ts';
 
 /** Kinds whose body has a fixed length (one character less is not the format any more). */
@@ -96,6 +96,28 @@ describe('documented examples', () => {
     expect(scan(`STRIPE_KEY=${stripe}\nAZURE=AccountName=devstoreaccount1;AccountKey=${emulator}\n`)).toEqual(
       [],
     );
+  });
+});
+
+describe('every documented example the engine knows', () => {
+  it('is recognised (their hashes and lengths are kept in step)', async () => {
+    const { isDocumentedExample } = await import('../../../functions/domain/detection/tokens.ts');
+    const examples = [
+      ['sk_test_', '4eC39HqLyjWDarjtT1zdp7dc'],
+      ['sk_test_', 'BQokikJOvBiI2HlWgH4olfQ2'],
+      ['sk_test_', '26PHem9AhJZvU623DfE1x4sd'],
+      ['rk_test_', '26PHem9AhJZvU623DfE1x4sd'],
+      ['2YotnFZFEjr1', 'zCsicMWpAA'],
+      ['tGzv3JOkF0XG', '5Qx2TlKWIA'],
+      ['czZCaGRSa3F0', 'MzpnWDFmQmF0M2JW'],
+      ['SplxlOBeZQQY', 'bYS6WxSbIA'],
+      ['7Fjfp0ZBr1Kt', 'DRbnfVdmIw'],
+      ['gX1fBa', 't3bV'],
+      ['xoxb-17653672481-19874698323-', 'pdFZKVeTuE8sk7oOcBrzbqgy'],
+      ['AIzaSyDaGmWKa4JsXZ-', 'HjGw7ISLn_3namBGewQe'],
+      ['110201543:AAHdqTcvCH1v', 'GWJxfSeofSAs0K5PALDsaw'],
+    ].map((parts) => parts.join(''));
+    expect(examples.filter((v) => !isDocumentedExample(v))).toEqual([]);
   });
 });
 
@@ -203,9 +225,13 @@ describe('hashes, identifiers and encoded data', () => {
   });
 
   it('ignores values in type declarations and documentation comments', () => {
-    expect(
-      scan(' * @example\n *   NewPassword: "]35d/{pB9Fo9wJ",\n', 'dist-types/ChangePassword.d.ts'),
-    ).toEqual([]);
-    expect(scan('/**\n * client.login({ password: "Xk9#mP2qL7vRt" })\n */\n', 'src/client.js')).toEqual([]);
+    // Built at test time so this file holds no password-shaped literal of its own.
+    const pw = strongPassword(gen(19));
+    expect(scan(` * @example\n *   NewPassword: "${pw}",\n`, 'dist-types/ChangePassword.d.ts')).toEqual([]);
+    expect(scan(`/**\n * client.login({ password: "${pw}" })\n */\n`, 'src/client.js')).toEqual([]);
+    // The same assignment outside a comment is reported.
+    expect(scan(`client.login({ password: "${pw}" });\n`, 'src/client.js').map((f) => f.type)).toEqual([
+      'generic_password',
+    ]);
   });
 });
