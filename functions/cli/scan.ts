@@ -239,7 +239,10 @@ function ancestorRules(root: string): Array<{ rules: IgnoreRules; prefix: string
         // No such ignore file at this level.
       }
     }
-    if (rules.size > 0) found.unshift({ rules, prefix: `${toPosix(relative(dir, root))}/` });
+    const prefix = toPosix(relative(dir, root));
+    // A folder named on the command line is scanned even when an ignore file above excludes it
+    // (scanning bench/.corpus must not find nothing because the repository ignores it).
+    if (rules.size > 0 && !rules.ignores(prefix, true)) found.unshift({ rules, prefix: `${prefix}/` });
     if (existsSync(join(dir, '.git'))) break;
   }
   return found;

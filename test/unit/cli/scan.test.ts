@@ -85,6 +85,16 @@ describe('walking a folder', () => {
     expect(lines(r.stdout).map((f) => f.file)).toEqual(['src/config.env']);
   });
 
+  it('scans a folder named on the command line even when the repository ignores it', async () => {
+    const repo = tree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.gitignore': 'corpus/\n*.log\n',
+      'corpus/a/config.env': `TOKEN=${token}\n`,
+    });
+    const r = await run(['--format', 'jsonl', join(repo, 'corpus')]);
+    expect(lines(r.stdout).map((f) => f.file)).toEqual(['a/config.env']);
+  });
+
   it('never prints the plaintext unless --show-secret is given', async () => {
     for (const format of ['jsonl', 'sarif', 'table', 'baseline']) {
       const r = await run(['--format', format, root]);
