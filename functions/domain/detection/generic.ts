@@ -191,6 +191,15 @@ function parseAssignment(ctx: AssignmentContext, kwStart: number, kwEnd: number)
     isQuote(next)
   ))
     return undefined;
+  return parseFromKey(ctx, ks, ke, before);
+}
+
+/**
+ * The rest of the parse, for the minority of keyword hits that look like a key: kept apart so
+ * the hot reject above stays a small function (quick for V8 to optimise, on every scan).
+ */
+function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: number): Parsed | undefined {
+  const { text, lineStart, lineEnd } = ctx;
   const paired = pairedValue(ctx, ks, ke);
   if (paired) return paired;
   let key = text.slice(ks, ke);
