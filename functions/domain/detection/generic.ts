@@ -85,14 +85,34 @@ function isQuote(c: number): boolean {
 
 /** Split a key into lowercase words: camelCase, snake_case, kebab-case, dotted (last segment). */
 function keyWords(key: string): { words: string[]; joined: string } {
-  const segments = key.split('.').filter((s) => s !== '');
-  const last = segments[segments.length - 1] ?? key;
-  const words = last
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w !== '');
+  // One pass over the last dotted segment: split at separators, at lower→Upper (dbPassword)
+  // and at the last capital of a run before a lowercase letter (APIKey → API, Key).
+  let end = key.length;
+  while (end > 0 && key.charCodeAt(end - 1) === 46) end--;
+  const start = key.lastIndexOf('.', end - 1) + 1;
+  const words: string[] = [];
+  let word = '';
+  const kind = (c: number): number =>
+    c >= 97 && c <= 122 ? 1 : c >= 65 && c <= 90 ? 2 : c >= 48 && c <= 57 ? 3 : 0;
+  for (let i = start; i < end; i++) {
+    const c = key.charCodeAt(i);
+    const k = kind(c);
+    if (k === 0) {
+      if (word) words.push(word);
+      word = '';
+      continue;
+    }
+    if (word && k === 2) {
+      const prev = kind(key.charCodeAt(i - 1));
+      const next = i + 1 < end ? kind(key.charCodeAt(i + 1)) : 0;
+      if (prev === 1 || prev === 3 || (prev === 2 && next === 1)) {
+        words.push(word);
+        word = '';
+      }
+    }
+    word += k === 2 ? String.fromCharCode(c + 32) : key[i];
+  }
+  if (word) words.push(word);
   return { words, joined: words.join('') };
 }
 
