@@ -41,6 +41,7 @@ Options:
                           example paths, values in API documentation comments)
   --show-secret           include the plaintext credential in the output (never by default)
   --no-ignore             do not honour .gitignore and .leakstopignore files
+  --stats                 print the files and bytes scanned and the time taken to stderr
   --max-file-size BYTES   skip larger files (default 26214400)
   -h, --help              show this help
 
@@ -88,6 +89,7 @@ interface Options {
   minConfidence: Confidence;
   showSecret: boolean;
   ignoreFiles: boolean;
+  stats: boolean;
   maxFileSize: number;
   paths: string[];
 }
@@ -108,6 +110,7 @@ function parseOptions(args: string[], io: ScanIO): Options | 'help' {
         'min-confidence': { type: 'string', default: 'medium' },
         'show-secret': { type: 'boolean', default: false },
         'no-ignore': { type: 'boolean', default: false },
+        stats: { type: 'boolean', default: false },
         'max-file-size': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -135,6 +138,7 @@ function parseOptions(args: string[], io: ScanIO): Options | 'help' {
     minConfidence,
     showSecret: values['show-secret'] ?? false,
     ignoreFiles: !(values['no-ignore'] ?? false),
+    stats: values.stats ?? false,
     maxFileSize,
     paths: positionals.length > 0 ? positionals : ['.'],
   };
@@ -379,6 +383,16 @@ export async function runScanCommand(args: string[], io: Partial<ScanIO> = {}): 
 }
 
 async function scan(opts: Options, io: ScanIO): Promise<number> {
+  const started = performance.now();
+  let scannedFiles = 0;
+  let scannedChars = 0;
+  const counted = (text: string | undefined): string | undefined => {
+    if (text !== undefined) {
+      scannedFiles++;
+      scannedChars += text.length;
+    }
+    return text;
+  };
   const baseline = opts.baseline ? loadBaseline(resolve(io.cwd, opts.baseline)) : undefined;
   const fingerprintKey = io.env.LEAKSTOP_FINGERPRINT_KEY || LOCAL_FINGERPRINT_KEY;
   const scanner = createScanner({
@@ -406,7 +420,7 @@ async function scan(opts: Options, io: ScanIO): Promise<number> {
 
   for (const path of opts.paths) {
     if (path === '-') {
-      const text = await readStdinOnce();
+      const text = counted(await readStdinOnce()) as string;
       emit(opts.diff ? scanner.scanUnifiedDiff(text) : scanner.scanText(text, '-'));
       continue;
     }
@@ -419,19 +433,26 @@ async function scan(opts: Options, io: ScanIO): Promise<number> {
     }
     if (opts.diff) {
       if (stat.isDirectory()) throw new Error(`--diff expects a diff file or -, not the directory ${path}`);
-      emit(scanner.scanUnifiedDiff(readFileSync(abs, 'utf8')));
+      emit(scanner.scanUnifiedDiff(counted(readFileSync(abs, 'utf8')) as string));
     } else if (stat.isDirectory()) {
       for (const source of walk(abs, opts, warn)) {
-        const text = readText(source.abs, opts, warn);
+        const text = counted(readText(source.abs, opts, warn));
         if (text !== undefined) emit(scanner.scanText(text, source.name));
       }
     } else {
-      const text = readText(abs, opts, warn);
+      const text = counted(readText(abs, opts, warn));
       const name = toPosix(relative(io.cwd, abs)) || path;
       if (text !== undefined) emit(scanner.scanText(text, name.startsWith('..') ? toPosix(path) : name));
     }
   }
 
+  if (opts.stats) {
+    const ms = performance.now() - started;
+    const mb = scannedChars / 1e6;
+    io.stderr(
+      `leakstop scan: ${scannedFiles} files, ${mb.toFixed(1)} MB (characters) in ${ms.toFixed(0)} ms, ${(mb / (ms / 1000)).toFixed(1)} MB/s, ${findings.length} findings\n`,
+    );
+  }
   if (opts.format === 'jsonl') {
     if (out) io.stdout(out);
   } else if (opts.format === 'sarif') {
