@@ -6,7 +6,21 @@
  * lockfile integrity, public keys, certificates, base64 media, minified code, redacted values).
  * Built deterministically from a seed; labels name file, line and kind.
  */
-import { Gen, ALNUM, B64, B64URL, DIGITS, HEX, LETTERS, realPrivateKeys } from './tokens.ts';
+import {
+  Gen,
+  createRng,
+  ALNUM,
+  B64,
+  B64URL,
+  DIGITS,
+  HEX,
+  LETTERS,
+  IN_CONTEXT,
+  STANDALONE,
+  realPrivateKeys,
+  strongPassword,
+  uuidOf,
+} from './tokens.ts';
 
 export interface Label {
   readonly file: string;
@@ -147,22 +161,55 @@ const one = (line: string, type: string): Plant => ({
 });
 const none = (line: string): Plant => ({ lines: line.split('\n'), labels: [] });
 
-function uuid(g: Gen): string {
-  const h = g.str(HEX, 32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
+/** A plausible variable name for a credential of this kind. */
+function keyNameFor(g: Gen, type: string): string {
+  const provider = type.split('_')[0]?.toUpperCase() ?? 'APP';
+  if (type.endsWith('_uri') || type === 'url_with_password')
+    return g.pick(['DATABASE_URL', `${provider}_URL`, 'CONNECTION_STRING']);
+  if (type.includes('webhook')) return g.pick([`${provider}_WEBHOOK_URL`, 'WEBHOOK', 'NOTIFY_URL']);
+  return g.pick([
+    `${provider}_TOKEN`,
+    `${provider}_API_KEY`,
+    `${provider}_KEY`,
+    `${provider}_SECRET`,
+    'CREDENTIAL',
+    'AUTH',
+  ]);
 }
 
-function randomPassword(g: Gen): string {
-  for (;;) {
-    const p = g.str(`${ALNUM}!#%^*-_+`, g.int(12, 24));
-    if (/[a-z]/.test(p) && /[A-Z]/.test(p) && /[0-9]/.test(p) && !/(.)\1{3}/.test(p)) return p;
-  }
-}
+/** Kinds recognised by their key name: written in each file's own assignment syntax. */
+const KEYED: Record<string, [string, (g: Gen) => string]> = {
+  aws_secret_access_key: ['AWS_SECRET_ACCESS_KEY', (g) => g.awsSecret()],
+  datadog_api_key: ['DD_API_KEY', (g) => g.mixed(HEX, 32)],
+  datadog_app_key: ['DATADOG_APP_KEY', (g) => g.mixed(HEX, 40)],
+  twilio_auth_token: ['TWILIO_AUTH_TOKEN', (g) => g.mixed(HEX, 32)],
+  heroku_api_key: ['HEROKU_API_KEY', (g) => uuidOf(g)],
+};
 
 /** Every positive kind, each a generator of one planted credential. */
 function positives(g: Gen, lang: Lang): Array<() => Plant> {
   const a = (key: string, value: string, type: string): Plant => one(assign(g, lang, key, value), type);
+  // Every documented kind at least once: standalone shapes under a plausible name, the rest in their own context.
+  const everyKind: Array<() => Plant> = [
+    ...Object.entries(STANDALONE).map(
+      ([type, make]) =>
+        () =>
+          a(keyNameFor(g, type), make(g), type),
+    ),
+    ...Object.entries(KEYED).map(
+      ([type, [key, make]]) =>
+        () =>
+          a(key, make(g), type),
+    ),
+    ...Object.entries(IN_CONTEXT)
+      .filter(([type]) => !(type in KEYED) && !type.startsWith('generic_') && type !== 'npm_legacy_token')
+      .map(([type, make]) => () => {
+        const sample = make(g);
+        return { lines: sample.lines, labels: [{ offset: sample.line, type }] };
+      }),
+  ];
   return [
+    ...everyKind,
     () => a(g.pick(['GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_PAT']), g.githubToken('ghp_'), 'github_pat_classic'),
     () => a('GITHUB_OAUTH_TOKEN', g.githubToken('gho_'), 'github_oauth_token'),
     () => a('GITHUB_APP_USER_TOKEN', g.githubToken('ghu_'), 'github_user_to_server_token'),
@@ -319,20 +366,20 @@ function positives(g: Gen, lang: Lang): Array<() => Plant> {
     () =>
       a(
         'DATABASE_URL',
-        `postgres://${g.pick(WORDS)}_app:${randomPassword(g)}@db-${g.int(1, 9)}.internal.example.net:5432/${g.pick(WORDS)}`,
+        `postgres://${g.pick(WORDS)}_app:${strongPassword(g)}@db-${g.int(1, 9)}.internal.example.net:5432/${g.pick(WORDS)}`,
         'postgres_uri',
       ),
-    () => a('MYSQL_URL', `mysql://admin:${randomPassword(g)}@mysql.prod.internal:3306/shop`, 'mysql_uri'),
+    () => a('MYSQL_URL', `mysql://admin:${strongPassword(g)}@mysql.prod.internal:3306/shop`, 'mysql_uri'),
     () =>
       a(
         'MONGO_URI',
-        `mongodb+srv://svc:${randomPassword(g).replace(/[^A-Za-z0-9]/g, 'x')}@cluster0.${g.str('abcdefghijklmnopqrstuvwxyz0123456789', 5)}.mongodb.net/app?retryWrites=true`,
+        `mongodb+srv://svc:${strongPassword(g).replace(/[^A-Za-z0-9]/g, 'x')}@cluster0.${g.str('abcdefghijklmnopqrstuvwxyz0123456789', 5)}.mongodb.net/app?retryWrites=true`,
         'mongodb_uri',
       ),
     () =>
       a(
         'MONGO_URL',
-        `mongodb://root:${randomPassword(g).replace(/[^A-Za-z0-9]/g, 'q')}@10.0.${g.int(0, 255)}.${g.int(1, 254)}:27017/admin`,
+        `mongodb://root:${strongPassword(g).replace(/[^A-Za-z0-9]/g, 'q')}@10.0.${g.int(0, 255)}.${g.int(1, 254)}:27017/admin`,
         'mongodb_uri',
       ),
     () => a('REDIS_URL', `redis://:${g.mixed(ALNUM, 24)}@cache.internal:6379/0`, 'redis_uri'),
@@ -340,7 +387,7 @@ function positives(g: Gen, lang: Lang): Array<() => Plant> {
     () =>
       a(
         g.pick(['DB_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'ADMIN_PASSWORD', 'SMTP_PASSWORD', 'password']),
-        randomPassword(g),
+        strongPassword(g),
         'generic_password',
       ),
     () =>
@@ -409,9 +456,9 @@ function negatives(g: Gen, lang: Lang): Array<() => Plant> {
     () => none(`  "sha": "${g.str(HEX, 40)}",`),
     () => none(`checksum: sha256:${g.str(HEX, 64)}`),
     () => none(`  "integrity": "sha512-${g.str(B64, 86)}==",`),
-    () => none(`request_id = "${uuid(g)}"`),
-    () => none(`  "id": "${uuid(g)}",`),
-    () => none(`token_id: ${uuid(g)}`),
+    () => none(`request_id = "${uuidOf(g)}"`),
+    () => none(`  "id": "${uuidOf(g)}",`),
+    () => none(`token_id: ${uuidOf(g)}`),
     () => none(`password_hash = "$2b$12$${g.str(`${ALNUM}./`, 53)}"`),
     () => none(`etag: "${g.str(HEX, 32)}"`),
     () => none(`md5sum ${g.str(HEX, 32)}  dist/app.tar.gz`),
@@ -456,6 +503,41 @@ function negatives(g: Gen, lang: Lang): Array<() => Plant> {
         `!function(e,t){var n={token:e.token,apiKey:t.apiKey||"",password:e.password};${'var a=' + g.str(LETTERS, 900) + ';'}return n}(window,config);`,
       ),
     () => none(`The API key looks like \`sk_live_...\`; set it with \`export STRIPE_SECRET_KEY=<key>\`.`),
+    // More look-alikes: public identifiers, redactions, templates in other syntaxes, hashes in context.
+    () => a('STRIPE_PUBLISHABLE_KEY', `pk_test_${g.mixed(ALNUM, 24)}`),
+    () => a('GA_TRACKING_ID', `UA-${g.str(DIGITS, 8)}-${g.int(1, 9)}`),
+    () => a('AWS_ACCOUNT_ID', g.str(DIGITS, 12)),
+    () => a('ROLE_ARN', `arn:aws:iam::${g.str(DIGITS, 12)}:role/${g.pick(WORDS)}-deployer`),
+    () => a('GITHUB_TOKEN', `ghp_${'*'.repeat(32)}${g.str(ALNUM, 4)}`),
+    () => a('OPENAI_API_KEY', `sk-...${g.str(ALNUM, 4)}`),
+    () => a('AWS_ACCESS_KEY_ID', `AKIA${'*'.repeat(16)}`),
+    () => a('API_KEY', '<%= ENV["API_KEY"] %>'),
+    () => a('PASSWORD', '{{ vault_db_password }}'),
+    () => a('SECRET_KEY', '$(cat /run/secrets/secret_key)'),
+    () => a('DB_PASSWORD', '%DB_PASSWORD%'),
+    () => a('TOKEN', 'null'),
+    () => a('API_TOKEN', 'TODO'),
+    () => a('PASSWORD_POLICY', 'min-length=12,require-digit'),
+    () => a('TOKEN_TTL_SECONDS', String(g.int(60, 86400))),
+    () => a('SESSION_COOKIE_NAME', '__Host-session'),
+    () =>
+      none(
+        `<script src="https://cdn.example.com/lib.js" integrity="sha384-${g.str(B64, 64)}" crossorigin="anonymous"></script>`,
+      ),
+    () => none(`${g.str(HEX, 64)}  dist/${g.pick(WORDS)}-${g.int(1, 9)}.${g.int(0, 9)}.tar.gz`),
+    () => none(`* ${g.str(HEX, 7)} Fix ${g.pick(WORDS)} ${g.pick(WORDS)} (#${g.int(100, 9999)})`),
+    () => none(`  trace_id: "${g.str(HEX, 32)}"`),
+    () => none(`  "nonce": "${g.mixed(B64URL, 22)}",`),
+    () => none(`const tokens = lexer.tokenize(input); // ${g.int(1, 99)} tokens`),
+    () => none(`def reset_password(user, token_ttl=3600):`),
+    () => none(`  password_min_length: 12`),
+    () => none(`  slack_channel: C${g.str('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 10)}`),
+    () => none(`  "apiKey": "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",`),
+    () => none(`        <input type="password" name="password" placeholder="Password" required>`),
+    () => none(`  $table->string('password');`),
+    () => none(`ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${g.str(B64, 43)} ci@build`),
+    () => none(`  "sourcesContent": ["const token = getToken();\\nconst password = input.value;"],`),
+    () => none(`background: url("data:image/svg+xml;base64,${g.str(B64, 800)}");`),
   ];
 }
 
@@ -583,14 +665,16 @@ export interface LabeledCorpus {
 
 /** Build the labeled corpus: `count` files, deterministic for a seed. */
 export function buildLabeledCorpus(seed: number, count: number): LabeledCorpus {
-  const g = new Gen(createSeeded(seed));
+  const g = new Gen(createRng(seed));
   const files: CorpusFile[] = [];
   const labels: Label[] = [];
   for (let i = 0; i < count; i++) {
     const lang = g.pick(LANGS);
     const path = `r${String(i).padStart(4, '0')}/${g.pick(LANG_FILES[lang])}`;
     const lines: string[] = [];
-    for (let n = g.int(20, 160); n > 0; n--) lines.push(...filler(g, lang).split('\n'));
+    // File sizes are heavy-tailed, as in real repositories: most are small, a few are long.
+    for (let n = Math.floor(20 * Math.exp(g.rng() * 3.2)); n > 0; n--)
+      lines.push(...filler(g, lang).split('\n'));
     const planted: Array<{ plant: Plant; at: number }> = [];
     const pos = positives(g, lang);
     const neg = negatives(g, lang);
@@ -615,16 +699,161 @@ export function buildLabeledCorpus(seed: number, count: number): LabeledCorpus {
     }
     files.push({ path, content: `${out.join('\n')}\n` });
   }
+  // Whole files of the kinds a repository also holds: lockfiles, bundles, maps, notebooks, data.
+  for (let i = 0; i < Math.max(4, Math.floor(count / 25)); i++) {
+    const made = g.pick(WHOLE_FILES)(g, `w${String(i).padStart(4, '0')}`);
+    files.push({ path: made.path, content: made.content });
+    for (const l of made.labels) labels.push({ file: made.path, line: l.line, type: l.type });
+  }
   return { files, labels };
 }
 
-function createSeeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+type WholeFile = (
+  g: Gen,
+  dir: string,
+) => { path: string; content: string; labels: Array<{ line: number; type: string }> };
+
+const WHOLE_FILES: WholeFile[] = [
+  // package-lock.json: integrity hashes and resolved URLs only.
+  (g, dir) => {
+    const packages: Record<string, unknown> = {};
+    for (let i = 0, n = g.int(50, 400); i < n; i++) {
+      const name = `${g.pick(WORDS)}-${g.pick(WORDS)}${i}`;
+      packages[`node_modules/${name}`] = {
+        version: `${g.int(0, 9)}.${g.int(0, 30)}.${g.int(0, 9)}`,
+        resolved: `https://registry.npmjs.org/${name}/-/${name}-1.0.0.tgz`,
+        integrity: `sha512-${g.str(B64, 86)}==`,
+      };
+    }
+    return {
+      path: `${dir}/package-lock.json`,
+      content: `${JSON.stringify({ lockfileVersion: 3, packages }, null, 2)}\n`,
+      labels: [],
+    };
+  },
+  // A minified bundle with keyword-looking properties and random strings.
+  (g, dir) => {
+    const parts: string[] = [];
+    for (let i = 0, n = g.int(200, 1200); i < n; i++)
+      parts.push(
+        `function ${g.str(LETTERS, 2)}(e,t){return{token:e.token,password:t.password,key:"${g.mixed(B64URL, g.int(8, 40))}"}}`,
+      );
+    return { path: `${dir}/dist/app.min.js`, content: `${parts.join(';')}\n`, labels: [] };
+  },
+  // A source map holding escaped sources.
+  (g, dir) => {
+    const sources = Array.from(
+      { length: g.int(5, 40) },
+      () => `const password = form.password.value;\nconst token = "${g.mixed(B64URL, 40)}";\n`,
+    );
+    const map = {
+      version: 3,
+      sources: sources.map((_, i) => `src/m${i}.ts`),
+      sourcesContent: sources,
+      mappings: g.str(`${LETTERS};,`, 5000),
+    };
+    return { path: `${dir}/dist/app.js.map`, content: JSON.stringify(map), labels: [] };
+  },
+  // A Jupyter notebook that leaks a key in a cell.
+  (g, dir) => {
+    const value = STANDALONE.openai_api_key?.(g) as string;
+    const cells = [
+      { cell_type: 'markdown', source: ['# Analysis\n'] },
+      { cell_type: 'code', source: ['import os\n', `os.environ["OPENAI_API_KEY"] = "${value}"\n`] },
+      {
+        cell_type: 'code',
+        source: ['df = load()\n'],
+        outputs: [{ data: { 'image/png': g.str(B64, 4000) } }],
+      },
+    ];
+    const content = `${JSON.stringify({ cells, nbformat: 4 }, null, 1)}\n`;
+    const line = content.split('\n').findIndex((l) => l.includes(value)) + 1;
+    return { path: `${dir}/notebooks/analysis.ipynb`, content, labels: [{ line, type: 'openai_api_key' }] };
+  },
+  // CSV data export: ids, hashes and emails, nothing secret.
+  (g, dir) => {
+    const rows = ['id,email,sha256,created_at'];
+    for (let i = 0, n = g.int(500, 3000); i < n; i++)
+      rows.push(
+        `${uuidOf(g)},${g.pick(WORDS)}${i}@example.com,${g.str(HEX, 64)},2025-0${g.int(1, 9)}-1${g.int(0, 9)}`,
+      );
+    return { path: `${dir}/data/export.csv`, content: `${rows.join('\n')}\n`, labels: [] };
+  },
+  // An HTML page with inline base64 images.
+  (g, dir) => {
+    const imgs = Array.from(
+      { length: g.int(2, 8) },
+      () => `<img alt="x" src="data:image/png;base64,${g.str(B64, g.int(2000, 20000))}">`,
+    );
+    return {
+      path: `${dir}/public/index.html`,
+      content: `<!doctype html>\n<html><body>\n${imgs.join('\n')}\n</body></html>\n`,
+      labels: [],
+    };
+  },
+  // A Kubernetes Secret with base64 data and a GitHub Actions workflow with env pairs.
+  (g, dir) => {
+    const pass = strongPassword(g);
+    const lines = [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      '  name: app-secrets',
+      'type: Opaque',
+      'data:',
+      `  db-password: ${Buffer.from(pass).toString('base64')}`,
+      `  username: ${Buffer.from('app').toString('base64')}`,
+    ];
+    return {
+      path: `${dir}/k8s/secret.yaml`,
+      content: `${lines.join('\n')}\n`,
+      labels: [{ line: 7, type: 'generic_password' }],
+    };
+  },
+  // An AWS credentials file with two profiles.
+  (g, dir) => {
+    const lines = [
+      '[default]',
+      `aws_access_key_id = ${g.awsKeyId()}`,
+      `aws_secret_access_key = ${g.awsSecret()}`,
+      '',
+      '[ci]',
+      `aws_access_key_id = ${g.awsKeyId()}`,
+      `aws_secret_access_key = ${g.awsSecret()}`,
+      'region = eu-west-1',
+    ];
+    return {
+      path: `${dir}/.aws/credentials`,
+      content: `${lines.join('\n')}\n`,
+      labels: [
+        { line: 2, type: 'aws_access_key' },
+        { line: 6, type: 'aws_access_key' },
+      ],
+    };
+  },
+  // A certificate bundle: public material only.
+  (g, dir) => {
+    const blocks = Array.from({ length: g.int(3, 20) }, () =>
+      [
+        '-----BEGIN CERTIFICATE-----',
+        ...(g.str(B64, 1200).match(/.{1,64}/g) ?? []),
+        '-----END CERTIFICATE-----',
+      ].join('\n'),
+    );
+    return { path: `${dir}/certs/ca-bundle.crt`, content: `${blocks.join('\n')}\n`, labels: [] };
+  },
+  // An .npmrc with a legacy (UUID) auth token.
+  (g, dir) => ({
+    path: `${dir}/.npmrc`,
+    content: `registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=${uuidOf(g)}\nalways-auth=true\n`,
+    labels: [{ line: 2, type: 'npm_legacy_token' }],
+  }),
+  // go.sum and yarn.lock.
+  (g, dir) => {
+    const lines = Array.from(
+      { length: g.int(100, 800) },
+      (_, i) => `github.com/${g.pick(WORDS)}/${g.pick(WORDS)}${i} v1.${g.int(0, 20)}.0 h1:${g.str(B64, 43)}=`,
+    );
+    return { path: `${dir}/go.sum`, content: `${lines.join('\n')}\n`, labels: [] };
+  },
+];

@@ -76,7 +76,12 @@ export class IgnoreRules {
 
   /** `path` is relative to the walk root with `/` separators. */
   ignores(path: string, isDir: boolean): boolean {
-    let ignored = false;
+    return this.verdict(path, isDir) ?? false;
+  }
+
+  /** True (ignored), false (re-included by a `!` rule) or undefined (no rule matches). */
+  verdict(path: string, isDir: boolean): boolean | undefined {
+    let ignored: boolean | undefined;
     for (const rule of this.rules) {
       // A directory-only rule reaches a file only through one of its parent directories.
       const matches = rule.dirOnly && !isDir ? parentMatches(rule.regex, path) : rule.regex.test(path);

@@ -1,16 +1,25 @@
 /**
- * `leakstop scan [PATH…|-] [--diff] [--format jsonl|sarif|table] [--baseline FILE]`
+ * `leakstop scan [PATH…|-] [--diff] [--format jsonl|sarif|table|baseline] [--baseline FILE]`
  *
- * Walks files and folders (skipping binaries, `.git` and paths in `.leakstopignore`, plus
- * `.gitignore` with `--use-gitignore`), or reads stdin with `-`, or scans unified diffs with
- * `--diff`, and prints findings without their plaintext unless `--show-secret` is given.
+ * Walks files and folders (skipping binaries, `.git` and paths matched by `.gitignore` and
+ * `.leakstopignore` files), or reads stdin with `-`, or scans unified diffs with `--diff`, and
+ * prints findings without their plaintext unless `--show-secret` is given.
  * Exit code: 0 nothing found, 1 findings, 2 error.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createScanner } from '../domain/detection/index.ts';
-import type { Finding } from '../domain/detection/index.ts';
+import type { Confidence, Finding } from '../domain/detection/index.ts';
 import { IgnoreRules } from './ignore.ts';
 import { toSarif } from './sarif.ts';
 
@@ -19,21 +28,33 @@ export const USAGE = `Usage: leakstop scan [PATH…|-] [options]
 Scan files, folders, stdin (-) or unified diffs for credentials.
 
 Options:
-  --diff                  treat the input as a unified diff (git diff / git log -p) and
-                          report only added lines, with new-file line numbers
-  --format FORMAT         jsonl | sarif | table (default: table on a terminal, else jsonl)
+  --diff                  treat the input as a unified diff (git diff, git log -p, git show)
+                          and report only added lines, with new-file paths and line numbers;
+                          for a push, give it git log -p (every commit) so a credential added
+                          and removed within the range is still reported
+  --format FORMAT         table | jsonl | sarif | baseline (default: table on a terminal,
+                          jsonl otherwise); baseline prints a baseline file of the
+                          findings' fingerprints
   --baseline FILE         suppress findings whose fingerprint is in FILE
-  --write-baseline FILE   write the fingerprints of all findings to FILE and exit 0
+  --min-confidence LEVEL  low | medium | high (default medium; low adds findings that look
+                          like deliberate fakes: keys and passwords in test, fixture and
+                          example paths, values in API documentation comments)
   --show-secret           include the plaintext credential in the output (never by default)
-  --use-gitignore         also skip paths matched by .gitignore files (.leakstopignore
-                          is always honoured)
+  --no-ignore             do not honour .gitignore and .leakstopignore files
+  --stats                 print the files and bytes scanned and the time taken to stderr
   --max-file-size BYTES   skip larger files (default 26214400)
   -h, --help              show this help
+
+Suppressing findings:
+  a line holding the text leakstop:allow (e.g. in a comment) is never reported;
+  leakstop scan --format baseline . > .leakstop-baseline.json records today's findings
+  (fingerprints only, never values) and leakstop scan --baseline .leakstop-baseline.json .
+  then reports only new ones.
 
 Environment:
   LEAKSTOP_FINGERPRINT_KEY  key for the fingerprint HMAC. Without it a fixed local key is
                             used, so fingerprints (and baselines) compare only between
-                            local runs that also use the default key.
+                            runs that also use the default key.
 
 Exit codes: 0 no findings, 1 findings, 2 error.
 `;
@@ -52,20 +73,23 @@ export interface ScanIO {
 
 const BINARY_EXTENSIONS = new Set(
   (
-    'png jpg jpeg gif bmp ico webp avif tif tiff psd heic mp3 mp4 m4a mov avi mkv webm wav flac ogg ' +
-    'zip gz tgz bz2 xz 7z rar zst jar war ear class dex apk ipa so dylib dll exe bin o a lib obj pyc pyo ' +
-    'woff woff2 ttf otf eot pdf doc docx xls xlsx ppt pptx odt sqlite db wasm node dat iso dmg img parquet ' +
-    'avro orc npy npz pkl pt onnx h5 tflite'
+    'png jpg jpeg gif bmp ico icns webp avif tif tiff psd heic mp3 mp4 m4a mov avi mkv webm wav flac ogg ' +
+    'zip gz tgz bz2 xz 7z rar zst lz4 jar war ear class dex apk aab ipa so dylib dll exe bin o a lib obj pyc pyo ' +
+    'woff woff2 ttf otf eot pdf doc docx xls xlsx ppt pptx odt ods sqlite sqlite3 db wasm node dat iso dmg img ' +
+    'parquet avro orc npy npz pkl pt pth onnx h5 tflite safetensors gguf deb rpm msi'
   ).split(' '),
 );
 
+type Format = 'jsonl' | 'sarif' | 'table' | 'baseline';
+
 interface Options {
   diff: boolean;
-  format: 'jsonl' | 'sarif' | 'table';
+  format: Format;
   baseline?: string;
-  writeBaseline?: string;
+  minConfidence: Confidence;
   showSecret: boolean;
-  useGitignore: boolean;
+  ignoreFiles: boolean;
+  stats: boolean;
   maxFileSize: number;
   paths: string[];
 }
@@ -73,26 +97,36 @@ interface Options {
 class UsageError extends Error {}
 
 function parseOptions(args: string[], io: ScanIO): Options | 'help' {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      diff: { type: 'boolean', default: false },
-      format: { type: 'string' },
-      baseline: { type: 'string' },
-      'write-baseline': { type: 'string' },
-      'show-secret': { type: 'boolean', default: false },
-      'use-gitignore': { type: 'boolean', default: false },
-      'max-file-size': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        diff: { type: 'boolean', default: false },
+        format: { type: 'string' },
+        baseline: { type: 'string' },
+        'min-confidence': { type: 'string', default: 'medium' },
+        'show-secret': { type: 'boolean', default: false },
+        'no-ignore': { type: 'boolean', default: false },
+        stats: { type: 'boolean', default: false },
+        'max-file-size': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
   if (values.help) return 'help';
   const format = values.format ?? (io.isTTY ? 'table' : 'jsonl');
-  if (format !== 'jsonl' && format !== 'sarif' && format !== 'table') {
-    throw new UsageError(`unknown --format '${format}' (use jsonl, sarif or table)`);
+  if (format !== 'jsonl' && format !== 'sarif' && format !== 'table' && format !== 'baseline') {
+    throw new UsageError(`unknown --format '${format}' (use table, jsonl, sarif or baseline)`);
   }
+  const minConfidence = values['min-confidence'];
+  if (minConfidence !== 'low' && minConfidence !== 'medium' && minConfidence !== 'high')
+    throw new UsageError(`unknown --min-confidence '${minConfidence}' (use low, medium or high)`);
   const maxFileSize =
     values['max-file-size'] === undefined ? 25 * 1024 * 1024 : Number(values['max-file-size']);
   if (!Number.isFinite(maxFileSize) || maxFileSize <= 0)
@@ -101,12 +135,18 @@ function parseOptions(args: string[], io: ScanIO): Options | 'help' {
     diff: values.diff ?? false,
     format,
     ...(values.baseline === undefined ? {} : { baseline: values.baseline }),
-    ...(values['write-baseline'] === undefined ? {} : { writeBaseline: values['write-baseline'] }),
+    minConfidence,
     showSecret: values['show-secret'] ?? false,
-    useGitignore: values['use-gitignore'] ?? false,
+    ignoreFiles: !(values['no-ignore'] ?? false),
+    stats: values.stats ?? false,
     maxFileSize,
     paths: positionals.length > 0 ? positionals : ['.'],
   };
+}
+
+export interface Baseline {
+  readonly version: 1;
+  readonly fingerprints: readonly string[];
 }
 
 export function loadBaseline(path: string): Set<string> {
@@ -118,7 +158,7 @@ export function loadBaseline(path: string): Set<string> {
       `cannot read baseline ${path}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  const fps = (parsed as { version?: unknown; fingerprints?: unknown }).fingerprints;
+  const fps = (parsed as { fingerprints?: unknown }).fingerprints;
   if (
     (parsed as { version?: unknown }).version !== 1 ||
     !Array.isArray(fps) ||
@@ -129,10 +169,16 @@ export function loadBaseline(path: string): Set<string> {
   return new Set(fps as string[]);
 }
 
-function isBinary(buf: Buffer): boolean {
-  const n = Math.min(buf.length, 8000);
-  for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
-  return false;
+/** A baseline file body: the fingerprints (never values) of the findings, sorted and unique. */
+export function toBaseline(findings: readonly Finding[], previous: Iterable<string> = []): Baseline {
+  return {
+    version: 1,
+    fingerprints: [...new Set([...previous, ...findings.map((f) => f.fingerprint)])].sort(),
+  };
+}
+
+function isBinary(buf: Buffer, length: number): boolean {
+  return buf.subarray(0, Math.min(length, 8000)).includes(0);
 }
 
 function extensionOf(name: string): string {
@@ -140,19 +186,87 @@ function extensionOf(name: string): string {
   return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
 }
 
+let readBuffer = Buffer.allocUnsafe(1 << 20);
+
+/** Read a file as text with one open, fstat, read and close; undefined for binaries and oversized files. */
+function readText(abs: string, opts: Options, warn: (msg: string) => void): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(abs, 'r');
+    const size = fstatSync(fd).size;
+    if (size > opts.maxFileSize) {
+      warn(`skipped ${abs}: ${size} bytes is over --max-file-size`);
+      return undefined;
+    }
+    if (size + 1 > readBuffer.length) readBuffer = Buffer.allocUnsafe(size + 1);
+    let length = 0;
+    // Files can grow while read; read until EOF or the buffer is full.
+    for (let n; (n = readSync(fd, readBuffer, length, readBuffer.length - length, null)) > 0;) {
+      length += n;
+      if (length === readBuffer.length) break;
+    }
+    if (isBinary(readBuffer, length)) return undefined;
+    return readBuffer.toString('utf8', 0, length);
+  } catch (error) {
+    warn(`cannot read ${abs}: ${(error as Error).message}`);
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 interface Source {
-  /** Path to report (relative to the scanned root). */
+  /** Path to report (relative to the scanned root, `/`-separated). */
   readonly name: string;
-  readonly read: () => string | undefined;
+  readonly abs: string;
+}
+
+const IGNORE_FILES = ['.gitignore', '.leakstopignore'];
+
+/**
+ * Ignore files above the scanned folder, up to the repository root (the first folder holding
+ * `.git`), as git applies them: scanning `repo/src` still skips what `repo/.gitignore` ignores.
+ * Each comes with the path from its folder to the scanned one.
+ */
+function ancestorRules(root: string): Array<{ rules: IgnoreRules; prefix: string }> {
+  const found: Array<{ rules: IgnoreRules; prefix: string }> = [];
+  let dir = root;
+  for (let depth = 0; depth < 64; depth++) {
+    const parent = dirname(dir);
+    if (parent === dir || existsSync(join(dir, '.git'))) break;
+    dir = parent;
+    const rules = new IgnoreRules();
+    for (const name of IGNORE_FILES) {
+      try {
+        rules.add(readFileSync(join(dir, name), 'utf8'), '');
+      } catch {
+        // No such ignore file at this level.
+      }
+    }
+    const prefix = toPosix(relative(dir, root));
+    // A folder named on the command line is scanned even when an ignore file above excludes it
+    // (scanning bench/.corpus must not find nothing because the repository ignores it).
+    if (rules.size > 0 && !rules.ignores(prefix, true)) found.unshift({ rules, prefix: `${prefix}/` });
+    if (existsSync(join(dir, '.git'))) break;
+  }
+  return found;
 }
 
 /** Files under `root` in a stable order, honouring ignore files. */
 function* walk(root: string, opts: Options, warn: (msg: string) => void): Generator<Source> {
   const rules = new IgnoreRules();
+  const above = opts.ignoreFiles && !existsSync(join(root, '.git')) ? ancestorRules(root) : [];
+  const ignored = (rel: string, isDir: boolean): boolean => {
+    let verdict: boolean | undefined;
+    for (const a of above) verdict = a.rules.verdict(a.prefix + rel, isDir) ?? verdict;
+    if (rules.size > 0) verdict = rules.verdict(rel, isDir) ?? verdict;
+    return verdict ?? false;
+  };
+  const checkIgnores = above.length > 0;
   const stack: string[] = [''];
   while (stack.length > 0) {
     const dirRel = stack.pop() as string;
-    const dirAbs = dirRel === '' ? root : join(root, dirRel);
+    const dirAbs = dirRel === '' ? root : `${root}${sep}${dirRel}`;
     let entries;
     try {
       entries = readdirSync(dirAbs, { withFileTypes: true });
@@ -160,12 +274,13 @@ function* walk(root: string, opts: Options, warn: (msg: string) => void): Genera
       warn(`cannot read directory ${dirAbs}: ${(error as Error).message}`);
       continue;
     }
-    for (const ignoreFile of opts.useGitignore ? ['.gitignore', '.leakstopignore'] : ['.leakstopignore']) {
-      if (entries.some((e) => e.name === ignoreFile && e.isFile())) {
+    if (opts.ignoreFiles) {
+      for (const e of entries) {
+        if (!e.isFile() || !IGNORE_FILES.includes(e.name)) continue;
         try {
-          rules.add(readFileSync(join(dirAbs, ignoreFile), 'utf8'), dirRel);
+          rules.add(readFileSync(join(dirAbs, e.name), 'utf8'), dirRel);
         } catch {
-          warn(`cannot read ${join(dirAbs, ignoreFile)}`);
+          warn(`cannot read ${join(dirAbs, e.name)}`);
         }
       }
     }
@@ -175,34 +290,16 @@ function* walk(root: string, opts: Options, warn: (msg: string) => void): Genera
       const rel = dirRel === '' ? entry.name : `${dirRel}/${entry.name}`;
       if (entry.isDirectory()) {
         if (entry.name === '.git') continue;
-        if (rules.size > 0 && rules.ignores(rel, true)) continue;
+        if ((checkIgnores || rules.size > 0) && ignored(rel, true)) continue;
         subdirs.push(rel);
       } else if (entry.isFile()) {
-        if (rules.size > 0 && rules.ignores(rel, false)) continue;
         if (BINARY_EXTENSIONS.has(extensionOf(entry.name))) continue;
-        const abs = join(root, rel);
-        yield { name: rel, read: () => readText(abs, opts, warn) };
+        if ((checkIgnores || rules.size > 0) && ignored(rel, false)) continue;
+        yield { name: rel, abs: `${dirAbs}${sep}${entry.name}` };
       }
     }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i] as string);
   }
-}
-
-function readText(abs: string, opts: Options, warn: (msg: string) => void): string | undefined {
-  let buf: Buffer;
-  try {
-    const size = statSync(abs).size;
-    if (size > opts.maxFileSize) {
-      warn(`skipped ${abs}: ${size} bytes is over --max-file-size`);
-      return undefined;
-    }
-    buf = readFileSync(abs);
-  } catch (error) {
-    warn(`cannot read ${abs}: ${(error as Error).message}`);
-    return undefined;
-  }
-  if (isBinary(buf)) return undefined;
-  return buf.toString('utf8');
 }
 
 function toPosix(p: string): string {
@@ -286,16 +383,31 @@ export async function runScanCommand(args: string[], io: Partial<ScanIO> = {}): 
 }
 
 async function scan(opts: Options, io: ScanIO): Promise<number> {
+  const started = performance.now();
+  let scannedFiles = 0;
+  let scannedChars = 0;
+  const counted = (text: string | undefined): string | undefined => {
+    if (text !== undefined) {
+      scannedFiles++;
+      scannedChars += text.length;
+    }
+    return text;
+  };
   const baseline = opts.baseline ? loadBaseline(resolve(io.cwd, opts.baseline)) : undefined;
   const fingerprintKey = io.env.LEAKSTOP_FINGERPRINT_KEY || LOCAL_FINGERPRINT_KEY;
-  const scanner = createScanner(baseline ? { fingerprintKey, baseline } : { fingerprintKey });
+  const scanner = createScanner({
+    fingerprintKey,
+    minConfidence: opts.minConfidence,
+    // A baseline being written must list every finding, the old ones included.
+    ...(baseline && opts.format !== 'baseline' ? { baseline } : {}),
+  });
   const warn = (msg: string): void => io.stderr(`leakstop scan: ${msg}\n`);
   const findings: Finding[] = [];
-  const streaming = opts.format === 'jsonl' && !opts.writeBaseline;
+  const streaming = opts.format === 'jsonl';
   let out = '';
   const emit = (batch: Finding[]): void => {
     if (batch.length === 0) return;
-    findings.push(...batch);
+    for (const f of batch) findings.push(f);
     if (!streaming) return;
     for (const f of batch) out += formatJsonl(f, opts.showSecret);
     if (out.length > 65536) {
@@ -308,7 +420,7 @@ async function scan(opts: Options, io: ScanIO): Promise<number> {
 
   for (const path of opts.paths) {
     if (path === '-') {
-      const text = await readStdinOnce();
+      const text = counted(await readStdinOnce()) as string;
       emit(opts.diff ? scanner.scanUnifiedDiff(text) : scanner.scanText(text, '-'));
       continue;
     }
@@ -320,30 +432,34 @@ async function scan(opts: Options, io: ScanIO): Promise<number> {
       throw new Error(`no such file or directory: ${path}`);
     }
     if (opts.diff) {
-      emit(scanner.scanUnifiedDiff(readFileSync(abs, 'utf8')));
+      if (stat.isDirectory()) throw new Error(`--diff expects a diff file or -, not the directory ${path}`);
+      emit(scanner.scanUnifiedDiff(counted(readFileSync(abs, 'utf8')) as string));
     } else if (stat.isDirectory()) {
       for (const source of walk(abs, opts, warn)) {
-        const text = source.read();
+        const text = counted(readText(source.abs, opts, warn));
         if (text !== undefined) emit(scanner.scanText(text, source.name));
       }
     } else {
-      const text = readText(abs, opts, warn);
+      const text = counted(readText(abs, opts, warn));
       const name = toPosix(relative(io.cwd, abs)) || path;
       if (text !== undefined) emit(scanner.scanText(text, name.startsWith('..') ? toPosix(path) : name));
     }
   }
 
-  if (opts.writeBaseline) {
-    const merged = new Set([...(baseline ?? []), ...findings.map((f) => f.fingerprint)]);
-    const body = { version: 1, fingerprints: [...merged].sort() };
-    writeFileSync(resolve(io.cwd, opts.writeBaseline), `${JSON.stringify(body, null, 2)}\n`);
-    io.stderr(`leakstop scan: wrote ${merged.size} fingerprint(s) to ${opts.writeBaseline}\n`);
-    return 0;
+  if (opts.stats) {
+    const ms = performance.now() - started;
+    const mb = scannedChars / 1e6;
+    io.stderr(
+      `leakstop scan: ${scannedFiles} files, ${mb.toFixed(1)} MB (characters) in ${ms.toFixed(0)} ms, ${(mb / (ms / 1000)).toFixed(1)} MB/s, ${findings.length} findings\n`,
+    );
   }
   if (opts.format === 'jsonl') {
     if (out) io.stdout(out);
   } else if (opts.format === 'sarif') {
     io.stdout(`${JSON.stringify(toSarif(findings, opts.showSecret), null, 2)}\n`);
+  } else if (opts.format === 'baseline') {
+    io.stdout(`${JSON.stringify(toBaseline(findings, baseline), null, 2)}\n`);
+    return 0;
   } else {
     io.stdout(formatTable(findings, opts.showSecret));
   }

@@ -1,28 +1,36 @@
 /**
- * The detection engine: one prefilter pass over the text for every literal anchor, detector
- * regexes only where an anchor was found, a keyword pass for generic assignments, then AWS
- * key-pair assembly, overlap resolution, suppression and fingerprinting.
+ * The detection engine. One cheap candidate pass over the text finds every place a detector
+ * could match, and detectors run only there:
+ *
+ * - anchors that contain `_` or `-` (`ghp_`, `sk_live_`, `xoxb-`, `glpat-`…) are found by
+ *   `indexOf` on that character (memchr speed) and a table lookup on the character before it;
+ * - the other anchors (`AKIA`, `-----BEGIN `, `://`, `AccountKey=`…) by one literal regex;
+ * - generic assignments by one case-insensitive keyword regex (`secret|token|pass|pwd|key|auth`);
+ * - shapes too plain to try everywhere (Discord bot tokens, Mailgun keys) only in files that
+ *   name their issuer.
+ *
+ * Then AWS key ids are paired with a secret found near them, overlapping hits are resolved
+ * (checksum-validated formats beat shapes beat keyword guesses), and the file's context sets
+ * the confidence (a private key under `test/` is most likely a fixture).
  */
-import { matchGeneric, GENERIC_KEYWORDS, isMinifiedLine } from './generic.ts';
+import type { FileContext } from './context.ts';
+import { fileContext } from './context.ts';
+import { GENERIC_KEYWORDS, isMinifiedLine, matchGeneric } from './generic.ts';
 import { charClasses, isHex, looksLikePlaceholder, shannonEntropy } from './heuristics.ts';
 import type { Hit } from './model.ts';
+import { PRIORITY } from './model.ts';
 import { matchPrivateKey, matchPuttyKey } from './pem.ts';
 import { fingerprint, redact } from './redact.ts';
 import type { TokenSpec } from './tokens.ts';
 import { AWS_KEY_ID_SPEC, leftBoundaryOk, matchSpec, TOKEN_SPECS } from './tokens.ts';
-import type { Finding } from './types.ts';
+import type { Confidence, Finding } from './types.ts';
 import { matchUrlWithPassword } from './urls.ts';
 
-type Matcher = (text: string, at: number) => Hit | undefined;
+/** A detector tried at an anchor's position; `context` tells whether the file names the issuer. */
+type Matcher = (text: string, at: number, context: ContextCheck) => Hit | undefined;
+type ContextCheck = (issuer: string) => boolean;
 
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-function anchorRegex(anchors: Iterable<string>): RegExp {
-  const sorted = [...new Set(anchors)].sort((a, b) => b.length - a.length || a.localeCompare(b));
-  return new RegExp(sorted.map(escapeRe).join('|'), 'g');
-}
-
-const SESSION_TOKEN = /(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9/+]{100,2000}={0,2}(?![A-Za-z0-9/+=])/y;
+const SESSION_TOKEN = /(?:IQoJb3JpZ2luX2Vj|F[wQ]oGZXIvYXdzE)[A-Za-z0-9/+]{100,2000}={0,2}(?![A-Za-z0-9/+=])/y;
 
 function matchSessionToken(text: string, at: number): Hit | undefined {
   if (!leftBoundaryOk(text, at)) return undefined;
@@ -41,86 +49,203 @@ function matchSessionToken(text: string, at: number): Hit | undefined {
     identity: value,
     preview: { value, prefix: '' },
     confidence: 'high',
-    priority: 30,
+    priority: PRIORITY.specific,
   };
 }
 
-export const AWS_SECRET_MARK = 'aws_secret_access_key';
+const AWS_SECRET_MARK = 'aws_secret_access_key';
 
 function matchAwsKeyId(text: string, at: number): Hit | undefined {
   const hit = matchSpec(AWS_KEY_ID_SPEC, text, at);
   if (!hit) return undefined;
-  const temporary = hit.secret.startsWith('ASIA');
+  const longTerm = hit.secret.startsWith('AKIA');
   return {
     ...hit,
-    type: temporary ? 'aws_temporary_access_key' : 'aws_access_key',
-    revocable: !temporary,
+    type: longTerm ? 'aws_access_key' : 'aws_temporary_access_key',
+    revocable: longTerm,
     secret: JSON.stringify({ accessKeyId: hit.secret }),
     identity: hit.secret,
     preview: { value: hit.secret },
   };
 }
 
-interface Prefilter {
-  readonly regex: RegExp;
-  readonly handlers: ReadonlyMap<string, readonly Matcher[]>;
-}
-
-function buildPrefilter(entries: Array<[string, Matcher]>): Prefilter {
-  const handlers = new Map<string, Matcher[]>();
-  for (const [anchor, matcher] of entries) {
-    const list = handlers.get(anchor) ?? [];
-    list.push(matcher);
-    handlers.set(anchor, list);
-  }
-  return { regex: anchorRegex(handlers.keys()), handlers };
-}
-
 const specMatcher =
   (spec: TokenSpec): Matcher =>
-  (text, at) =>
-    matchSpec(spec, text, at);
+  (text, at, context) => {
+    const hit = matchSpec(spec, text, at);
+    return hit && (!spec.fileContext || context(spec.fileContext)) ? hit : undefined;
+  };
 
-const MAIN = buildPrefilter([
-  ...TOKEN_SPECS.filter((s) => !s.fileContext).flatMap((s) =>
-    s.anchors.map((a): [string, Matcher] => [a, specMatcher(s)]),
-  ),
-  ...AWS_KEY_ID_SPEC.anchors.map((a): [string, Matcher] => [a, matchAwsKeyId]),
-  ['-----BEGIN ', matchPrivateKey],
-  ['PuTTY-User-Key-File-', matchPuttyKey],
-  ['://', matchUrlWithPassword],
-  ['IQoJb3JpZ2luX2Vj', matchSessionToken],
-  ['FwoGZXIvYXdzE', matchSessionToken],
-]);
+interface Anchor {
+  readonly literal: string;
+  readonly matchers: Matcher[];
+}
 
-/** Shapes too ambiguous to try everywhere; they run only when the file names their issuer. */
-const CONTEXTUAL = TOKEN_SPECS.filter((s) => s.fileContext).map((spec) => ({
-  spec,
-  context: spec.fileContext as RegExp,
-  prefilter: buildPrefilter(spec.anchors.map((a): [string, Matcher] => [a, specMatcher(spec)])),
-}));
+/**
+ * Anchors found through a pivot character (`_`, `=`, `-`, `:`, `.`): for each character code
+ * next to the pivot (before it, or after it when the anchor starts with the pivot), the
+ * anchors to try there.
+ */
+interface PivotEntry {
+  readonly offset: number;
+  readonly anchor: Anchor;
+}
 
-function runPrefilter(text: string, prefilter: Prefilter, hits: Hit[]): void {
-  const re = prefilter.regex;
+interface PivotTable {
+  readonly pivot: string;
+  /** 128 entries, never holes (a holey array makes V8 deoptimise the scan loop): empty when none. */
+  readonly byPrev: PivotEntry[][];
+  readonly byNext: Anchor[][];
+}
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** Shapes that only count where the file names their issuer and whose anchors are too plain to pivot on. */
+const CONTEXT_ONLY = TOKEN_SPECS.filter((s) => s.fileContext && s.anchors.every((a) => a.length <= 2));
+
+/** Pivot characters, rarest first: each anchor is found through the first one it contains. */
+const PIVOTS = ['_', '=', '-', ':'];
+
+function buildIndex(): { pivots: PivotTable[]; literal: RegExp; literals: Map<string, Anchor> } {
+  const anchors = new Map<string, Anchor>();
+  const add = (literal: string, matcher: Matcher): void => {
+    const a = anchors.get(literal) ?? { literal, matchers: [] };
+    a.matchers.push(matcher);
+    anchors.set(literal, a);
+  };
+  for (const spec of TOKEN_SPECS) {
+    if (CONTEXT_ONLY.includes(spec)) continue;
+    for (const a of spec.anchors) add(a, specMatcher(spec));
+  }
+  for (const a of AWS_KEY_ID_SPEC.anchors) add(a, matchAwsKeyId);
+  add('-----BEGIN ', matchPrivateKey);
+  add('PuTTY-User-Key-File-', matchPuttyKey);
+  add('://', matchUrlWithPassword);
+  for (const a of ['IQoJb3JpZ2luX2Vj', 'FwoGZXIvYXdzE', 'FQoGZXIvYXdzE']) add(a, matchSessionToken);
+
+  const pivots: PivotTable[] = PIVOTS.map((pivot) => ({
+    pivot,
+    byPrev: Array.from({ length: 128 }, (): PivotEntry[] => []),
+    byNext: Array.from({ length: 128 }, (): Anchor[] => []),
+  }));
+  const literals = new Map<string, Anchor>();
+  for (const anchor of anchors.values()) {
+    const { literal } = anchor;
+    const table = pivots.find((t) => literal.includes(t.pivot));
+    if (!table) {
+      literals.set(literal, anchor);
+      continue;
+    }
+    const k = literal.indexOf(table.pivot);
+    if (k > 0) table.byPrev[literal.charCodeAt(k - 1)]?.push({ offset: k, anchor });
+    else table.byNext[literal.charCodeAt(1)]?.push(anchor);
+  }
+  const sorted = [...literals.keys()].sort((a, b) => b.length - a.length || a.localeCompare(b));
+  return {
+    pivots: pivots.filter((t) => t.byPrev.some((l) => l.length > 0) || t.byNext.some((l) => l.length > 0)),
+    literal: new RegExp(sorted.map(escapeRe).join('|'), 'g'),
+    literals,
+  };
+}
+
+const INDEX = buildIndex();
+
+/**
+ * Values in a checksum-validated format (`ghp_…`, `npm_…`) or an AWS key id are judged by that
+ * format's detector alone: a generic detector must not report a token whose checksum failed.
+ * Other prefixed values that miss their format's exact shape stay open to the generic judgment
+ * (a real token of a length the format did not foresee is still a secret under `API_TOKEN`).
+ */
+const KNOWN_FORMAT = /^(?:gh[pousr]_|npm_|(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}$)/;
+const isKnownFormat = (value: string): boolean => KNOWN_FORMAT.test(value);
+
+function tryAnchor(text: string, at: number, anchor: Anchor, context: ContextCheck): Hit | undefined {
+  let best: Hit | undefined;
+  for (const matcher of anchor.matchers) {
+    const hit = matcher(text, at, context);
+    if (hit && (!best || hit.priority > best.priority)) best = hit;
+  }
+  return best;
+}
+
+function runPivot(text: string, table: PivotTable, context: ContextCheck, hits: Hit[]): void {
+  const { pivot, byPrev, byNext } = table;
+  let skipTo = 0;
+  for (let p = text.indexOf(pivot); p !== -1; p = text.indexOf(pivot, p + 1)) {
+    if (p < skipTo) continue;
+    const prev = p > 0 ? text.charCodeAt(p - 1) & 127 : 0;
+    const before = byPrev[prev] as PivotEntry[];
+    let found = false;
+    for (let k = 0; k < before.length; k++) {
+      const { offset, anchor } = before[k] as PivotEntry;
+      const at = p - offset;
+      if (at < skipTo || !text.startsWith(anchor.literal, at)) continue;
+      const hit = tryAnchor(text, at, anchor, context);
+      if (hit) {
+        hits.push(hit);
+        skipTo = hit.end;
+        found = true;
+        break;
+      }
+    }
+    if (found) continue;
+    if (p + 1 >= text.length) break;
+    const after = byNext[text.charCodeAt(p + 1) & 127] as Anchor[];
+    for (let k = 0; k < after.length; k++) {
+      const anchor = after[k] as Anchor;
+      if (!text.startsWith(anchor.literal, p)) continue;
+      const hit = tryAnchor(text, p, anchor, context);
+      if (hit) {
+        hits.push(hit);
+        skipTo = hit.end;
+        break;
+      }
+    }
+  }
+}
+
+function runLiterals(text: string, context: ContextCheck, hits: Hit[]): void {
+  const re = INDEX.literal;
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
-    const matchers = prefilter.handlers.get(m[0]);
-    if (!matchers) continue;
-    let best: Hit | undefined;
-    for (const matcher of matchers) {
-      const hit = matcher(text, m.index);
-      if (hit && (!best || hit.priority > best.priority)) best = hit;
-    }
-    if (best) {
-      hits.push(best);
-      if (best.end > re.lastIndex) re.lastIndex = best.end;
+    const anchor = INDEX.literals.get(m[0]);
+    if (!anchor) continue;
+    const hit = tryAnchor(text, m.index, anchor, context);
+    if (hit) {
+      hits.push(hit);
+      if (hit.end > re.lastIndex) re.lastIndex = hit.end;
     }
   }
 }
 
-function runGeneric(text: string, hits: Hit[]): void {
-  const re = new RegExp(GENERIC_KEYWORDS.source, 'gi');
+/**
+ * Shapes with no distinctive anchor (a Discord bot token is three base64url parts joined by
+ * dots; a Twilio API key SID is `SK` + 32 hex), scanned for only in files that name their issuer.
+ */
+const CONTEXT_SCANS = CONTEXT_ONLY.map((spec) => ({
+  spec,
+  issuer: spec.fileContext ?? '',
+  scan: new RegExp(spec.pattern.source, 'g'),
+}));
+
+function runContextOnly(text: string, context: ContextCheck, hits: Hit[]): void {
+  for (const { spec, issuer, scan } of CONTEXT_SCANS) {
+    // The anchor's own letters first (memchr speed), then whether the file names the issuer.
+    if (!spec.anchors.some((a) => text.includes(a)) || !context(issuer)) continue;
+    scan.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = scan.exec(text)) !== null) {
+      const hit = matchSpec(spec, text, m.index);
+      if (hit) hits.push(hit);
+    }
+  }
+}
+
+function runGeneric(text: string, file: FileContext, hits: Hit[]): void {
+  if (file.kind === 'lock' || file.kind === 'declaration' || file.kind === 'generated') return;
+  const re = GENERIC_KEYWORDS;
+  re.lastIndex = 0;
   let lineStart = -1;
   let lineEnd = -1;
   let lastValueStart = -1;
@@ -136,7 +261,7 @@ function runGeneric(text: string, hits: Hit[]): void {
         continue;
       }
     }
-    const hit = matchGeneric({ text, lineStart, lineEnd }, at, at + m[0].length);
+    const hit = matchGeneric({ text, lineStart, lineEnd, file }, at, at + m[0].length, isKnownFormat);
     if (hit && hit.start !== lastValueStart) {
       hits.push(hit);
       lastValueStart = hit.start;
@@ -145,13 +270,49 @@ function runGeneric(text: string, hits: Hit[]): void {
   }
 }
 
-/** Every credential-looking span in the text, before suppression. */
-export function findHits(text: string): Hit[] {
+const ISSUER_PATTERNS = new Map<string, RegExp>();
+
+/** `discord` → /[Dd]iscord|DISCORD/: one pass, the casings people write. */
+function issuerPattern(issuer: string): RegExp {
+  let re = ISSUER_PATTERNS.get(issuer);
+  if (!re) {
+    const first = issuer.charAt(0);
+    re = new RegExp(`[${first}${first.toUpperCase()}]${issuer.slice(1)}|${issuer.toUpperCase()}`);
+    ISSUER_PATTERNS.set(issuer, re);
+  }
+  return re;
+}
+
+/** Every credential-looking span in the text, before suppression, judged in the file's context. */
+export function findHits(text: string, file: FileContext = fileContext('')): Hit[] {
   const hits: Hit[] = [];
-  runPrefilter(text, MAIN, hits);
-  for (const c of CONTEXTUAL) if (c.context.test(text)) runPrefilter(text, c.prefilter, hits);
-  runGeneric(text, hits);
-  return resolve(text, pairAwsKeys(text, hits));
+  const contextCache = new Map<string, boolean>();
+  const context: ContextCheck = (issuer) => {
+    let v = contextCache.get(issuer);
+    if (v === undefined) {
+      v = issuerPattern(issuer).test(text);
+      contextCache.set(issuer, v);
+    }
+    return v;
+  };
+  for (const table of INDEX.pivots) runPivot(text, table, context, hits);
+  runLiterals(text, context, hits);
+  runContextOnly(text, context, hits);
+  runGeneric(text, file, hits);
+  if (hits.length === 0) return hits;
+  hits.sort((a, b) => a.start - b.start);
+  const resolved = resolve(pairAwsKeys(text, hits));
+  return file.fixture ? resolved.map(asFixture) : resolved;
+}
+
+/**
+ * In a test, fixture or example path, a private key is most often a deliberate fake (libraries
+ * ship the keys their tests sign with): it is reported at low confidence. Every other kind keeps
+ * its confidence there; a token committed in a test is as live as anywhere else.
+ */
+function asFixture(hit: Hit): Hit {
+  const fake = hit.provider === 'crypto' || hit.provider === 'gcp';
+  return fake && hit.confidence !== 'low' ? { ...hit, confidence: 'low' } : hit;
 }
 
 const AWS_SECRET_CANDIDATE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
@@ -167,7 +328,7 @@ function isAwsSecretShape(value: string): boolean {
 /** Window of up to PAIR_LINES lines either side of `at`, capped at PAIR_CHARS characters. */
 function lineWindow(text: string, at: number): [number, number] {
   let from = at;
-  for (let i = 0; i <= PAIR_LINES && from > 0; i++) from = text.lastIndexOf('\n', from - 1) + 0;
+  for (let i = 0; i <= PAIR_LINES && from > 0; i++) from = text.lastIndexOf('\n', from - 1);
   from = Math.max(0, from, at - PAIR_CHARS);
   let to = at;
   for (let i = 0; i <= PAIR_LINES && to >= 0 && to < text.length; i++) to = text.indexOf('\n', to + 1);
@@ -200,6 +361,7 @@ function pairAwsKeys(text: string, hits: Hit[]): Hit[] {
       let m: RegExpExecArray | null;
       while ((m = AWS_SECRET_CANDIDATE.exec(text)) !== null && m.index < to) {
         if (m.index >= id.start && m.index < id.end) continue;
+        if (claimed.some(([s, e]) => m !== null && m.index < e && s < m.index + 40)) continue;
         if (!isAwsSecretShape(m[0])) continue;
         if (!best || distance(m.index) < distance(best.start)) best = { start: m.index, value: m[0] };
       }
@@ -215,13 +377,21 @@ function pairAwsKeys(text: string, hits: Hit[]): Hit[] {
   }
   return hits
     .filter((h) => !absorbed.has(h))
-    .filter((h) => h.priority > 20 || !claimed.some(([s, e]) => h.start < e && s < h.end))
+    .filter((h) => h.priority > PRIORITY.keyed || !claimed.some(([s, e]) => h.start < e && s < h.end))
     .map((h) => replaced.get(h) ?? h);
 }
 
 /** Overlapping hits: the most specific wins (checksum > shape > keyed > generic). */
-function resolve(_text: string, hits: Hit[]): Hit[] {
+function resolve(hits: Hit[]): Hit[] {
   if (hits.length < 2) return hits;
+  let overlap = false;
+  for (let i = 1; i < hits.length; i++) {
+    if ((hits[i] as Hit).start < (hits[i - 1] as Hit).end) {
+      overlap = true;
+      break;
+    }
+  }
+  if (!overlap) return hits;
   const byPriority = [...hits].sort((a, b) => b.priority - a.priority || a.start - b.start);
   const kept: Hit[] = [];
   for (const h of byPriority) {
@@ -231,47 +401,47 @@ function resolve(_text: string, hits: Hit[]): Hit[] {
   return kept.sort((a, b) => a.start - b.start);
 }
 
-export interface LineInfo {
-  /** The line number to report (1-based), or 0 when the line must not be reported. */
-  readonly line: number;
+const RANK: Record<Confidence, number> = { low: 0, medium: 1, high: 2 };
+
+export interface FindingOptions {
+  readonly key: string;
+  readonly baseline: ReadonlySet<string> | undefined;
+  readonly minConfidence: Confidence;
+  /** Maps a 1-based line of the scanned text to the line to report, or 0 to drop it (diffs). */
+  readonly mapLine?: (virtualLine: number) => number;
 }
 
-/** Turn hits into findings: line/column, inline `leakstop:allow`, baseline, fingerprint, preview. */
-export function toFindings(
-  text: string,
-  file: string,
-  hits: Hit[],
-  key: string,
-  baseline: ReadonlySet<string> | undefined,
-  mapLine?: (virtualLine: number) => number,
-): Finding[] {
+/** Turn hits into findings: line/column, inline `leakstop:allow`, confidence floor, baseline, fingerprint, preview. */
+export function toFindings(text: string, file: string, hits: Hit[], options: FindingOptions): Finding[] {
   const findings: Finding[] = [];
+  const floor = RANK[options.minConfidence];
   let line = 1;
   let lineStart = 0;
-  let cursor = 0;
   for (const hit of hits) {
+    if (RANK[hit.confidence] < floor) continue;
     // Hits are sorted by start; walk newlines forward once.
-    while (true) {
-      const nl = text.indexOf('\n', cursor);
-      if (nl < 0 || nl >= hit.start) break;
+    for (
+      let nl = text.indexOf('\n', lineStart);
+      nl >= 0 && nl < hit.start;
+      nl = text.indexOf('\n', lineStart)
+    ) {
       line++;
       lineStart = nl + 1;
-      cursor = nl + 1;
     }
     let lineEnd = text.indexOf('\n', hit.start);
     if (lineEnd < 0) lineEnd = text.length;
-    const lineText = text.slice(lineStart, lineEnd);
-    if (lineText.includes('leakstop:allow')) continue;
-    const reported = mapLine ? mapLine(line) : line;
+    if (text.slice(lineStart, lineEnd).includes('leakstop:allow')) continue;
+    const reported = options.mapLine ? options.mapLine(line) : line;
     if (reported <= 0) continue;
-    const fp = fingerprint(key, hit.identity);
-    if (baseline?.has(fp)) continue;
+    const fp = fingerprint(options.key, hit.identity);
+    if (options.baseline?.has(fp)) continue;
     findings.push({
       type: hit.type,
       provider: hit.provider,
       file,
       line: reported,
       column: hit.start - lineStart + 1,
+      endColumn: Math.min(hit.end, lineEnd) - lineStart + 1,
       secret: hit.secret,
       fingerprint: fp,
       redacted: redact(hit.preview.value, hit.preview.prefix),

@@ -1,193 +1,72 @@
 /**
  * Keyword-anchored detection: `password = "…"`, `api_key: …`, `Authorization: Bearer …`,
- * `<secret>…</secret>`, `--token …`. The key name decides the kind (and whether a known
- * provider's shape applies: AWS secret keys, Datadog, Twilio, Heroku, npm); the value is judged
- * by shape, entropy and the look-alike rules (templates, placeholders, hashes, UUIDs, paths,
- * identifiers).
+ * `<secret>…</secret>`, `<add key="ApiKey" value="…"/>`, `- name: DB_PASSWORD / value: …`,
+ * `setdefault("SECRET_KEY", "…")`, `--token …`. The key name decides the kind (and whether a
+ * known provider's shape applies: AWS secret keys, Datadog, Twilio, Heroku, npm); the value is
+ * judged by shape, entropy and the look-alike rules (templates, placeholders, hashes, UUIDs,
+ * paths, identifiers), and by the file it is in: in source code only a string literal is a
+ * value, lockfiles and type declarations hold no secrets of their own.
  */
-import { charClasses, isHex, isUuid, looksLikePlaceholder, shannonEntropy } from './heuristics.ts';
+import type { FileContext } from './context.ts';
+import {
+  charClasses,
+  isHashLength,
+  isHex,
+  isRedaction,
+  isUuid,
+  longestRun,
+  looksLikePlaceholder,
+  shannonEntropy,
+} from './heuristics.ts';
 import type { Hit } from './model.ts';
 import { PRIORITY } from './model.ts';
+import { isDocumentedExample } from './tokens.ts';
 import { isDefaultPassword } from './urls.ts';
 import type { Confidence } from './types.ts';
 
-/** Case-insensitive words whose presence in a line is worth a closer look. */
-export const GENERIC_KEYWORDS =
-  /pass(?:w(?:or)?d|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|authorization|credential|private[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key|datadog|dd_ap[ip]|twilio|heroku|mailgun/gi;
+/** Case-insensitive words whose presence in a key is worth a closer look. */
+export const GENERIC_KEYWORDS = /secret|token|pass|pwd|key|auth/gi;
 
 /** Lines longer than this with little whitespace are minified code: only shaped detectors run. */
 const MINIFIED_LINE = 1000;
 
-const EXCLUDED_WORDS = new Set([
-  'hash',
-  'hashed',
-  'hashes',
-  'sha',
-  'sha1',
-  'sha256',
-  'sha512',
-  'md5',
-  'digest',
-  'checksum',
-  'crc',
-  'fingerprint',
-  'integrity',
-  'id',
-  'ids',
-  'uuid',
-  'guid',
-  'public',
-  'pub',
-  'publishable',
-  'url',
-  'uri',
-  'urls',
-  'endpoint',
-  'host',
-  'path',
-  'file',
-  'filename',
-  'files',
-  'dir',
-  'name',
-  'names',
-  'type',
-  'types',
-  'length',
-  'len',
-  'size',
-  'count',
-  'max',
-  'min',
-  'format',
-  'field',
-  'fields',
-  'label',
-  'placeholder',
-  'example',
-  'examples',
-  'regex',
-  'regexp',
-  'pattern',
-  'policy',
-  'expiry',
-  'expires',
-  'expiration',
-  'expire',
-  'expired',
-  'timeout',
-  'ttl',
-  'enabled',
-  'enable',
-  'required',
-  'prefix',
-  'suffix',
-  'version',
-  'mode',
-  'provider',
-  'method',
-  'salt',
-  'hint',
-  'reset',
-  'strength',
-  'rule',
-  'rules',
-  'valid',
-  'validation',
-  'validator',
-  'date',
-  'time',
-  'limit',
-  'index',
-  'position',
-  'usage',
-  'kind',
-  'class',
-  'icon',
-  'style',
-  'column',
-  'schema',
-  'param',
-  'params',
-  'prompt',
-  'message',
-  'msg',
-  'error',
-  'errors',
-  'text',
-  'title',
-  'description',
-  'desc',
-  'help',
-  'input',
-  'form',
-  'button',
-  'env',
-  'var',
-  'variable',
-  'ref',
-  'template',
-  'lifetime',
-  'header',
-  'location',
-  'encoding',
-  'algorithm',
-  'alg',
-  'duration',
-  'rotation',
-  'created',
-  'updated',
-  'last',
-  'display',
-  'mask',
-  'masked',
-  'visible',
-  'show',
-  'hide',
-  'toggle',
-  'manager',
-  'cache',
-  'loader',
-  'parser',
-  'lexer',
-  'stream',
-  'list',
-  'tokens',
-  'tokenizer',
-  'tokenize',
-  'scope',
-  'scopes',
-  'audience',
-  'issuer',
-  'event',
-  'events',
-  'handler',
-  'callback',
-  'request',
-  'response',
-  'status',
-  'state',
-  'hidden',
-  'arn',
-  'ssm',
-  'source',
-  'secretref',
-]);
+/** Words that, anywhere in a key, say the value is not the secret itself. */
+const EXCLUDED_WORDS = new Set(
+  (
+    'hash hashed hashes sha sha1 sha256 sha512 md5 digest checksum crc fingerprint integrity id ids uuid guid ' +
+    'public pub publishable url uri urls endpoint host path file filename files dir name names type types ' +
+    'length len size count max min format field fields label placeholder example examples regex regexp ' +
+    'pattern policy expiry expires expiration expire expired timeout ttl enabled enable required prefix ' +
+    'suffix version mode provider method salt hint reset strength rule rules valid validation validator ' +
+    'date time limit index position usage kind class icon style column schema param params prompt message ' +
+    'msg error errors text title description desc help input form button env var variable ref template ' +
+    'lifetime header location encoding algorithm alg duration rotation created updated last display mask ' +
+    'masked visible show hide toggle manager cache loader parser lexer stream list tokens tokenizer ' +
+    'tokenize scope scopes audience issuer event events handler callback request response status state ' +
+    'hidden arn ssm source secretref page next cursor continuation csrf xsrf captcha recaptcha sync ' +
+    'policies confirm confirmation repeat retype forgot strategy secrets keys passwords credentials ' +
+    'mapping map'
+  ).split(' '),
+);
 
 export interface AssignmentContext {
   readonly text: string;
   /** Offsets of the line holding the keyword. */
   readonly lineStart: number;
   readonly lineEnd: number;
+  readonly file: FileContext;
 }
+
+type Form = 'assign' | 'call' | 'xml' | 'cli' | 'pair' | 'header';
 
 interface Parsed {
   key: string;
   valueStart: number;
   value: string;
-  quoted: boolean;
+  /** The value is a literal: quoted, XML text, or inside a string literal. */
+  literal: boolean;
+  form: Form;
   header?: 'bearer' | 'basic';
-  call: boolean;
 }
 
 function isKeyChar(c: number): boolean {
@@ -196,17 +75,116 @@ function isKeyChar(c: number): boolean {
   );
 }
 
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+function isQuote(c: number): boolean {
+  return c === 34 || c === 39 || c === 96;
+}
+
 /** Split a key into lowercase words: camelCase, snake_case, kebab-case, dotted (last segment). */
-function keyWords(key: string): { words: string[]; joined: string; last: string } {
-  const segments = key.split('.').filter((s) => s !== '');
-  const last = segments[segments.length - 1] ?? key;
-  const words = last
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w !== '');
-  return { words, joined: words.join(''), last };
+function keyWords(key: string): { words: string[]; joined: string } {
+  // One pass over the last dotted segment: split at separators, at lower→Upper (dbPassword)
+  // and at the last capital of a run before a lowercase letter (APIKey → API, Key).
+  let end = key.length;
+  while (end > 0 && key.charCodeAt(end - 1) === 46) end--;
+  const start = key.lastIndexOf('.', end - 1) + 1;
+  const words: string[] = [];
+  let word = '';
+  const kind = (c: number): number =>
+    c >= 97 && c <= 122 ? 1 : c >= 65 && c <= 90 ? 2 : c >= 48 && c <= 57 ? 3 : 0;
+  for (let i = start; i < end; i++) {
+    const c = key.charCodeAt(i);
+    const k = kind(c);
+    if (k === 0) {
+      if (word) words.push(word);
+      word = '';
+      continue;
+    }
+    if (word && k === 2) {
+      const prev = kind(key.charCodeAt(i - 1));
+      const next = i + 1 < end ? kind(key.charCodeAt(i + 1)) : 0;
+      if (prev === 1 || prev === 3 || (prev === 2 && next === 1)) {
+        words.push(word);
+        word = '';
+      }
+    }
+    word += k === 2 ? String.fromCharCode(c + 32) : key[i];
+  }
+  if (word) words.push(word);
+  return { words, joined: words.join('') };
+}
+
+/** Whether offset `at` of the line is inside a string literal (an odd number of quotes before it). */
+function insideString(text: string, lineStart: number, at: number): boolean {
+  let quote = 0;
+  // Long lines: look at the last 2000 characters only (a value is rarely further into a string).
+  for (let i = Math.max(lineStart, at - 2000); i < at; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92 /* \ */) {
+      i++;
+      continue;
+    }
+    if (quote === 0) {
+      if (isQuote(c)) quote = c;
+    } else if (c === quote) quote = 0;
+  }
+  return quote !== 0;
+}
+
+/** The quoted string starting at `i` (the opening quote), or undefined when unterminated on the line. */
+function quotedAt(text: string, i: number, lineEnd: number): { start: number; value: string } | undefined {
+  const q = text.charCodeAt(i);
+  let j = i + 1;
+  while (j < lineEnd && text.charCodeAt(j) !== q) j += text.charCodeAt(j) === 92 ? 2 : 1;
+  if (j >= lineEnd) return undefined;
+  return { start: i + 1, value: text.slice(i + 1, j) };
+}
+
+function skipSpaces(text: string, i: number, end: number): number {
+  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+const UNQUOTED_END = /[\s,;)}\]"'`<>&|]/;
+
+/** The unquoted value starting at `i`: up to whitespace or a delimiter. */
+function bareAt(text: string, i: number, lineEnd: number): { start: number; value: string } | undefined {
+  let j = i;
+  while (j < lineEnd && !UNQUOTED_END.test(text[j] as string)) j++;
+  if (j === i) return undefined;
+  return { start: i, value: text.slice(i, j) };
+}
+
+/** `<add key="ApiKey" value="…"/>`, `{"name": "DB_PASSWORD", "value": "…"}`, `- name: X` / `value: …`. */
+function pairedValue(ctx: AssignmentContext, keyStart: number, keyEnd: number): Parsed | undefined {
+  const { text, lineStart } = ctx;
+  // Only a key written as the value of name:/key= can be paired: a `:`, `=` or quote just before it.
+  let b = keyStart - 1;
+  while (b > lineStart && (isSpace(text.charCodeAt(b)) || isQuote(text.charCodeAt(b)))) b--;
+  const op = text.charCodeAt(b);
+  if (b < lineStart || (op !== 58 && op !== 61)) return undefined;
+  const before = text.slice(Math.max(lineStart, keyStart - 24), keyStart);
+  const m =
+    /(?:^|[\s{,<"'])["']?(?:name|key|Name|Key|ParameterKey|parameter|variable)["']?\s*[:=]\s*["']?$/.exec(
+      before,
+    );
+  if (!m) return undefined;
+  const key = text.slice(keyStart, keyEnd);
+  const after = text.slice(keyEnd, Math.min(text.length, keyEnd + 300));
+  const v =
+    /^["']?\s*(?:,\s*|\s+|\r?\n[ \t-]*)["']?(?:value|Value|ParameterValue|default)["']?\s*[:=]\s*/.exec(
+      after,
+    );
+  if (!v) return undefined;
+  const at = keyEnd + v[0].length;
+  let end = text.indexOf('\n', at);
+  if (end < 0) end = text.length;
+  const c = text.charCodeAt(at);
+  const got = isQuote(c) ? quotedAt(text, at, end) : bareAt(text, at, end);
+  if (!got) return undefined;
+  return { key, valueStart: got.start, value: got.value, literal: isQuote(c), form: 'pair' };
 }
 
 /** Parse `key <op> value` around a keyword hit at [kwStart, kwEnd). */
@@ -216,72 +194,134 @@ function parseAssignment(ctx: AssignmentContext, kwStart: number, kwEnd: number)
   while (ks > lineStart && isKeyChar(text.charCodeAt(ks - 1))) ks--;
   let ke = kwEnd;
   while (ke < lineEnd && isKeyChar(text.charCodeAt(ke))) ke++;
+  const before = ks > lineStart ? text.charCodeAt(ks - 1) : 0;
+  // Cheap reject first (most keyword hits are words in code or prose): what follows the key
+  // must be an operator, a quote, a bracket, a space or the end of the line.
+  const next = ke < lineEnd ? text.charCodeAt(ke) : 10;
+  if (!(
+    next === 61 ||
+    next === 58 ||
+    next === 40 ||
+    next === 62 ||
+    next === 44 ||
+    next === 93 ||
+    next === 10 ||
+    next === 13 ||
+    isSpace(next) ||
+    isQuote(next)
+  ))
+    return undefined;
+  return parseFromKey(ctx, ks, ke, before);
+}
+
+/**
+ * The rest of the parse, for the minority of keyword hits that look like a key: kept apart so
+ * the hot reject above stays a small function (quick for V8 to optimise, on every scan).
+ */
+function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: number): Parsed | undefined {
+  const { text, lineStart, lineEnd } = ctx;
+  const paired = pairedValue(ctx, ks, ke);
+  if (paired) return paired;
   let key = text.slice(ks, ke);
   const cli = key.startsWith('--');
-  key = key.replace(/^-+/, '');
-  const before = ks > lineStart ? text[ks - 1] : '';
+  key = key.replace(/^-+/, '').replace(/[.-]+$/, '');
+  if (key === '') return undefined;
   let i = ke;
+  let quotedKey = false;
   // Closing quote / bracket of a quoted or indexed key: "password": …, ENV['TOKEN'] = …
-  if ((before === '"' || before === "'" || before === '`') && text[i] === before) i++;
-  if (text[i] === ']') i++;
-  while (i < lineEnd && (text[i] === ' ' || text[i] === '\t')) i++;
-  const c0 = text[i];
-  const c1 = text[i + 1];
-  let call = false;
-  if (c0 === '=' && (c1 === '=' || c1 === '~')) return undefined; // comparison
-  if (c0 === '!' || c0 === '<' || c0 === '&' || c0 === '|') return undefined;
-  if (c0 === ':' && c1 === '=') i += 2;
-  else if (c0 === '=' && c1 === '>') i += 2;
-  else if (c0 === '?' && c1 === '=') i += 2;
-  else if (c0 === '-' && c1 === '>') i += 2;
-  else if (c0 === '=' || c0 === ':') i += 1;
-  else if (c0 === '>' && before === '<') {
+  if (isQuote(before) && text.charCodeAt(i) === before) {
+    i++;
+    quotedKey = true;
+  }
+  if (text.charCodeAt(i) === 93 /* ] */) i++;
+  i = skipSpaces(text, i, lineEnd);
+  const c0 = text.charCodeAt(i);
+  const c1 = text.charCodeAt(i + 1);
+  let form: Form = 'assign';
+  if (c0 === 61 /* = */ && (c1 === 61 || c1 === 126)) return undefined; // == / =~ comparison
+  if (c0 === 33 || c0 === 38 || c0 === 124) return undefined; // ! & |
+  if (c0 === 58 /* : */ && c1 === 61) i += 2;
+  else if (c0 === 61 && c1 === 62)
+    i += 2; // =>
+  else if ((c0 === 63 || c0 === 43) && c1 === 61)
+    i += 2; // ?= +=
+  else if (c0 === 61 || c0 === 58) i += 1;
+  else if (c0 === 62 /* > */ && before === 60 /* < */) {
     // <password>value</password>
-    const close = text.indexOf('<', i + 1);
+    const close = text.indexOf('</', i + 1);
     if (close < 0 || close > lineEnd) return undefined;
-    return { key, valueStart: i + 1, value: text.slice(i + 1, close).trim(), quoted: true, call: false };
-  } else if (c0 === '(') {
+    return { key, valueStart: i + 1, value: text.slice(i + 1, close).trim(), literal: true, form: 'xml' };
+  } else if (c0 === 40 /* ( */) {
+    // setPassword("…"), .token("…"); not MACRO_PASS("…") or bypass("…").
+    if (!/^(?:set|with|use)?[A-Z_]?[a-z]*(?:[A-Z][a-z]+)*$/.test(key) || /^[A-Z0-9_]+$/.test(key))
+      return undefined;
     i += 1;
-    call = true;
-  } else if (cli && (c0 === undefined || i > ke) && i < lineEnd) {
-    // --password value
-  } else return undefined;
-  while (i < lineEnd && (text[i] === ' ' || text[i] === '\t')) i++;
-  if (c0 === ':' && !call) {
+    form = 'call';
+  } else if (c0 === 44 /* , */ && quotedKey) {
+    // ("SECRET_KEY", "value"): a key/value call or tuple.
+    i += 1;
+    form = 'call';
+  } else if (cli && i > ke && i < lineEnd) {
+    form = 'cli';
+  } else if (i > ke && i < lineEnd && /^\s*(?:ENV|ARG)\s+$/i.test(text.slice(lineStart, ks))) {
+    // Dockerfile `ENV KEY value`.
+    form = 'assign';
+  } else if (
+    i > ke &&
+    i < lineEnd &&
+    /^\s*(?:machine\s|default\s|login\s|password\s)/.test(text.slice(lineStart, lineEnd))
+  ) {
+    // .netrc: `machine api.example.com login me password VALUE`.
+    form = 'assign';
+  } else {
+    return undefined;
+  }
+  i = skipSpaces(text, i, lineEnd);
+  if (c0 === 58 && form === 'assign') {
     // A type annotation before the value: `password: string = "…"`.
-    const typed = /[A-Za-z_&][\w<>[\]&' ]{0,40}?\s*=(?![=>])\s*/y;
+    const typed = /[A-Za-z_&][\w<>[\]&|' ]{0,40}?\s*=(?![=>])\s*/y;
     typed.lastIndex = i;
     const t = typed.exec(text);
-    if (t && i + t[0].length <= lineEnd) i += t[0].length;
+    if (t && i + t[0].length <= lineEnd && !isQuote(text.charCodeAt(i))) i += t[0].length;
   }
-  // Authorization: Bearer <token> / Basic <b64>
+  const header = headerValue(ctx, key, i);
+  if (header) return header;
+  // String prefixes: b"…", r'…', u"…", f"…", @"…", $"…"
+  if (/[bruBRUf@$]/.test(text[i] ?? '') && isQuote(text.charCodeAt(i + 1))) i++;
+  if (isQuote(text.charCodeAt(i))) {
+    const got = quotedAt(text, i, lineEnd);
+    if (!got) return undefined;
+    return { key, valueStart: got.start, value: got.value, literal: true, form };
+  }
+  if (form === 'call') return undefined;
+  const got = bareAt(text, i, lineEnd);
+  if (!got) return undefined;
+  // Only source code needs to know whether an unquoted value sits inside a string literal.
+  const literal = ctx.file.kind === 'code' && insideString(text, lineStart, i);
+  return { key, valueStart: got.start, value: got.value, literal, form };
+}
+
+/** `Authorization: Bearer <token>` / `Basic <base64>` / `token <token>`, quoted or not. */
+function headerValue(ctx: AssignmentContext, key: string, at: number): Parsed | undefined {
+  if (!/auth|token|header/i.test(key)) return undefined;
+  const { text, lineStart, lineEnd } = ctx;
+  const quoted = isQuote(text.charCodeAt(at));
   const scheme = /(bearer|basic|token)\s+/iy;
-  scheme.lastIndex = i + (text[i] === '"' || text[i] === "'" ? 1 : 0);
+  scheme.lastIndex = at + (quoted ? 1 : 0);
   const sm = scheme.exec(text);
-  let header: Parsed['header'];
-  if (sm && /authorization|auth|token|header/i.test(key)) {
-    header = (sm[1] ?? '').toLowerCase() === 'basic' ? 'basic' : 'bearer';
-    const quote = text[i] === '"' || text[i] === "'" ? text[i] : '';
-    i = scheme.lastIndex;
-    let j = i;
-    while (j < lineEnd && !/[\s"'`,;)}\]<>]/.test(text[j] as string)) j++;
-    if (quote && text[j] !== quote && j < lineEnd && text[j] !== ' ') return undefined;
-    return { key, valueStart: i, value: text.slice(i, j), quoted: true, header, call: false };
-  }
-  // String prefixes: b"…", r'…', u"…", @"…"
-  if (/[bruBRU@]/.test(text[i] ?? '') && /["']/.test(text[i + 1] ?? '')) i++;
-  const q = text[i];
-  if (q === '"' || q === "'" || q === '`') {
-    let j = i + 1;
-    while (j < lineEnd && text[j] !== q) j += text[j] === '\\' ? 2 : 1;
-    if (j >= lineEnd) return undefined;
-    return { key, valueStart: i + 1, value: text.slice(i + 1, j), quoted: true, call };
-  }
-  if (call) return undefined;
+  if (!sm) return undefined;
+  const i = scheme.lastIndex;
   let j = i;
-  while (j < lineEnd && !/[\s,;)}\]"'<>&]/.test(text[j] as string)) j++;
+  while (j < lineEnd && /[A-Za-z0-9._~+/=-]/.test(text[j] as string)) j++;
   if (j === i) return undefined;
-  return { key, valueStart: i, value: text.slice(i, j), quoted: false, call };
+  return {
+    key,
+    valueStart: i,
+    value: text.slice(i, j),
+    literal: quoted || (ctx.file.kind === 'code' && insideString(text, lineStart, at)),
+    form: 'header',
+    header: (sm[1] ?? '').toLowerCase() === 'basic' ? 'basic' : 'bearer',
+  };
 }
 
 type Category = 'password' | 'secret' | 'token' | 'api_key' | 'authorization';
@@ -291,95 +331,153 @@ function categorize(words: string[], joined: string): Category | undefined {
   if (words.includes('authorization')) return 'authorization';
   if (
     words.some(
-      (w) => w === 'pass' || w === 'pwd' || w === 'passwd' || w.endsWith('password') || w === 'passphrase',
+      (w) =>
+        w === 'pass' ||
+        w === 'pwd' ||
+        w === 'passwd' ||
+        w === 'password' ||
+        w === 'passphrase' ||
+        w === 'passwort' ||
+        (w.endsWith('password') && w.length <= 16) ||
+        (w.endsWith('pass') &&
+          w.length <= 8 &&
+          /^(?:db|my|sql|smtp|ftp|mail|user|admin|root|redis|ldap)pass$/.test(w)),
     )
   )
     return 'password';
-  if (/apikey|accesskey|authkey|signingkey|encryptionkey|masterkey|appkey|privatekey|licensekey/.test(joined))
-    return 'api_key';
-  if (words.some((w) => w.includes('secret')) || words.some((w) => w.startsWith('credential')))
-    return 'secret';
+  if (
+    /apikey|accesskey|authkey|signingkey|encryptionkey|masterkey|appkey|privatekey|licensekey|clientkey|secretkey|subscriptionkey|consumerkey|servicekey|adminkey/.test(
+      joined,
+    ) ||
+    (words[words.length - 1] === 'key' &&
+      words.length >= 2 &&
+      /^(?:api|access|secret|private|auth|app|client|service|master)$/.test(
+        words[words.length - 2] as string,
+      ))
+  )
+    return words.some((w) => w.includes('secret')) ? 'secret' : 'api_key';
+  if (words.some((w) => w === 'secret' || w.endsWith('secret') || w === 'secrets')) return 'secret';
   if (words.some((w) => w === 'token' || w.endsWith('token') || w === 'authtoken')) return 'token';
+  if (words.length === 1 && (words[0] === 'auth' || words[0] === 'apikey')) return 'token';
   return undefined;
 }
 
 const TEMPLATE =
-  /\$\{|\{\{|\}\}|%\(|#\{|\$\(|%[sd]\b|\{\d*\}|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<.*>$/;
+  /\$[A-Z_][A-Z0-9_]{2,}|\$\{|\{\{|\}\}|\{%|%\}|%\(|#\{|\$\(|%[sdv]\b|\{\d*\}|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<.*>$|^\[\[.*\]\]$|^__[A-Z0-9_]+__$/;
 const CODE_REFERENCE =
-  /^(?:process\.env|os\.environ|os\.getenv|env|ENV|System\.getenv|secrets|vars|config|settings|self|this|props|req|request|ctx|params|args|options|opts)\b/;
+  /^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|env|ENV|System\.getenv|Environment\.|secrets|vars|config|settings|self|this|props|req|request|ctx|params|args|options|opts|window|document|localStorage|sessionStorage)\b/;
 const HASH_SHAPE =
-  /^(?:\$2[abxy]?\$\d\d\$|\$argon2|\$[156]\$|\$pbkdf2|pbkdf2_sha|sha\d+[$:-]|\{S?SHA\d*\}|\{bcrypt\}|md5[$:])/i;
+  /^(?:\$2[abxy]?\$\d\d\$|\$argon2|\$[156]\$|\$pbkdf2|\$scrypt|pbkdf2_sha|sha\d+[$:-]|\{S?SHA\d*\}|\{bcrypt\}|md5[$:]|sha1\$|bcrypt\$|argon2\$)/i;
 const WEAK_WORDS =
-  /passw|p[a@4]ssw[o0]rd|secret|s3cr3t|token|apikey|api_key|test|demo|mock|stub|sample|lorem|ipsum|hunter|todo|fixme|none|null|undefined|admin|guest|default|qwerty|letmein|welcome|changeit|abc123|foobar|pa55/i;
+  /passw|p[a@4]ssw[o0]rd|secret|s3cr3t|token|apikey|api_key|test|demo|mock|stub|sample|lorem|ipsum|hunter|todo|fixme|none|null|undefined|admin|guest|default|qwerty|letmein|welcome|changeit|abc123|foobar|pa55|example|insecure|unsafe|notsecret|dev[_-]?only/i;
+/** Regular-expression syntax: a pattern matching secrets, not a secret. */
+const REGEX_SYNTAX = /\[\^|\(\?[:=!<]|\\[dswbDSWB]|\{\d+,\d*\}|\[[A-Za-z0-9]-[A-Za-z0-9]/;
 
 function looksLikeIdentifier(value: string): boolean {
-  // Member access, calls, indexing or a bare identifier without digits are code, not secrets.
-  if (/[()[\]{}]|\?\.|=>|^[!~+\-*&]/.test(value)) return true;
-  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) return true;
-  if (/^[A-Za-z_$][A-Za-z_$]*$/.test(value)) return true;
-  if (/^[A-Z][A-Z0-9_]*$/.test(value) && value.includes('_')) return true;
+  // Member access, calls, indexing or a bare identifier are code, not secrets.
+  if (/[()[\]{}]|\?\.|=>|::|->/.test(value)) return true;
+  // `config.db.password`, `settings.SECRET_KEY`: member access (a random part would hold digits).
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) && !/\d/.test(value)) return true;
+  if (/^[A-Za-z_$][A-Za-z_$]*$/.test(value)) return true; // a bare identifier without digits
   return false;
 }
 
 /** `SignatureV4SignWithCredentials`: words glued in CamelCase, not random characters. */
 function isCamelCaseWords(value: string): boolean {
-  const words = value.match(/[A-Z][a-z]{2,}/g);
+  const words = value.match(/[A-Z]?[a-z]{3,}/g);
   if (!words || words.length < 3) return false;
-  return words.join('').length / value.length >= 0.6;
+  return words.join('').length / value.length >= 0.7;
 }
 
 function looksLikePathOrUrl(value: string): boolean {
   if (value.includes('://')) return true;
   if (/^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\)/.test(value)) return true;
   if (
-    /\.(?:pem|key|json|txt|p12|pfx|crt|cer|env|ya?ml|ini|conf|cfg|properties|js|ts|py|rb|gpg|asc|jks|keystore)$/i.test(
+    /\.(?:pem|key|json|txt|p12|pfx|crt|cer|env|ya?ml|ini|conf|cfg|properties|js|ts|py|rb|gpg|asc|jks|keystore|html?|php|png|svg)$/i.test(
       value,
     )
   )
     return true;
   if (/^[\w.+-]+@[\w-]+\.[\w.-]+$/.test(value)) return true; // email
   if (/^(?:[a-z0-9-]+\.)+[a-z]{2,}$/i.test(value) && !/\d/.test(value)) return true; // hostname
+  if (/^[\w-]+(?:\/[\w.-]+){2,}$/.test(value)) return true; // a/b/c path
   return false;
 }
 
-/** Judge a generic value. */
-function judgeValue(category: Category, value: string, quoted: boolean): Confidence | undefined {
-  const v = value;
-  if (v.length === 0 || /\s/.test(v)) return undefined;
-  if (TEMPLATE.test(v) || CODE_REFERENCE.test(v) || HASH_SHAPE.test(v)) return undefined;
-  if (looksLikePlaceholder(v) || isDefaultPassword(v) || WEAK_WORDS.test(v)) return undefined;
-  if (!quoted && looksLikeIdentifier(v)) return undefined;
-  if (v.endsWith('\\') || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return undefined; // escapes, CONSTANT_NAMES
-  if (isCamelCaseWords(v)) return undefined;
-  if (quoted && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v) && !/\d/.test(v)) return undefined; // i18n keys
-  if (looksLikePathOrUrl(v) || isUuid(v)) return undefined;
-  if (/^\d+(?:\.\d+)*$/.test(v) || /^v?\d+\.\d+/.test(v)) return undefined; // numbers, versions
-  if (/^(?:sha\d+|md5)-/.test(v)) return undefined; // SRI integrity
-  if (/^[a-z]+(?:[-_.][a-z]+)+$/.test(v)) return undefined; // kebab/snake words
+function isDateOrNumber(value: string): boolean {
+  return (
+    /^[-+]?\d+(?:[.,:]\d+)*$/.test(value) ||
+    /^v?\d+\.\d+/.test(value) ||
+    /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(value)
+  );
+}
+
+/** Strength of a password-like value: human or generated, but not a word, template or default. */
+function judgePassword(v: string): boolean {
+  if (v.length < 8 || v.length > 128) return false;
+  if (/^[a-z]+$|^[A-Z][a-z]+$|^[A-Z]+$/.test(v)) return false; // a dictionary-looking word
+  if (/^[a-z]+[^A-Za-z0-9][a-z]+$/.test(v)) return false; // two words joined by a symbol
   const classes = charClasses(v);
   const entropy = shannonEntropy(v);
-  if (category === 'password') {
-    if (v.length < 8 || v.length > 128) return undefined;
-    if (/^[a-z]+$|^[A-Z][a-z]+$/.test(v)) return undefined; // a dictionary-looking word
-    if (classes.count >= 3 && entropy >= 2.5) return 'medium';
-    if (classes.count >= 2 && v.length >= 12 && entropy >= 3.0) return 'medium';
-    return undefined;
-  }
-  if (v.length < 16 || v.length > 512) return undefined;
+  if (classes.count >= 3 && entropy >= 2.8) return true;
+  return classes.count >= 2 && v.length >= 14 && entropy >= 3.4 && (classes.digit || classes.upper);
+}
+
+/** Strength of a key-like value (secret, token, api key). */
+function judgeKey(v: string): boolean {
+  if (v.length < 16 || v.length > 1024) return false;
   if (isHex(v)) {
-    // Hex under a secret-ish key is a key (Rails/Django secrets, Datadog, GitHub OAuth secrets);
-    // hashes are excluded by their key names above.
-    return entropy >= 3.0 && /[0-9]/.test(v) && /[a-f]/i.test(v) ? 'medium' : undefined;
+    // Hex under a secret-ish key is a key (Rails/Django secrets, Datadog, OAuth client secrets).
+    return shannonEntropy(v) >= 3.0 && /[0-9]/.test(v) && /[a-f]/i.test(v) && longestRun(v) < 5;
   }
-  if (entropy < 3.3) return undefined;
+  const entropy = shannonEntropy(v);
+  if (entropy < (v.length >= 32 ? 3.5 : 3.3)) return false;
+  const classes = charClasses(v);
+  if (classes.count < 2) return false;
   if (!classes.digit) {
-    // Letters only: random mixed case passes, CamelCase identifiers do not.
+    // Letters only: random mixed case passes, CamelCase identifiers and words do not.
     const upper = v.replace(/[^A-Z]/g, '').length;
     const letters = v.replace(/[^A-Za-z]/g, '').length;
-    if (v.length < 20 || letters === 0 || upper / letters < 0.25 || upper / letters > 0.75) return undefined;
+    if (v.length < 20 || letters === 0 || upper / letters < 0.2 || upper / letters > 0.8) return false;
   }
-  if (classes.count < 2) return undefined;
-  return 'medium';
+  // Mostly one case of letters joined by separators: words, not a key.
+  if (
+    /^[a-z]+(?:[-_.][a-z0-9]+)+$/.test(v) ||
+    (/^[A-Z0-9]+(?:[-_][A-Z0-9]+)+$/.test(v) && !/\d[A-Z]|[A-Z]\d/.test(v))
+  )
+    return false;
+  return true;
+}
+
+/** Judge a generic value; undefined when it is not a credential. */
+function judgeValue(category: Category, value: string): boolean {
+  const v = value;
+  if (v.length === 0 || /\s/.test(v)) return false;
+  if (isRedaction(v) || TEMPLATE.test(v) || CODE_REFERENCE.test(v) || HASH_SHAPE.test(v)) return false;
+  if (looksLikePlaceholder(v) || isDefaultPassword(v) || WEAK_WORDS.test(v) || REGEX_SYNTAX.test(v))
+    return false;
+  if (v.endsWith('\\') || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return false; // escapes, CONSTANT_NAMES
+  if (isCamelCaseWords(v) || looksLikePathOrUrl(v) || isUuid(v) || isDateOrNumber(v)) return false;
+  if (/^(?:sha\d+|md5)-/.test(v)) return false; // SRI integrity
+  if (/^[a-z]+(?:[-_.][a-z]+)+$/i.test(v)) return false; // kebab/snake words
+  // Serial, license and recovery codes (`A3-C4ZJMN-PQTZTL-…`): groups of capitals and digits.
+  if (/^[A-Z0-9]{1,8}(?:-[A-Z0-9]{2,8}){2,}$/.test(v)) return false;
+  // A Kubernetes Secret or an npm `_auth` line holds the value base64-encoded: judge what it says
+  // (`user:password` is judged by its password).
+  const decoded = printableBase64(v);
+  if (decoded !== undefined && decoded !== v) {
+    const colon = decoded.indexOf(':');
+    return colon > 0 ? judgeValue('password', decoded.slice(colon + 1)) : judgeValue(category, decoded);
+  }
+  if (category === 'password') return !isHashLength(v) && judgePassword(v) && !isDocumentedExample(v);
+  return judgeKey(v) && !isDocumentedExample(v);
+}
+
+/** The decoded text when `value` is base64 of printable ASCII, else undefined. */
+function printableBase64(value: string): string | undefined {
+  if (value.length < 8 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  const decoded = Buffer.from(value, 'base64').toString('latin1');
+  return /^[\x20-\x7e]{6,}$/.test(decoded) ? decoded : undefined;
 }
 
 const B64_40 = /^[A-Za-z0-9/+]{40}$/;
@@ -405,9 +503,12 @@ function keyed(
     if (/^(?:dd|datadog)/.test(joined) || DD_CONTEXT.test(nearby()))
       return { type: 'datadog_app_key', provider: 'datadog' };
   }
-  if (joined.includes('twilio') && /^[0-9a-f]{32}$/.test(value))
+  if (joined.includes('twilio') && /token|secret/.test(joined) && /^[0-9a-f]{32}$/.test(value))
     return { type: 'twilio_auth_token', provider: 'twilio' };
   if (joined.includes('heroku') && (isUuid(value) || /^HRKU-[A-Za-z0-9_-]{20,}$/.test(value)))
+    return { type: 'heroku_api_key', provider: 'heroku' };
+  // `machine api.heroku.com login … password <uuid>` in a .netrc is the Heroku CLI's API key.
+  if (joined === 'password' && (isUuid(value) || value.startsWith('HRKU-')) && /heroku\.com/.test(nearby()))
     return { type: 'heroku_api_key', provider: 'heroku' };
   if (joined.endsWith('authtoken') && isUuid(value) && /npm|registry|yarn/i.test(nearby()))
     return { type: 'npm_legacy_token', provider: 'npm' };
@@ -416,20 +517,83 @@ function keyed(
   return undefined;
 }
 
+/** Where a generic value may be reported, and how sure the engine may be about it. */
+function contextConfidence(ctx: AssignmentContext, parsed: Parsed): Confidence | undefined {
+  const kind = ctx.file.kind;
+  if (kind === 'lock' || kind === 'declaration' || kind === 'generated') return undefined;
+  // In source code (and Terraform/HCL) an unquoted value is an expression.
+  if (kind === 'code' && !parsed.literal) return undefined;
+  return 'medium';
+}
+
+/** Inside a Python triple-quoted string: a docstring shows example values, not secrets. */
+let quoteCache: { text: string; positions: number[] } | undefined;
+
+/** Offsets of every triple quote in the text, computed once per text. */
+function tripleQuotes(text: string): number[] {
+  if (quoteCache?.text === text) return quoteCache.positions;
+  const positions: number[] = [];
+  for (const q of ['"""', "'''"])
+    for (let i = text.indexOf(q); i >= 0; i = text.indexOf(q, i + 3)) positions.push(i);
+  positions.sort((a, b) => a - b);
+  quoteCache = { text, positions };
+  return positions;
+}
+
+function inDocstring(ctx: AssignmentContext): boolean {
+  if (!/\.pyi?$/.test(ctx.file.path)) return false;
+  const positions = tripleQuotes(ctx.text);
+  // Binary search: how many triple quotes open before this line.
+  let lo = 0;
+  let hi = positions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((positions[mid] as number) < ctx.lineStart) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo % 2 === 1;
+}
+
+/** A documentation comment line (` * …`, `/// …`): API docs show example values, not secrets. */
+function isDocComment(ctx: AssignmentContext): boolean {
+  const { text, lineStart, lineEnd } = ctx;
+  const i = skipSpaces(text, lineStart, lineEnd);
+  const c = text.charCodeAt(i);
+  if (c === 42 /* * */) return text.charCodeAt(i + 1) !== 61; // not `*=`
+  return text.startsWith('///', i) || text.startsWith('/**', i);
+}
+
+/** API documentation (JSDoc, `///`, Python docstrings) shows example values: low confidence there. */
+function documented(ctx: AssignmentContext, hit: Hit): Hit {
+  if (ctx.file.kind !== 'code' || hit.confidence === 'low') return hit;
+  return isDocComment(ctx) || inDocstring(ctx) ? { ...hit, confidence: 'low' } : hit;
+}
+
 /** Analyse the assignment around one keyword hit. */
-export function matchGeneric(ctx: AssignmentContext, kwStart: number, kwEnd: number): Hit | undefined {
+export function matchGeneric(
+  ctx: AssignmentContext,
+  kwStart: number,
+  kwEnd: number,
+  isKnownFormat: (v: string) => boolean,
+): Hit | undefined {
   const parsed = parseAssignment(ctx, kwStart, kwEnd);
   if (!parsed) return undefined;
-  const { words, joined } = keyWords(parsed.key);
-  if (words.length === 0 || words.length > 8) return undefined;
   let value = parsed.value;
   // Trailing punctuation of unquoted values in prose or configs.
-  if (!parsed.quoted) value = value.replace(/[.,;:]+$/, '');
+  if (!parsed.literal || parsed.form === 'header') value = value.replace(/[.,;:]+$/, '');
+  if (value.length < 6) return undefined;
+  const { words, joined } = keyWords(parsed.key);
+  if (words.length === 0 || words.length > 8) return undefined;
+  const confidence = contextConfidence(ctx, parsed);
+  if (!confidence) return undefined;
+  // A value in a known format (ghp_…, sk_live_…, AKIA…) is judged by that format's detector alone.
+  if (isKnownFormat(value)) return undefined;
+  if (!parsed.literal && looksLikeIdentifier(value)) return undefined;
   const nearby = (): string => ctx.text.slice(Math.max(0, ctx.lineStart - 300), ctx.lineEnd);
   const provider = keyed(joined, value, nearby);
   if (provider) {
     if (looksLikePlaceholder(value)) return undefined;
-    return {
+    return documented(ctx, {
       type: provider.type,
       provider: provider.provider,
       revocable: provider.type === 'npm_legacy_token',
@@ -438,20 +602,19 @@ export function matchGeneric(ctx: AssignmentContext, kwStart: number, kwEnd: num
       secret: value,
       identity: value,
       preview: { value, prefix: '' },
-      confidence: 'high',
+      confidence: confidence === 'low' ? 'low' : 'high',
       priority: PRIORITY.keyed,
-    };
+    });
   }
   const category = categorize(words, joined);
   if (!category) return undefined;
   if (category === 'authorization' || parsed.header) {
-    return judgeHeader(parsed, value);
+    const header = judgeHeader(parsed, value, confidence);
+    return header && documented(ctx, header);
   }
-  const confidence = judgeValue(category, value, parsed.quoted);
-  if (!confidence) return undefined;
-  const type = `generic_${category}`;
-  return {
-    type,
+  if (!judgeValue(category, value)) return undefined;
+  return documented(ctx, {
+    type: `generic_${category}`,
     provider: 'generic',
     revocable: false,
     start: parsed.valueStart,
@@ -459,27 +622,25 @@ export function matchGeneric(ctx: AssignmentContext, kwStart: number, kwEnd: num
     secret: value,
     identity: value,
     preview: { value, prefix: '' },
-    confidence: parsed.call ? 'low' : confidence,
+    confidence,
     priority: PRIORITY.generic,
-  };
+  });
 }
 
-function judgeHeader(parsed: Parsed, value: string): Hit | undefined {
+function judgeHeader(parsed: Parsed, value: string, confidence: Confidence): Hit | undefined {
   if (!parsed.header) return undefined;
   let ok = false;
   if (parsed.header === 'basic') {
     if (!/^[A-Za-z0-9+/]{8,}={0,2}$/.test(value)) return undefined;
     const decoded = Buffer.from(value, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon <= 0) return undefined;
+    if (colon <= 0 || /[^\x20-\x7e]/.test(decoded)) return undefined;
     const password = decoded.slice(colon + 1);
-    ok =
-      judgeValue('password', password, true) !== undefined ||
-      judgeValue('token', password, true) !== undefined;
+    ok = judgeValue('password', password) || judgeValue('token', password);
   } else {
-    ok = judgeValue('token', value, true) !== undefined && value.length >= 20;
+    ok = value.length >= 20 && judgeValue('token', value);
   }
-  if (!ok) return undefined;
+  if (!ok || isDocumentedExample(value)) return undefined;
   return {
     type: 'authorization_header',
     provider: 'generic',
@@ -489,7 +650,7 @@ function judgeHeader(parsed: Parsed, value: string): Hit | undefined {
     secret: value,
     identity: value,
     preview: { value, prefix: '' },
-    confidence: 'medium',
+    confidence,
     priority: PRIORITY.generic,
   };
 }

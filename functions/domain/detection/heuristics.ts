@@ -1,21 +1,37 @@
 /**
  * Value heuristics shared by detectors: entropy, character classes and the look-alike checks
- * (placeholders, templates, hashes, UUIDs) that keep the engine quiet on things that only
- * resemble credentials.
+ * (placeholders, templates, redactions, hashes, UUIDs) that keep the engine quiet on things
+ * that only resemble credentials.
  */
+
+const COUNTS = new Int32Array(128);
 
 /** Shannon entropy in bits per character. */
 export function shannonEntropy(value: string): number {
-  if (value.length === 0) return 0;
-  const counts = new Map<number, number>();
-  for (let i = 0; i < value.length; i++) {
+  const n = value.length;
+  if (n === 0) return 0;
+  let wide: Map<number, number> | undefined;
+  COUNTS.fill(0);
+  for (let i = 0; i < n; i++) {
     const c = value.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+    if (c < 128) COUNTS[c] = (COUNTS[c] as number) + 1;
+    else {
+      wide ??= new Map();
+      wide.set(c, (wide.get(c) ?? 0) + 1);
+    }
   }
   let bits = 0;
-  for (const count of counts.values()) {
-    const p = count / value.length;
+  for (let c = 0; c < 128; c++) {
+    const count = COUNTS[c] as number;
+    if (count === 0) continue;
+    const p = count / n;
     bits -= p * Math.log2(p);
+  }
+  if (wide) {
+    for (const count of wide.values()) {
+      const p = count / n;
+      bits -= p * Math.log2(p);
+    }
   }
   return bits;
 }
@@ -54,6 +70,12 @@ export function isHex(value: string): boolean {
   return HEX.test(value);
 }
 
+/** Hex strings of the lengths MD5, SHA-1, SHA-224/256/384/512 and git object ids have. */
+export function isHashLength(value: string): boolean {
+  const n = value.length;
+  return (n === 32 || n === 40 || n === 56 || n === 64 || n === 96 || n === 128) && isHex(value);
+}
+
 /** Longest run of one repeated character. */
 export function longestRun(value: string): number {
   let best = 0;
@@ -67,6 +89,7 @@ export function longestRun(value: string): number {
 
 /** Longest ascending or descending run of consecutive char codes (`abcdef`, `123456`, `987`). */
 export function longestSequence(value: string): number {
+  if (value.length === 0) return 0;
   let best = 1;
   let up = 1;
   let down = 1;
@@ -74,29 +97,32 @@ export function longestSequence(value: string): number {
     const d = value.charCodeAt(i) - value.charCodeAt(i - 1);
     up = d === 1 ? up + 1 : 1;
     down = d === -1 ? down + 1 : 1;
-    best = Math.max(best, up, down);
+    if (up > best) best = up;
+    if (down > best) best = down;
   }
-  return value.length === 0 ? 0 : best;
+  return best;
 }
 
 /**
  * Words and shapes that mark a value as a placeholder, template or redaction rather than a
- * live credential. Applied to every detector's value (specific formats included), so keep it
- * to strings a random token essentially never contains.
+ * live credential. Applied to every detector's value (specific formats included), so it holds
+ * only strings a random token essentially never contains.
  */
 const PLACEHOLDER_WORDS =
-  /example|xxxx|XXXX|your[_-]?|placeholder|changeme|change[_-]me|redacted|dummy|sample|replace[_-]?me|insert[_-]|fake|not[_-]?a[_-]?real|notreal|secret[_-]?here|key[_-]?here|token[_-]?here|\*\*\*|•|\.\.\.|…|<[^>]*>|\$\{|\{\{|\}\}|%\(|#\{|\$\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$/i;
+  /example|xxxx|XXXX|your[_-]|placeholder|changeme|change[_-]me|redacted|dummy|sample|replace[_-]?me|insert[_-]|fake|not[_-]?a[_-]?real|notreal|(?:secret|key|token)[_-]?here|\*\*\*|•|\.\.\.|…|<[^>]*>|\$\{|\{\{|\}\}|%\(|#\{|\$\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$/i;
 
 export function looksLikePlaceholder(value: string): boolean {
   if (PLACEHOLDER_WORDS.test(value)) return true;
   // Runs like 000000 or aaaaaa, or alphabets typed in order, do not come out of a generator.
   if (longestRun(value) >= 6) return true;
-  if (longestSequence(value) >= 8) return true;
+  if (longestSequence(value) >= 6) return true;
   return false;
 }
 
-/** True when the random part of a token looks generated: enough entropy, no long runs. */
-export function looksRandom(value: string, minEntropy: number): boolean {
-  if (looksLikePlaceholder(value)) return false;
-  return shannonEntropy(value) >= minEntropy;
+/** Whole values that stand for a removed or hidden secret. */
+const REDACTION =
+  /^(?:\[?(?:redacted|filtered|masked|hidden|removed|omitted|censored|secret|private|sensitive)\]?|\*+|x+|X+|#+|-+|\.+|•+|none|null|nil|undefined|empty|n\/a|tbd|todo)$/i;
+
+export function isRedaction(value: string): boolean {
+  return REDACTION.test(value);
 }

@@ -3,6 +3,7 @@
  * and unified diffs; `classifySecret` for a raw value from a GitHub secret-scanning alert;
  * `fingerprint` and `redact` for anyone who needs the same identity and preview rules.
  */
+import { fileContext } from './context.ts';
 import { parsePatch, parseUnifiedDiff } from './diff.ts';
 import { findHits, toFindings } from './engine.ts';
 import type { Hit, KindInfo } from './model.ts';
@@ -12,6 +13,8 @@ import type { Confidence, Finding, Scanner, ScannerOptions } from './types.ts';
 
 export type { Confidence, Finding, Scanner, ScannerOptions } from './types.ts';
 export type { KindInfo } from './model.ts';
+export { fileContext } from './context.ts';
+export type { FileContext, FileKind } from './context.ts';
 export { fingerprint, redact } from './redact.ts';
 export { crc32, base62Checksum, hasValidBase62Checksum } from './checksum.ts';
 
@@ -163,8 +166,14 @@ export function createScanner(options: ScannerOptions): DetectionScanner {
   if (typeof key !== 'string' || key.length === 0)
     throw new Error('createScanner: fingerprintKey is required');
   const baseline = options.baseline;
+  const minConfidence = options.minConfidence ?? 'medium';
   const scanSection = (text: string, file: string, addedLine?: Int32Array): Finding[] =>
-    toFindings(text, file, findHits(text), key, baseline, addedLine ? (n) => addedLine[n] ?? 0 : undefined);
+    toFindings(text, file, findHits(text, fileContext(file)), {
+      key,
+      baseline,
+      minConfidence,
+      ...(addedLine ? { mapLine: (n: number) => addedLine[n] ?? 0 } : {}),
+    });
   return {
     scanText(text: string, file: string): Finding[] {
       return scanSection(text, file);

@@ -30,6 +30,8 @@ export interface KindInfo {
   readonly revocable: boolean;
   /** A shape, not a value: e.g. `ghp_` + 30 base62 + 6-char CRC32 checksum. */
   readonly shape: string;
+  /** Where the issuer documents the format, when it does. */
+  readonly source?: string;
 }
 
 export const PRIORITY = {

@@ -1,8 +1,9 @@
 /**
  * Private keys: PEM blocks (RSA, EC, DSA, OpenSSH, PKCS#8, PGP), also when embedded in a JSON
- * or code string with `\n` escapes, and PuTTY key files. Public keys and certificates never
- * match (only `PRIVATE KEY` headers do); a header without a key body (parsers, docs) does not
- * count.
+ * or code string with `\n` escapes, GCP service-account key files (a PKCS#8 key inside a
+ * `"type": "service_account"` JSON object) and PuTTY key files. Public keys and certificates
+ * never match (only `PRIVATE KEY` headers do); a header without a key body (parsers, docs,
+ * `...` elisions) does not count.
  */
 import { createHash } from 'node:crypto';
 import { longestRun, shannonEntropy } from './heuristics.ts';
@@ -24,27 +25,34 @@ const TYPES: Record<string, string> = {
 /** How far a key body may run; a 16384-bit RSA key is ~12 KB of base64. */
 const MAX_BODY = 16_000;
 
+const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+
 export function matchPrivateKey(text: string, at: number): Hit | undefined {
   BEGIN.lastIndex = at;
   const m = BEGIN.exec(text);
   if (!m) return undefined;
   const kind = m[1] ?? '';
   const headerEnd = at + m[0].length;
+  if (!bodyFollows(text, headerEnd)) return undefined;
   const endMarker = `-----END ${kind}PRIVATE KEY${m[2] ?? ''}-----`;
-  let endAt = text.indexOf(endMarker, headerEnd);
+  // Look for the END marker only as far as a key body can run (a file of headers must not go quadratic).
+  const window = text.slice(headerEnd, headerEnd + MAX_BODY + endMarker.length);
+  const rel = window.indexOf(endMarker);
+  let endAt = rel < 0 ? -1 : headerEnd + rel;
   let blockEnd: number;
-  if (endAt < 0 || endAt - headerEnd > MAX_BODY) {
+  const closed = endAt >= 0;
+  if (!closed) {
     // No END marker (a truncated paste or diff): accept only a substantial base64 body.
     endAt = Math.min(text.length, headerEnd + MAX_BODY);
     blockEnd = endAt;
   } else {
     blockEnd = endAt + endMarker.length;
   }
-  const raw = text.slice(headerEnd, endAt);
-  const { body, headers } = keyBody(raw);
-  const minBody = endAt === blockEnd ? 400 : 64;
-  // DER is full of zero runs (`AAAAAAAAAAAB`), so look only for long runs and low entropy.
-  if (body.length < minBody || longestRun(body) >= 24 || shannonEntropy(body) < 4.5) return undefined;
+  const { body, headers } = keyBody(text.slice(headerEnd, endAt));
+  // An Ed25519 PKCS#8 key is 64 base64 characters; without an END marker ask for more.
+  if (body.length < (closed ? 40 : 200)) return undefined;
+  // DER is full of short zero runs (`AAAAAAAB`); long runs and low entropy mean a placeholder.
+  if (longestRun(body) >= 24 || shannonEntropy(body) < (body.length < 200 ? 4.0 : 4.5)) return undefined;
   const attributes: Record<string, string | number | boolean> = { encrypted: false };
   if (kind === 'ENCRYPTED ' || /Proc-Type:\s*4,\s*ENCRYPTED/.test(headers)) attributes.encrypted = true;
   if (kind === 'OPENSSH ') {
@@ -55,21 +63,97 @@ export function matchPrivateKey(text: string, at: number): Hit | undefined {
       attributes.cipher = cipher;
     }
   }
-  const type = TYPES[kind] ?? 'pkcs8_private_key';
-  const secret = normalizePem(text.slice(at, blockEnd));
-  return {
-    type,
+  const pem = normalizePem(text.slice(at, blockEnd));
+  const base: Hit = {
+    type: TYPES[kind] ?? 'pkcs8_private_key',
     provider: 'crypto',
     revocable: false,
     start: at,
     end: headerEnd,
-    secret,
-    identity: `${type}:${createHash('sha256').update(body).digest('hex')}`,
+    secret: pem,
+    identity: `${TYPES[kind] ?? 'pkcs8_private_key'}:${sha256(body)}`,
     preview: { value: body, prefix: m[0] },
     confidence: attributes.encrypted ? 'medium' : 'high',
     priority: PRIORITY.specific,
     attributes,
   };
+  return kind === '' ? (serviceAccount(text, at, base) ?? base) : base;
+}
+
+/**
+ * A PKCS#8 key that is the `private_key` of a GCP service-account JSON object becomes one
+ * finding for the key file: the vault gets the whole JSON (that is what authenticates), the
+ * identity is the account and key id.
+ */
+function serviceAccount(text: string, at: number, key: Hit): Hit | undefined {
+  const lead = text.slice(Math.max(0, at - 40), at);
+  if (!/["']private_key["']\s*:\s*["']$/.test(lead)) return undefined;
+  const from = Math.max(0, at - 4000);
+  const window = text.slice(from, Math.min(text.length, at + MAX_BODY));
+  if (!/["']type["']\s*:\s*["']service_account["']/.test(window)) return undefined;
+  const json = enclosingJson(text, at, from);
+  const account = json && typeof json.client_email === 'string' ? json.client_email : undefined;
+  const keyId = json && typeof json.private_key_id === 'string' ? json.private_key_id : undefined;
+  return {
+    ...key,
+    type: 'gcp_service_account_key',
+    provider: 'gcp',
+    secret: json ? JSON.stringify(json) : key.secret,
+    identity: account && keyId ? `gcp_service_account_key:${account}:${keyId}` : key.identity,
+    attributes: { ...key.attributes, ...(account ? { account } : {}) },
+  };
+}
+
+/** The JSON object that contains offset `at`, parsed, or undefined. */
+function enclosingJson(text: string, at: number, limit: number): Record<string, unknown> | undefined {
+  let open = at;
+  for (let tries = 0; tries < 4; tries++) {
+    open = text.lastIndexOf('{', open - 1);
+    if (open < limit) return undefined;
+    const close = matchingBrace(text, open);
+    if (close < at) continue;
+    try {
+      const parsed = JSON.parse(text.slice(open, close + 1)) as unknown;
+      if (
+        parsed &&
+        typeof parsed === 'object' &&
+        (parsed as Record<string, unknown>).type === 'service_account'
+      )
+        return parsed as Record<string, unknown>;
+    } catch {
+      // Not JSON from this brace (a template, a comment): try an outer one.
+    }
+  }
+  return undefined;
+}
+
+function matchingBrace(text: string, open: number): number {
+  let depth = 0;
+  let inString = false;
+  const limit = Math.min(text.length, open + 40_000);
+  for (let i = open; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */) depth++;
+    else if (c === 125 /* } */ && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * Cheap check before any search: the first line after the header (past `\n` escapes, quotes and
+ * string concatenation) is base64 or a PEM header (`Proc-Type: …`). Parsers, docs and files
+ * full of bare headers stop here.
+ */
+function bodyFollows(text: string, headerEnd: number): boolean {
+  const head = text
+    .slice(headerEnd, headerEnd + 200)
+    .replace(/\\r|\\n|\\t/g, '\n')
+    .replace(/^[\s"'`+,;\\]+/, '');
+  return /^(?:[A-Za-z0-9+/=]{16}|[A-Za-z-]+:)/.test(head);
 }
 
 /** The base64 of a key body, with escapes, quotes, string concatenation and PEM headers removed. */
@@ -88,11 +172,8 @@ function keyBody(raw: string): { body: string; headers: string } {
       headers += `${trimmed}\n`;
       continue;
     }
-    if (!/^[A-Za-z0-9+/=]+$/.test(trimmed)) {
-      // A non-base64 line inside the block (a PGP checksum `=abcd` is base64-ish and fine).
-      if (body.length > 0) break;
-      continue;
-    }
+    // The body starts right after the header lines; anything else first means there is no key here.
+    if (!/^[A-Za-z0-9+/=]+$/.test(trimmed)) break;
     body += trimmed;
   }
   return { body, headers };
@@ -119,6 +200,7 @@ export function matchPuttyKey(text: string, at: number): Hit | undefined {
   if (!priv || !priv[2] || priv[2].replace(/\s/g, '').length < 40) return undefined;
   const encryption = /Encryption: ([a-z0-9-]+)/.exec(window)?.[1] ?? 'none';
   const body = priv[2].replace(/\s/g, '');
+  if (shannonEntropy(body) < 4.0) return undefined;
   return {
     type: 'putty_private_key',
     provider: 'crypto',
@@ -126,7 +208,7 @@ export function matchPuttyKey(text: string, at: number): Hit | undefined {
     start: at,
     end: at + m[0].length,
     secret: window.slice(0, (priv.index ?? 0) + priv[0].length).trimEnd(),
-    identity: `putty_private_key:${createHash('sha256').update(body).digest('hex')}`,
+    identity: `putty_private_key:${sha256(body)}`,
     preview: { value: body, prefix: 'PuTTY-User-Key-File ' },
     confidence: encryption === 'none' ? 'high' : 'medium',
     priority: PRIORITY.specific,

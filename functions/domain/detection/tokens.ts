@@ -2,7 +2,7 @@
  * Detectors for credentials with a documented, recognisable shape (a literal prefix, a fixed
  * length, sometimes a checksum). Each is tried only where the engine's prefilter found one of
  * its anchors, with a sticky regex at that position, so the cost is proportional to the number
- * of anchor occurrences rather than to the number of detectors times the number of lines.
+ * of anchor occurrences rather than to the number of detectors times the size of the text.
  */
 import { createHash } from 'node:crypto';
 import { hasValidBase62Checksum } from './checksum.ts';
@@ -13,21 +13,17 @@ import type { Confidence } from './types.ts';
 
 type Verdict = false | Confidence | { confidence: Confidence; attributes?: Hit['attributes']; type?: string };
 
-export interface TokenSpec {
-  readonly type: string;
-  readonly provider: string;
-  readonly revocable: boolean;
-  readonly shape: string;
-  /** Literal strings the credential starts with (the prefilter looks for these). */
+export interface TokenSpec extends KindInfo {
+  /** Literal strings the credential contains at a fixed place (the prefilter looks for these). */
   readonly anchors: readonly string[];
-  /** Sticky regex tried at the anchor; match[0] is the credential. */
+  /** Sticky regex tried at the anchor; match[0] runs from the anchor to the credential's end. */
   readonly pattern: RegExp;
   /** Minimum Shannon entropy of the part after the anchor (default 3.0). */
   readonly minEntropy?: number;
   /** Extra validation (checksum, structure); false rejects. Default confidence is `high`. */
   readonly validate?: (value: string) => Verdict;
-  /** The file must mention this (case-insensitive) for a match to count; for ambiguous shapes. */
-  readonly fileContext?: RegExp;
+  /** The file must name this issuer (lowercase, Capitalized or UPPERCASE) for a match to count. */
+  readonly fileContext?: string;
   readonly priority?: number;
   /** Where the credential starts when the anchor is not its first character (or -1 to reject). */
   readonly startBefore?: (text: string, anchorAt: number) => number;
@@ -36,8 +32,8 @@ export interface TokenSpec {
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 
 /**
- * SHA-256 of documented example credentials from issuers' public docs (stored hashed so this
- * file holds no credential-shaped strings). A match is an example, not a leak.
+ * SHA-256 of example credentials published in issuers' documentation and RFCs (stored hashed
+ * so this file holds no credential-shaped strings). A match is an example, not a leak.
  */
 const DOCUMENTED_EXAMPLES = new Set([
   // Stripe API reference test keys (sk_test_4eC39…, sk_test_BQokik…, sk_test_26PHem…, rk_test_26PHem…).
@@ -45,10 +41,24 @@ const DOCUMENTED_EXAMPLES = new Set([
   'f2d6ca16515033e5dce14eba840b979d27b5cbae24bb3e5bf484339667f86397',
   '7e8de44ea9ecf6d53415c90f5b249a8591f7abafbf7d65a2c0d855afeca3ec09',
   '4695960a4c78863e469628d04a2e77d71066793355b6f27c93ad071965852420',
+  // RFC 6749 / 6750 examples: access token, refresh token, Basic credentials, code, client secret, password.
+  '6c96130f130ab0d6d158397e24d2bcc1c9a5e73ae081f6e983f1c7b545d24a4c',
+  '00cf4c781dc37003f7c7dd7d4c9a6ef1e0f4c62d9a291aa8bc398774e3fefd32',
+  'ca7459e2b26776de081b9a07e40227fd6cff232a1e3233ff6b6aa6d036ca9981',
+  'a35b81a7d7927b70ec99270dd2362b88580a28574af812f2c02f56469579186f',
+  'e9974c507d2a802143f614c878fcbb622a3800e05e6e0d329fee2c5b6b243329',
+  '53f5da0aaa93d64cd5772c554cbf940f0539e689dddbeb8f923eec3f72c02ea9',
+  // Slack API docs bot token, Google Maps docs API key, Telegram Bot API docs token.
+  '2ddc147f3a3b5a1722b8ed6be3c45c49a7156b17fca5d11410137a6d04def6eb',
+  'ac9265e56c79b234607ec72c53753cfea9f88c99eb713790ddf9be5593bb4465',
+  '0b5dd075ccdd03c42f4edda8e299e6838e2a75d3486a2a8d86940ed1541e9178',
 ]);
 
+/** Lengths of the examples above: a value of another length is not one of them (no hash needed). */
+const EXAMPLE_LENGTHS = new Set([10, 22, 28, 32, 39, 44, 53]);
+
 export function isDocumentedExample(value: string): boolean {
-  return DOCUMENTED_EXAMPLES.has(sha256(value));
+  return EXAMPLE_LENGTHS.has(value.length) && DOCUMENTED_EXAMPLES.has(sha256(value));
 }
 
 function checksummed(prefixLength: number): (value: string) => Verdict {
@@ -78,6 +88,10 @@ export function openSshCipher(body: string): string | undefined {
   return bytes.toString('latin1', magic.length + 4, magic.length + 4 + len);
 }
 
+type Extra = Partial<
+  Pick<TokenSpec, 'minEntropy' | 'validate' | 'fileContext' | 'priority' | 'startBefore' | 'source'>
+>;
+
 const T = (
   type: string,
   provider: string,
@@ -85,12 +99,28 @@ const T = (
   shape: string,
   anchors: string[],
   pattern: RegExp,
-  extra: Partial<
-    Pick<TokenSpec, 'minEntropy' | 'validate' | 'fileContext' | 'priority' | 'startBefore'>
-  > = {},
+  extra: Extra = {},
 ): TokenSpec => ({ type, provider, revocable, shape, anchors, pattern, ...extra });
 
 const B62_36 = '[A-Za-z0-9]{36}(?![A-Za-z0-9_])';
+const GH_FORMATS =
+  'https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/';
+const GH_CHECKSUM = { validate: checksummed(4), priority: PRIORITY.checksum, source: GH_FORMATS };
+const SLACK_TOKENS = 'https://api.slack.com/authentication/token-types';
+const GITLAB_TOKENS = 'https://docs.gitlab.com/security/tokens/';
+const ROUTABLE =
+  '(?:[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{2}\\.[0-9a-z]{7,9}|[A-Za-z0-9_-]{20})(?![A-Za-z0-9_.-])';
+const gitlab = (
+  type: string,
+  prefix: string,
+  revocable = false,
+  body = ROUTABLE,
+  shape = `${prefix} + 20 of [A-Za-z0-9_-] (or a routable token: payload.01.checksum)`,
+): TokenSpec =>
+  T(type, 'gitlab', revocable, shape, [prefix], new RegExp(`${prefix}${body}`, 'y'), {
+    minEntropy: body.includes('[0-9a-f]{40}') ? 3.0 : 3.4,
+    source: GITLAB_TOKENS,
+  });
 
 export const TOKEN_SPECS: readonly TokenSpec[] = [
   // GitHub: 30 random base62 + CRC32/base62 checksum.
@@ -98,55 +128,46 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'github_pat_classic',
     'github',
     true,
-    'ghp_ + 30 base62 + 6 checksum',
+    'ghp_ + 30 base62 + 6-char CRC32 checksum',
     ['ghp_'],
     new RegExp(`ghp_${B62_36}`, 'y'),
-    {
-      validate: checksummed(4),
-      priority: PRIORITY.checksum,
-    },
+    GH_CHECKSUM,
   ),
   T(
     'github_oauth_token',
     'github',
     true,
-    'gho_ + 30 base62 + 6 checksum',
+    'gho_ + 30 base62 + 6-char CRC32 checksum',
     ['gho_'],
     new RegExp(`gho_${B62_36}`, 'y'),
-    {
-      validate: checksummed(4),
-      priority: PRIORITY.checksum,
-    },
+    GH_CHECKSUM,
   ),
   T(
     'github_user_to_server_token',
     'github',
     true,
-    'ghu_ + 30 base62 + 6 checksum',
+    'ghu_ + 30 base62 + 6-char CRC32 checksum',
     ['ghu_'],
     new RegExp(`ghu_${B62_36}`, 'y'),
-    { validate: checksummed(4), priority: PRIORITY.checksum },
+    GH_CHECKSUM,
   ),
   T(
     'github_installation_token',
     'github',
     false,
-    'ghs_ + 30 base62 + 6 checksum',
+    'ghs_ + 30 base62 + 6-char CRC32 checksum',
     ['ghs_'],
     new RegExp(`ghs_${B62_36}`, 'y'),
-    { validate: checksummed(4), priority: PRIORITY.checksum },
+    GH_CHECKSUM,
   ),
   T(
     'github_refresh_token',
     'github',
     true,
-    'ghr_ + 30 base62 + 6 checksum, or ghr_ + 76 base62',
+    'ghr_ + 30 base62 + 6-char CRC32 checksum, or ghr_ + 76 base62',
     ['ghr_'],
     /ghr_(?:[A-Za-z0-9]{76}|[A-Za-z0-9]{36})(?![A-Za-z0-9_])/y,
-    {
-      validate: (v) => (v.length === 40 ? checksummed(4)(v) : 'medium'),
-      priority: PRIORITY.checksum,
-    },
+    { ...GH_CHECKSUM, validate: (v) => (v.length === 40 ? checksummed(4)(v) : 'medium') },
   ),
   T(
     'github_fine_grained_pat',
@@ -155,18 +176,22 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'github_pat_ + 22 base62 + _ + 59 base62',
     ['github_pat_'],
     /github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}(?![A-Za-z0-9_])/y,
-    { minEntropy: 4.0 },
+    {
+      minEntropy: 4.0,
+      source:
+        'https://github.blog/security/application-security/introducing-fine-grained-personal-access-tokens-for-github/',
+    },
   ),
   T(
     'npm_access_token',
     'npm',
     true,
-    'npm_ + 30 base62 + 6 checksum',
+    'npm_ + 30 base62 + 6-char CRC32 checksum',
     ['npm_'],
     new RegExp(`npm_${B62_36}`, 'y'),
     {
-      validate: checksummed(4),
-      priority: PRIORITY.checksum,
+      ...GH_CHECKSUM,
+      source: 'https://github.blog/security/announcing-npms-new-access-token-format/',
     },
   ),
 
@@ -178,6 +203,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'xoxb-<team digits>-<bot digits>-<24 alphanumerics>',
     ['xoxb-'],
     /xoxb-[0-9]{8,14}-[0-9]{8,14}-[A-Za-z0-9]{20,34}(?![A-Za-z0-9_-])/y,
+    { source: SLACK_TOKENS },
   ),
   T(
     'slack_user_token',
@@ -186,6 +212,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'xoxp-<digits>-<digits>-<digits>-<32 hex>',
     ['xoxp-'],
     /xoxp-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[A-Za-z0-9]{28,34}(?![A-Za-z0-9_-])/y,
+    { source: SLACK_TOKENS },
   ),
   T(
     'slack_config_token',
@@ -194,7 +221,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'xoxe.xoxp-1- + ~150 alphanumerics',
     ['xoxe.xoxp-'],
     /xoxe\.xoxp-1-[A-Za-z0-9]{100,200}(?![A-Za-z0-9_-])/y,
-    { minEntropy: 4.0 },
+    { minEntropy: 4.0, source: 'https://api.slack.com/authentication/config-tokens' },
   ),
   T(
     'slack_config_refresh_token',
@@ -203,7 +230,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'xoxe-1- + ~140 alphanumerics',
     ['xoxe-'],
     /xoxe-1-[A-Za-z0-9]{100,200}(?![A-Za-z0-9_-])/y,
-    { minEntropy: 4.0 },
+    { minEntropy: 4.0, source: 'https://api.slack.com/authentication/config-tokens' },
   ),
   T(
     'slack_app_token',
@@ -212,18 +239,19 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'xapp-1-<app id>-<digits>-<64 hex>',
     ['xapp-'],
     /xapp-[0-9]-[A-Z0-9]{8,12}-[0-9]{10,14}-[a-f0-9]{60,68}(?![A-Za-z0-9_-])/y,
+    { source: SLACK_TOKENS },
   ),
   T(
     'slack_webhook_url',
     'slack',
     false,
-    'https://hooks.slack.com/services/T…/B…/<24 alphanumerics>',
+    'https://hooks.slack.com/services/T…/B…/<24 alphanumerics> (or workflows/triggers)',
     ['hooks.slack.com/'],
-    /hooks\.slack\.com\/(?:services\/T[A-Z0-9]{8,12}\/B[A-Z0-9]{8,12}\/[A-Za-z0-9]{24}|workflows\/T[A-Z0-9]{8,12}\/A[A-Z0-9]{8,12}\/[0-9]{15,20}\/[A-Za-z0-9]{24,32})(?![A-Za-z0-9])/y,
-    { minEntropy: 3.2, startBefore: schemeStart },
+    /hooks\.slack\.com\/(?:services\/T[A-Z0-9]{8,12}\/B[A-Z0-9]{8,12}\/[A-Za-z0-9]{24}|workflows\/T[A-Z0-9]{8,12}\/A[A-Z0-9]{8,12}\/[0-9]{15,20}\/[A-Za-z0-9]{24,32}|triggers\/T[A-Z0-9]{8,12}\/[0-9]{10,20}\/[a-f0-9]{32})(?![A-Za-z0-9])/y,
+    { minEntropy: 3.2, startBefore: schemeStart, source: 'https://api.slack.com/messaging/webhooks' },
   ),
 
-  // Payment, cloud and AI providers.
+  // Payments, cloud and AI providers.
   T(
     'stripe_secret_key',
     'stripe',
@@ -231,7 +259,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'sk_live_|sk_test_ + 24–247 alphanumerics',
     ['sk_live_', 'sk_test_'],
     /sk_(?:live|test)_[A-Za-z0-9]{24,247}(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.5 },
+    { minEntropy: 3.5, source: 'https://docs.stripe.com/keys' },
   ),
   T(
     'stripe_restricted_key',
@@ -240,7 +268,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'rk_live_|rk_test_ + 24–247 alphanumerics',
     ['rk_live_', 'rk_test_'],
     /rk_(?:live|test)_[A-Za-z0-9]{24,247}(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.5 },
+    { minEntropy: 3.5, source: 'https://docs.stripe.com/keys#create-restricted-api-secret-key' },
   ),
   T(
     'stripe_webhook_secret',
@@ -249,7 +277,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'whsec_ + 32+ base64',
     ['whsec_'],
     /whsec_[A-Za-z0-9+/]{32,88}={0,2}(?![A-Za-z0-9+/=_])/y,
-    { minEntropy: 3.8 },
+    { minEntropy: 3.8, source: 'https://docs.stripe.com/webhooks#verify-events' },
   ),
   T(
     'google_api_key',
@@ -258,9 +286,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'AIza + 35 of [A-Za-z0-9_-]',
     ['AIza'],
     /AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/y,
-    {
-      minEntropy: 3.6,
-    },
+    { minEntropy: 3.6, source: 'https://cloud.google.com/docs/authentication/api-keys' },
   ),
   T(
     'google_oauth_client_secret',
@@ -269,7 +295,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'GOCSPX- + 28 of [A-Za-z0-9_-]',
     ['GOCSPX-'],
     /GOCSPX-[A-Za-z0-9_-]{28}(?![A-Za-z0-9_-])/y,
-    { minEntropy: 3.5 },
+    { minEntropy: 3.5, source: 'https://support.google.com/cloud/answer/15549257' },
   ),
   T(
     'openai_api_key',
@@ -280,10 +306,11 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     /sk-(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_-]{16,250}(?![A-Za-z0-9_-])/y,
     {
       minEntropy: 4.0,
+      source: 'https://platform.openai.com/docs/api-reference/authentication',
       validate: (v) => {
         if (v.startsWith('sk-ant-')) return false;
         const i = v.indexOf('T3BlbkFJ');
-        if (i < 0 || i < 20 || v.length - i - 8 < 20) return false;
+        if (i < 20 || v.length - i - 8 < 20) return false;
         return v.startsWith('sk-admin-') ? { confidence: 'high', type: 'openai_admin_key' } : 'high';
       },
     },
@@ -295,7 +322,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'sk-ant-api03- + 93 of [A-Za-z0-9_-] + AA',
     ['sk-ant-api'],
     /sk-ant-api0\d-[A-Za-z0-9_-]{93}AA(?![A-Za-z0-9_-])/y,
-    { minEntropy: 4.2 },
+    { minEntropy: 4.2, source: 'https://docs.anthropic.com/en/api/overview#authentication' },
   ),
   T(
     'anthropic_admin_key',
@@ -304,7 +331,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'sk-ant-admin01- + 93 of [A-Za-z0-9_-] + AA',
     ['sk-ant-admin'],
     /sk-ant-admin0\d-[A-Za-z0-9_-]{93}AA(?![A-Za-z0-9_-])/y,
-    { minEntropy: 4.2 },
+    { minEntropy: 4.2, source: 'https://docs.anthropic.com/en/api/administration-api' },
   ),
   T(
     'sendgrid_api_key',
@@ -313,56 +340,79 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'SG. + 22 + . + 43 of [A-Za-z0-9_-]',
     ['SG.'],
     /SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/y,
-    { minEntropy: 4.0 },
+    { minEntropy: 4.0, source: 'https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys' },
   ),
-  T('twilio_api_key', 'twilio', false, 'SK + 32 lowercase hex', ['SK'], /SK[0-9a-f]{32}(?![A-Za-z0-9_])/y, {
-    minEntropy: 3.2,
-    validate: (v) => (/[a-f]/.test(v.slice(2)) && /[0-9]/.test(v.slice(2)) ? 'medium' : false),
-  }),
+  T(
+    'twilio_api_key',
+    'twilio',
+    false,
+    'SK + 32 lowercase hex (API key SID, in a file that mentions Twilio)',
+    ['SK'],
+    /SK[0-9a-f]{32}(?![A-Za-z0-9_])/y,
+    {
+      minEntropy: 2.8,
+      fileContext: 'twilio',
+      source: 'https://www.twilio.com/docs/iam/api-keys',
+      validate: (v) => (/[a-f]/.test(v.slice(2)) && /[0-9]/.test(v.slice(2)) ? 'medium' : false),
+    },
+  ),
   T(
     'mailgun_api_key',
     'mailgun',
     false,
-    'key- + 32 hex (file mentions Mailgun)',
+    'key- + 32 hex (in a file that mentions Mailgun)',
     ['key-'],
     /key-[0-9a-f]{32}(?![A-Za-z0-9_-])/y,
-    { minEntropy: 3.2, fileContext: /mailgun/i },
+    {
+      minEntropy: 2.8,
+      fileContext: 'mailgun',
+      source: 'https://documentation.mailgun.com/docs/mailgun/api-reference/authentication/',
+    },
   ),
-  T(
-    'gitlab_personal_access_token',
-    'gitlab',
-    true,
-    'glpat- + 20 of [A-Za-z0-9_-] (or routable glpat-….01.…)',
-    ['glpat-'],
-    /glpat-(?:[A-Za-z0-9_-]{27,300}\.[0-9a-z]{2}\.[0-9a-z]{7,9}|[A-Za-z0-9_-]{20})(?![A-Za-z0-9_.-])/y,
-    { minEntropy: 3.4 },
-  ),
-  T(
+  gitlab('gitlab_personal_access_token', 'glpat-', true),
+  gitlab(
     'gitlab_pipeline_trigger_token',
-    'gitlab',
+    'glptt-',
     false,
+    '[0-9a-f]{40}(?![A-Za-z0-9_-])',
     'glptt- + 40 hex',
-    ['glptt-'],
-    /glptt-[0-9a-f]{40}(?![A-Za-z0-9_-])/y,
-    { minEntropy: 3.2 },
   ),
-  T(
-    'gitlab_runner_token',
-    'gitlab',
+  gitlab('gitlab_runner_token', 'glrt-'),
+  gitlab('gitlab_deploy_token', 'gldt-'),
+  gitlab(
+    'gitlab_ci_build_token',
+    'glcbt-',
     false,
-    'glrt- + 20+ of [A-Za-z0-9_-]',
-    ['glrt-'],
-    /glrt-(?:[A-Za-z0-9_-]{27,300}\.[0-9a-z]{2}\.[0-9a-z]{7,9}|[A-Za-z0-9_-]{20})(?![A-Za-z0-9_.-])/y,
-    { minEntropy: 3.4 },
+    '(?:[0-9a-f]{1,5}_)?[A-Za-z0-9_-]{20}(?![A-Za-z0-9_-])',
+    'glcbt- + [partition_] + 20 of [A-Za-z0-9_-]',
   ),
-  T(
-    'gitlab_deploy_token',
-    'gitlab',
+  gitlab(
+    'gitlab_feed_token',
+    'glft-',
     false,
-    'gldt- + 20+ of [A-Za-z0-9_-]',
-    ['gldt-'],
-    /gldt-(?:[A-Za-z0-9_-]{27,300}\.[0-9a-z]{2}\.[0-9a-z]{7,9}|[A-Za-z0-9_-]{20})(?![A-Za-z0-9_.-])/y,
-    { minEntropy: 3.4 },
+    '[A-Za-z0-9_-]{20}(?![A-Za-z0-9_-])',
+    'glft- + 20 of [A-Za-z0-9_-]',
+  ),
+  gitlab(
+    'gitlab_incoming_mail_token',
+    'glimt-',
+    false,
+    '[A-Za-z0-9_-]{25}(?![A-Za-z0-9_-])',
+    'glimt- + 25 of [A-Za-z0-9_-]',
+  ),
+  gitlab(
+    'gitlab_agent_token',
+    'glagent-',
+    false,
+    '[A-Za-z0-9_-]{50,}(?![A-Za-z0-9_-])',
+    'glagent- + 50+ of [A-Za-z0-9_-]',
+  ),
+  gitlab(
+    'gitlab_oauth_app_secret',
+    'gloas-',
+    false,
+    '[A-Za-z0-9_-]{64}(?![A-Za-z0-9_-])',
+    'gloas- + 64 of [A-Za-z0-9_-]',
   ),
   T(
     'huggingface_token',
@@ -371,64 +421,56 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'hf_ + 34 letters',
     ['hf_'],
     /hf_[A-Za-z]{34}(?![A-Za-z0-9_])/y,
-    {
-      minEntropy: 3.8,
-      validate: mixedCase,
-    },
+    { minEntropy: 3.8, validate: mixedCase, source: 'https://huggingface.co/docs/hub/security-tokens' },
+  ),
+  T(
+    'huggingface_org_token',
+    'huggingface',
+    false,
+    'api_org_ + 34 letters',
+    ['api_org_'],
+    /api_org_[A-Za-z]{34}(?![A-Za-z0-9_])/y,
+    { minEntropy: 3.8, validate: mixedCase, source: 'https://huggingface.co/docs/hub/security-tokens' },
   ),
   T(
     'pypi_api_token',
     'pypi',
     false,
-    'pypi-AgEIcHlwaS5vcmc + 50+ base64url',
+    'pypi-AgEIcHlwaS5vcmc + 50+ base64url (a macaroon)',
     ['pypi-AgEIcHlwaS5vcmc', 'pypi-AgENdGVzdC5weXBp'],
     /pypi-Ag(?:EIcHlwaS5vcmc|ENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,}(?![A-Za-z0-9_-])/y,
-    { minEntropy: 4.0 },
+    { minEntropy: 4.0, source: 'https://pypi.org/help/#apitoken' },
   ),
   T(
     'dockerhub_access_token',
     'docker',
     false,
-    'dckr_pat_|dckr_oat_ + 27 of [A-Za-z0-9_-]',
+    'dckr_pat_ + 27 (or dckr_oat_ + 27–40) of [A-Za-z0-9_-]',
     ['dckr_pat_', 'dckr_oat_'],
-    /dckr_(?:pat|oat)_[A-Za-z0-9_-]{27}(?![A-Za-z0-9_-])/y,
-    { minEntropy: 3.6 },
+    /dckr_(?:pat_[A-Za-z0-9_-]{27}|oat_[A-Za-z0-9_-]{27,40})(?![A-Za-z0-9_-])/y,
+    { minEntropy: 3.6, source: 'https://docs.docker.com/security/for-developers/access-tokens/' },
   ),
-  T(
-    'shopify_access_token',
-    'shopify',
-    false,
-    'shpat_ + 32 hex',
-    ['shpat_'],
-    /shpat_[a-fA-F0-9]{32}(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.2 },
-  ),
-  T(
-    'shopify_custom_app_token',
-    'shopify',
-    false,
-    'shpca_ + 32 hex',
-    ['shpca_'],
-    /shpca_[a-fA-F0-9]{32}(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.2 },
-  ),
-  T(
-    'shopify_private_app_token',
-    'shopify',
-    false,
-    'shppa_ + 32 hex',
-    ['shppa_'],
-    /shppa_[a-fA-F0-9]{32}(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.2 },
-  ),
-  T(
-    'shopify_shared_secret',
-    'shopify',
-    false,
-    'shpss_ + 32 hex',
-    ['shpss_'],
-    /shpss_[a-fA-F0-9]{32}(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.2 },
+  ...(
+    [
+      ['shopify_access_token', 'shpat_', 'Admin API access token'],
+      ['shopify_custom_app_token', 'shpca_', 'custom app access token'],
+      ['shopify_private_app_token', 'shppa_', 'private app access token'],
+      ['shopify_shared_secret', 'shpss_', 'app shared secret'],
+    ] as const
+  ).map(([type, prefix, what]) =>
+    T(
+      type,
+      'shopify',
+      false,
+      `${prefix} + 32 hex (${what})`,
+      [prefix],
+      new RegExp(`${prefix}[a-fA-F0-9]{32}(?![A-Za-z0-9_])`, 'y'),
+      {
+        minEntropy: 2.8,
+        source:
+          'https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/generate-app-access-tokens-admin',
+      },
+    ),
   ),
   T(
     'vault_service_token',
@@ -437,7 +479,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'hvs. + 24+ of [A-Za-z0-9_-]',
     ['hvs.'],
     /hvs\.[A-Za-z0-9_-]{24,250}(?![A-Za-z0-9_-])/y,
-    { minEntropy: 3.8 },
+    { minEntropy: 3.8, source: 'https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes' },
   ),
   T(
     'vault_batch_token',
@@ -446,7 +488,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'hvb. + 100+ of [A-Za-z0-9_-]',
     ['hvb.'],
     /hvb\.[A-Za-z0-9_-]{100,300}(?![A-Za-z0-9_-])/y,
-    { minEntropy: 4.0 },
+    { minEntropy: 4.0, source: 'https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes' },
   ),
   T(
     'terraform_cloud_token',
@@ -455,7 +497,11 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     '14 alphanumerics + .atlasv1. + 60–70 of [A-Za-z0-9_-]',
     ['.atlasv1.'],
     /\.atlasv1\.[A-Za-z0-9_=-]{60,70}(?![A-Za-z0-9_=-])/y,
-    { minEntropy: 4.0, startBefore: (text, at) => runStart(text, at, isAlnum, 14, 14) },
+    {
+      minEntropy: 4.0,
+      startBefore: (text, at) => runStart(text, at, isAlnum, 14, 14),
+      source: 'https://developer.hashicorp.com/terraform/cloud-docs/users-teams-organizations/api-tokens',
+    },
   ),
   T(
     'doppler_token',
@@ -464,16 +510,16 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'dp.pt.|dp.st.[env.]|dp.ct.|dp.sa.|dp.scim.|dp.audit. + 40–44 alphanumerics',
     ['dp.pt.', 'dp.st.', 'dp.ct.', 'dp.sa.', 'dp.scim.', 'dp.audit.'],
     /dp\.(?:pt|st(?:\.[a-z0-9_-]{2,35})?|ct|sa|scim|audit)\.[A-Za-z0-9]{40,44}(?![A-Za-z0-9])/y,
-    { minEntropy: 3.8 },
+    { minEntropy: 3.8, source: 'https://docs.doppler.com/docs/token-formats' },
   ),
   T(
     'linear_api_key',
     'linear',
     false,
-    'lin_api_ + 40 alphanumerics',
-    ['lin_api_'],
-    /lin_api_[A-Za-z0-9]{40}(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.8 },
+    'lin_api_ + 40 alphanumerics (or lin_oauth_ + 64 hex)',
+    ['lin_api_', 'lin_oauth_'],
+    /lin_(?:api_[A-Za-z0-9]{40}|oauth_[a-f0-9]{64})(?![A-Za-z0-9_])/y,
+    { minEntropy: 3.8, source: 'https://linear.app/developers/graphql#personal-api-keys' },
   ),
   T(
     'telegram_bot_token',
@@ -482,16 +528,25 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     '<8–10 digit bot id>:AA + 33 of [A-Za-z0-9_-]',
     [':AA'],
     /:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/y,
-    { minEntropy: 3.6, startBefore: (text, at) => runStart(text, at, isDigit, 8, 10) },
+    {
+      minEntropy: 3.6,
+      startBefore: (text, at) => runStart(text, at, isDigit, 8, 10),
+      source: 'https://core.telegram.org/bots/api#authorizing-your-bot',
+    },
   ),
   T(
     'discord_bot_token',
     'discord',
     false,
-    'base64(bot id) + . + 6 + . + 27–38 of [A-Za-z0-9_-]',
+    'base64(bot id) + . + 6 + . + 27–38 of [A-Za-z0-9_-] (in a file that mentions Discord)',
     ['MT', 'Mj', 'Mz', 'ND', 'NT', 'Nj', 'Nz', 'OD', 'OT'],
     /[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_-])/y,
-    { minEntropy: 3.8, validate: discordToken, fileContext: /discord/i },
+    {
+      minEntropy: 3.8,
+      validate: discordToken,
+      fileContext: 'discord',
+      source: 'https://discord.com/developers/docs/reference#authentication',
+    },
   ),
   T(
     'discord_webhook_url',
@@ -500,7 +555,11 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'https://discord.com/api/webhooks/<id>/<68 of [A-Za-z0-9_-]>',
     ['discord.com/api/webhooks/', 'discordapp.com/api/webhooks/'],
     /discord(?:app)?\.com\/api\/webhooks\/[0-9]{17,20}\/[A-Za-z0-9_-]{60,68}(?![A-Za-z0-9_-])/y,
-    { minEntropy: 3.8, startBefore: schemeStart },
+    {
+      minEntropy: 3.8,
+      startBefore: schemeStart,
+      source: 'https://discord.com/developers/docs/resources/webhook',
+    },
   ),
   T(
     'azure_storage_account_key',
@@ -511,6 +570,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     /AccountKey=[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])/y,
     {
       minEntropy: 4.5,
+      source: 'https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string',
       // The storage emulator's well-known key is published in Microsoft's docs.
       validate: (v) =>
         v.includes('Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq') ? false : 'high',
@@ -523,7 +583,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'SharedAccessKey=<44 base64> in a Service Bus / Event Hubs connection string',
     ['SharedAccessKey='],
     /SharedAccessKey=[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=(?![A-Za-z0-9+/=])/y,
-    { minEntropy: 4.0 },
+    { minEntropy: 4.0, source: 'https://learn.microsoft.com/azure/service-bus-messaging/service-bus-sas' },
   ),
   T(
     'postman_api_key',
@@ -532,7 +592,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'PMAK- + 24 hex + - + 34 hex',
     ['PMAK-'],
     /PMAK-[a-f0-9]{24}-[a-f0-9]{34}(?![A-Za-z0-9_-])/y,
-    { minEntropy: 3.3 },
+    { minEntropy: 3.0, source: 'https://learning.postman.com/docs/developer/postman-api/authentication/' },
   ),
   T(
     'digitalocean_token',
@@ -541,16 +601,16 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'dop_v1_|doo_v1_|dor_v1_ + 64 hex',
     ['dop_v1_', 'doo_v1_', 'dor_v1_'],
     /do[opr]_v1_[a-f0-9]{64}(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.5 },
+    { minEntropy: 3.2, source: 'https://docs.digitalocean.com/reference/api/create-personal-access-token/' },
   ),
   T(
     'sentry_auth_token',
     'sentry',
     false,
-    'sntrys_eyJ… (org token) or sntryu_ + 64 hex (user token)',
+    'sntrys_eyJ… (organization token) or sntryu_ + 64 hex (user token)',
     ['sntrys_', 'sntryu_'],
     /sntry(?:s_eyJ[A-Za-z0-9+/=_-]{60,300}|u_[a-f0-9]{64})(?![A-Za-z0-9+/=_-])/y,
-    { minEntropy: 3.8 },
+    { minEntropy: 3.3, source: 'https://docs.sentry.io/account/auth-tokens/' },
   ),
   T(
     'new_relic_user_api_key',
@@ -559,7 +619,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'NRAK- + 27 uppercase alphanumerics',
     ['NRAK-'],
     /NRAK-[A-Z0-9]{27}(?![A-Za-z0-9_-])/y,
-    { minEntropy: 3.5 },
+    { minEntropy: 3.5, source: 'https://docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/' },
   ),
   T(
     'grafana_service_account_token',
@@ -568,7 +628,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'glsa_ + 32 alphanumerics + _ + 8 hex',
     ['glsa_'],
     /glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.8 },
+    { minEntropy: 3.8, source: 'https://grafana.com/docs/grafana/latest/administration/service-accounts/' },
   ),
   T(
     'databricks_token',
@@ -577,7 +637,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'dapi + 32 hex [+ -N]',
     ['dapi'],
     /dapi[a-f0-9]{32}(?:-\d)?(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.3 },
+    { minEntropy: 2.8, source: 'https://docs.databricks.com/dev-tools/auth/pat.html' },
   ),
   T(
     'rubygems_api_key',
@@ -586,7 +646,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'rubygems_ + 48 hex',
     ['rubygems_'],
     /rubygems_[a-f0-9]{48}(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.4 },
+    { minEntropy: 3.0, source: 'https://guides.rubygems.org/api-key-scopes/' },
   ),
   T(
     'atlassian_api_token',
@@ -595,7 +655,11 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'ATATT3 + ~180 of [A-Za-z0-9_=-]',
     ['ATATT3'],
     /ATATT3[A-Za-z0-9_=-]{150,250}(?![A-Za-z0-9_=-])/y,
-    { minEntropy: 4.2 },
+    {
+      minEntropy: 4.2,
+      source:
+        'https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/',
+    },
   ),
   T(
     'supabase_access_token',
@@ -604,7 +668,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'sbp_ + 40 hex',
     ['sbp_'],
     /sbp_[a-f0-9]{40}(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.4 },
+    { minEntropy: 3.0, source: 'https://supabase.com/docs/reference/api/introduction' },
   ),
   T(
     'age_secret_key',
@@ -613,7 +677,65 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'AGE-SECRET-KEY-1 + 58 bech32',
     ['AGE-SECRET-KEY-1'],
     /AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}(?![A-Za-z0-9])/y,
-    { minEntropy: 3.8 },
+    { minEntropy: 3.8, source: 'https://age-encryption.org/v1' },
+  ),
+  T(
+    'groq_api_key',
+    'groq',
+    false,
+    'gsk_ + 52 alphanumerics',
+    ['gsk_'],
+    /gsk_[A-Za-z0-9]{52}(?![A-Za-z0-9_])/y,
+    { minEntropy: 4.0, source: 'https://console.groq.com/docs/api-keys' },
+  ),
+  T(
+    'replicate_api_token',
+    'replicate',
+    false,
+    'r8_ + 37 alphanumerics',
+    ['r8_'],
+    /r8_[A-Za-z0-9]{37}(?![A-Za-z0-9_])/y,
+    { minEntropy: 3.8, source: 'https://replicate.com/docs/reference/http#authentication' },
+  ),
+  T(
+    'planetscale_token',
+    'planetscale',
+    false,
+    'pscale_tkn_|pscale_pw_|pscale_oauth_ + 43 of [A-Za-z0-9_.-]',
+    ['pscale_tkn_', 'pscale_pw_', 'pscale_oauth_'],
+    /pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{43}(?![A-Za-z0-9_.-])/y,
+    { minEntropy: 3.8, source: 'https://planetscale.com/docs/concepts/service-tokens' },
+  ),
+  T('pulumi_access_token', 'pulumi', false, 'pul- + 40 hex', ['pul-'], /pul-[a-f0-9]{40}(?![A-Za-z0-9_-])/y, {
+    minEntropy: 3.0,
+    source: 'https://www.pulumi.com/docs/pulumi-cloud/access-management/access-tokens/',
+  }),
+  T(
+    'tailscale_key',
+    'tailscale',
+    false,
+    'tskey-<type>-<id>-<secret>',
+    ['tskey-'],
+    /tskey-(?:api|auth|client|scim|webhook)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 3.6, source: 'https://tailscale.com/kb/1277/key-prefixes' },
+  ),
+  T(
+    'brevo_api_key',
+    'brevo',
+    false,
+    'xkeysib- + 64 hex + - + 16 alphanumerics',
+    ['xkeysib-'],
+    /xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 3.5, source: 'https://developers.brevo.com/docs/getting-started' },
+  ),
+  T(
+    'figma_access_token',
+    'figma',
+    false,
+    'figd_ + 40 of [A-Za-z0-9_-]',
+    ['figd_'],
+    /figd_[A-Za-z0-9_-]{40}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 3.8, source: 'https://www.figma.com/developers/api#access-tokens' },
   ),
 ];
 
@@ -622,11 +744,19 @@ export const AWS_KEY_ID_SPEC = T(
   'aws_access_key',
   'aws',
   true,
-  'AKIA + 16 of [A-Z2-7]; paired with a 40-char secret when one is near',
+  'AKIA + 16 of [A-Z2-7]; paired with its 40-character secret when one is near',
   ['AKIA', 'ASIA', 'ABIA', 'ACCA'],
   /(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/y,
-  { minEntropy: 2.8, priority: PRIORITY.specific + 5 },
+  {
+    minEntropy: 2.8,
+    priority: PRIORITY.specific + 5,
+    source:
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids',
+  },
 );
+
+const AWS_KEYS = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html';
+const PEM = 'https://datatracker.ietf.org/doc/html/rfc7468';
 
 /** Kinds found by code outside TOKEN_SPECS, listed for documentation and classification. */
 export const OTHER_KINDS: readonly KindInfo[] = [
@@ -634,121 +764,174 @@ export const OTHER_KINDS: readonly KindInfo[] = [
     type: 'aws_temporary_access_key',
     provider: 'aws',
     revocable: false,
-    shape: 'ASIA + 16 of [A-Z2-7] (STS session credentials)',
+    shape: 'ASIA (or ABIA/ACCA) + 16 of [A-Z2-7]: STS session credentials',
+    source: 'https://docs.aws.amazon.com/STS/latest/APIReference/API_GetAccessKeyInfo.html',
   },
   {
     type: 'aws_secret_access_key',
     provider: 'aws',
     revocable: false,
     shape: '40 base64 under an AWS secret key name, with no key id near',
+    source: AWS_KEYS,
   },
   {
     type: 'aws_session_token',
     provider: 'aws',
     revocable: false,
-    shape: 'IQoJb3JpZ2luX2Vj…/FwoGZXIvYXdz… or a long base64 under aws_session_token',
+    shape: 'IQoJb3JpZ2luX2Vj…/FwoGZXIvYXdz… (100+ base64), or long base64 under aws_session_token',
+    source: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html',
   },
   {
     type: 'gcp_service_account_key',
     provider: 'gcp',
     revocable: false,
-    shape: 'service-account JSON: "type": "service_account" + "private_key"',
+    shape: 'service-account key JSON: "type": "service_account" with a "private_key" PEM',
+    source: 'https://cloud.google.com/iam/docs/keys-create-delete',
   },
-  { type: 'rsa_private_key', provider: 'crypto', revocable: false, shape: '-----BEGIN RSA PRIVATE KEY-----' },
-  { type: 'ec_private_key', provider: 'crypto', revocable: false, shape: '-----BEGIN EC PRIVATE KEY-----' },
-  { type: 'dsa_private_key', provider: 'crypto', revocable: false, shape: '-----BEGIN DSA PRIVATE KEY-----' },
+  {
+    type: 'rsa_private_key',
+    provider: 'crypto',
+    revocable: false,
+    shape: '-----BEGIN RSA PRIVATE KEY----- (PKCS#1)',
+    source: PEM,
+  },
+  {
+    type: 'ec_private_key',
+    provider: 'crypto',
+    revocable: false,
+    shape: '-----BEGIN EC PRIVATE KEY----- (SEC 1)',
+    source: PEM,
+  },
+  {
+    type: 'dsa_private_key',
+    provider: 'crypto',
+    revocable: false,
+    shape: '-----BEGIN DSA PRIVATE KEY-----',
+    source: PEM,
+  },
   {
     type: 'openssh_private_key',
     provider: 'crypto',
     revocable: false,
-    shape: '-----BEGIN OPENSSH PRIVATE KEY-----',
+    shape: '-----BEGIN OPENSSH PRIVATE KEY----- (openssh-key-v1; encrypted when its cipher is not none)',
+    source: 'https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key',
   },
   {
     type: 'pkcs8_private_key',
     provider: 'crypto',
     revocable: false,
-    shape: '-----BEGIN PRIVATE KEY----- / -----BEGIN ENCRYPTED PRIVATE KEY-----',
+    shape: '-----BEGIN PRIVATE KEY----- / -----BEGIN ENCRYPTED PRIVATE KEY----- (PKCS#8)',
+    source: 'https://datatracker.ietf.org/doc/html/rfc5958',
   },
   {
     type: 'pgp_private_key',
     provider: 'crypto',
     revocable: false,
     shape: '-----BEGIN PGP PRIVATE KEY BLOCK-----',
+    source: 'https://datatracker.ietf.org/doc/html/rfc4880#section-6.2',
   },
   {
     type: 'putty_private_key',
     provider: 'crypto',
     revocable: false,
     shape: 'PuTTY-User-Key-File-N: … Private-Lines: …',
+    source: 'https://the.earth.li/~sgtatham/putty/0.78/htmldoc/AppendixC.html',
   },
   {
     type: 'postgres_uri',
     provider: 'postgres',
     revocable: false,
     shape: 'postgres[ql]://user:password@host',
+    source: 'https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-URIS',
   },
-  { type: 'mysql_uri', provider: 'mysql', revocable: false, shape: 'mysql://user:password@host' },
+  {
+    type: 'mysql_uri',
+    provider: 'mysql',
+    revocable: false,
+    shape: 'mysql[x]|mariadb://user:password@host',
+    source: 'https://dev.mysql.com/doc/refman/8.0/en/connecting-using-uri-or-key-value-pairs.html',
+  },
   {
     type: 'mongodb_uri',
     provider: 'mongodb',
     revocable: false,
     shape: 'mongodb[+srv]://user:password@host',
+    source: 'https://www.mongodb.com/docs/manual/reference/connection-string/',
   },
-  { type: 'redis_uri', provider: 'redis', revocable: false, shape: 'redis[s]://[user]:password@host' },
-  { type: 'amqp_uri', provider: 'amqp', revocable: false, shape: 'amqp[s]://user:password@host' },
+  {
+    type: 'redis_uri',
+    provider: 'redis',
+    revocable: false,
+    shape: 'redis[s]://[user]:password@host',
+    source: 'https://www.iana.org/assignments/uri-schemes/prov/redis',
+  },
+  {
+    type: 'amqp_uri',
+    provider: 'amqp',
+    revocable: false,
+    shape: 'amqp[s]://user:password@host',
+    source: 'https://www.rabbitmq.com/docs/uri-spec',
+  },
   {
     type: 'url_with_password',
     provider: 'generic',
     revocable: false,
     shape: 'other scheme://user:password@host (http, ftp, smtp, ldap, …)',
+    source: 'https://datatracker.ietf.org/doc/html/rfc3986#section-3.2.1',
   },
   {
     type: 'npm_legacy_token',
     provider: 'npm',
     revocable: true,
     shape: '_authToken=<uuid> in .npmrc',
+    source: 'https://docs.npmjs.com/cli/v10/configuring-npm/npmrc#auth-related-configuration',
   },
   {
     type: 'datadog_api_key',
     provider: 'datadog',
     revocable: false,
-    shape: '32 hex under DD_API_KEY / datadog api_key',
+    shape: '32 hex under DD_API_KEY / a Datadog API key name',
+    source: 'https://docs.datadoghq.com/account_management/api-app-keys/',
   },
   {
     type: 'datadog_app_key',
     provider: 'datadog',
     revocable: false,
-    shape: '40 hex under DD_APP_KEY / datadog application key',
+    shape: '40 hex under DD_APP_KEY / a Datadog application key name',
+    source: 'https://docs.datadoghq.com/account_management/api-app-keys/',
   },
   {
     type: 'twilio_auth_token',
     provider: 'twilio',
     revocable: false,
     shape: '32 hex under a Twilio auth token name',
+    source: 'https://www.twilio.com/docs/iam/api/authtoken',
   },
   {
     type: 'heroku_api_key',
     provider: 'heroku',
     revocable: false,
     shape: 'UUID or HRKU-… under a Heroku key name',
+    source: 'https://devcenter.heroku.com/articles/authentication',
   },
   {
     type: 'authorization_header',
     provider: 'generic',
     revocable: false,
     shape: 'Authorization: Bearer <high-entropy token> / Basic <base64 user:password>',
+    source: 'https://datatracker.ietf.org/doc/html/rfc9110#section-11.6.2',
   },
   {
     type: 'generic_password',
     provider: 'generic',
     revocable: false,
-    shape: 'password / passwd / pwd assignment, judged by entropy and context',
+    shape: 'password / passwd / pwd / passphrase assignment, judged by strength and context',
   },
   {
     type: 'generic_secret',
     provider: 'generic',
     revocable: false,
-    shape: 'secret / client_secret / private_key assignment, judged by entropy and context',
+    shape: 'secret / client_secret / secret_key assignment, judged by entropy and context',
   },
   {
     type: 'generic_token',
@@ -760,7 +943,7 @@ export const OTHER_KINDS: readonly KindInfo[] = [
     type: 'generic_api_key',
     provider: 'generic',
     revocable: false,
-    shape: 'api_key / apikey / access_key assignment, judged by entropy and context',
+    shape: 'api_key / apikey / access_key / private_key assignment, judged by entropy and context',
   },
 ];
 
@@ -770,16 +953,26 @@ export function allKinds(): KindInfo[] {
   const add = (k: KindInfo): void => {
     if (seen.has(k.type)) return;
     seen.add(k.type);
-    kinds.push({ type: k.type, provider: k.provider, revocable: k.revocable, shape: k.shape });
+    kinds.push({
+      type: k.type,
+      provider: k.provider,
+      revocable: k.revocable,
+      shape: k.shape,
+      ...(k.source ? { source: k.source } : {}),
+    });
   };
   add(AWS_KEY_ID_SPEC);
-  for (const spec of TOKEN_SPECS) add(spec);
-  add({
-    type: 'openai_admin_key',
-    provider: 'openai',
-    revocable: false,
-    shape: 'sk-admin-… containing T3BlbkFJ',
-  });
+  for (const spec of TOKEN_SPECS) {
+    add(spec);
+    if (spec.type === 'openai_api_key')
+      add({
+        type: 'openai_admin_key',
+        provider: 'openai',
+        revocable: false,
+        shape: 'sk-admin-… containing T3BlbkFJ',
+        source: 'https://platform.openai.com/docs/api-reference/admin-api-keys',
+      });
+  }
   for (const k of OTHER_KINDS) add(k);
   return kinds;
 }
@@ -840,10 +1033,18 @@ export function matchSpec(spec: TokenSpec, text: string, at: number): Hit | unde
 
 /** Validation shared by file scans and by classifying a raw value. */
 export function judgeToken(spec: TokenSpec, value: string, start: number): Hit | undefined {
-  const anchorAt = spec.anchors.reduce((found, a) => (found >= 0 ? found : value.indexOf(a)), -1);
-  const anchor = spec.anchors.find((a) => value.includes(a)) ?? '';
+  let anchorAt = -1;
+  let anchor = '';
+  for (const a of spec.anchors) {
+    const i = value.indexOf(a);
+    if (i >= 0) {
+      anchorAt = i;
+      anchor = a;
+      break;
+    }
+  }
   const body = anchorAt >= 0 ? value.slice(anchorAt + anchor.length) : value;
-  if (looksLikePlaceholder(body) || isDocumentedExample(value)) return undefined;
+  if (looksLikePlaceholder(body)) return undefined;
   if (shannonEntropy(body) < (spec.minEntropy ?? 3.0)) return undefined;
   // Hex-only bodies must still mix letters and digits (a run of one class is a counter, not a key).
   if (isHex(body) && !(/[0-9]/.test(body) && /[a-fA-F]/.test(body))) return undefined;
@@ -860,6 +1061,7 @@ export function judgeToken(spec: TokenSpec, value: string, start: number): Hit |
       if (verdict.type) type = verdict.type;
     }
   }
+  if (isDocumentedExample(value)) return undefined;
   let secret = value;
   let secretStart = start;
   let preview: Hit['preview'] = { value };

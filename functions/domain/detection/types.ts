@@ -17,6 +17,8 @@ export interface Finding {
   readonly line: number;
   /** 1-based column of the first character of the credential on that line. */
   readonly column: number;
+  /** 1-based column just past the credential's last character on that line (a PEM block: its header). */
+  readonly endColumn?: number;
   /**
    * The credential value to hand to the vault. For an AWS key pair, the JSON string
    * `{"accessKeyId":"…","secretAccessKey":"…"}` (secret omitted when no secret was found near the id).
@@ -38,6 +40,12 @@ export interface ScannerOptions {
   readonly fingerprintKey: string;
   /** Fingerprints to suppress (a baseline file holds fingerprints, never values). */
   readonly baseline?: ReadonlySet<string>;
+  /**
+   * Findings below this confidence are dropped. Default `medium`: `low` marks deliberate fakes
+   * (private keys, passwords and keyword guesses in test, fixture or example paths, values in
+   * API documentation comments), reported only when asked for.
+   */
+  readonly minConfidence?: Confidence;
 }
 
 export interface Scanner {

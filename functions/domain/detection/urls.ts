@@ -3,12 +3,9 @@
  * other `scheme://user:password@host`. Templates (`${DB_PASS}`, `<password>`), documented
  * defaults (`guest:guest`, `postgres:postgres`) and placeholders stay quiet.
  */
-import { charClasses, looksLikePlaceholder, shannonEntropy } from './heuristics.ts';
+import { charClasses, isRedaction, looksLikePlaceholder, shannonEntropy } from './heuristics.ts';
 import type { Hit } from './model.ts';
 import { PRIORITY } from './model.ts';
-
-const URL_AT =
-  /([A-Za-z][A-Za-z0-9+.-]{1,20}):\/\/([^\s:@/?#"'`<>\\]{0,128}):([^\s@/?#"'`<>\\]{1,256})@([A-Za-z0-9.-]{1,253}|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?/y;
 
 const SCHEME_TYPES: Record<string, { type: string; provider: string }> = {
   postgres: { type: 'postgres_uri', provider: 'postgres' },
@@ -32,79 +29,90 @@ export function isDefaultPassword(value: string): boolean {
   return DEFAULT_PASSWORDS.test(value);
 }
 
-function schemeStart(text: string, at: number): number {
-  let i = at;
-  while (i > 0 && at - i < 21) {
-    const c = text.charCodeAt(i - 1);
-    const ok =
-      (c >= 97 && c <= 122) ||
-      (c >= 65 && c <= 90) ||
-      (c >= 48 && c <= 57) ||
-      c === 43 ||
-      c === 46 ||
-      c === 45;
-    if (!ok) break;
-    i--;
-  }
-  return i;
+function isSchemeChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43 || c === 46 || c === 45
+  );
 }
+
+/** Characters that end a URL's authority when written in text or code. */
+function endsAuthority(c: number): boolean {
+  return c <= 32 || c === 34 || c === 39 || c === 96 || c === 60 || c === 62 || c === 47 || c === 92;
+}
+
+const HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?(?:,[A-Za-z0-9.-]+(?::\d{1,5})?)*$/;
 
 /** `at` is the position of `://`. */
 export function matchUrlWithPassword(text: string, at: number): Hit | undefined {
-  // Cheap reject: a password-bearing URL has an `@` before the next whitespace or quote.
-  const limit = Math.min(text.length, at + 400);
-  let i = at + 3;
-  for (; i < limit; i++) {
+  // Cheap reject: a password-bearing URL has an `@` before the authority ends.
+  const limit = Math.min(text.length, at + 300);
+  let atSign = -1;
+  for (let i = at + 3; i < limit; i++) {
     const c = text.charCodeAt(i);
-    if (c === 64 /* @ */) break;
-    if (c <= 32 || c === 34 || c === 39 || c === 96 || c === 60 || c === 62) return undefined;
+    if (c === 64 /* @ */) atSign = i;
+    else if (endsAuthority(c)) break;
   }
-  if (i >= limit) return undefined;
-  const start = schemeStart(text, at);
+  if (atSign < 0) return undefined;
+  let start = at;
+  while (start > 0 && at - start < 21 && isSchemeChar(text.charCodeAt(start - 1))) start--;
   if (start === at) return undefined;
-  URL_AT.lastIndex = start;
-  const m = URL_AT.exec(text);
-  if (!m) return undefined;
-  const scheme = (m[1] ?? '').toLowerCase();
-  const user = m[2] ?? '';
-  const rawPassword = m[3] ?? '';
-  const host = (m[4] ?? '').toLowerCase();
+  const scheme = text.slice(start, at).toLowerCase();
+  if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) return undefined;
+  // The userinfo ends at the last `@` of the authority (an unencoded `@` in a password happens).
+  const userinfo = text.slice(at + 3, atSign);
+  const colon = userinfo.indexOf(':');
+  if (colon < 0) return undefined;
+  const user = userinfo.slice(0, colon);
+  const rawPassword = userinfo.slice(colon + 1);
+  let hostEnd = atSign + 1;
+  while (
+    hostEnd < text.length &&
+    !endsAuthority(text.charCodeAt(hostEnd)) &&
+    !/[?#;)\]]/.test(text[hostEnd] as string)
+  )
+    hostEnd++;
+  // Prose and code put punctuation right after a URL: `…@db.internal.`, `…@host,`.
+  while (hostEnd > atSign + 1 && /[.,:]/.test(text[hostEnd - 1] as string)) hostEnd--;
+  const host = text.slice(atSign + 1, hostEnd);
+  if (!HOST.test(host) || !/[A-Za-z0-9]/.test(host)) return undefined;
   let password = rawPassword;
   try {
     password = decodeURIComponent(rawPassword);
   } catch {
     // Not percent-encoded after all: judge it as written.
   }
-  if (!acceptablePassword(password, user)) return undefined;
-  if (host === '' || host.startsWith('.') || host.endsWith('.')) return undefined;
   const kind = SCHEME_TYPES[scheme] ?? { type: 'url_with_password', provider: 'generic' };
+  if (!acceptablePassword(password, user, kind.type === 'url_with_password')) return undefined;
   // The vault gets the whole URL up to the next delimiter: that is what connects.
-  let end = start + m[0].length;
+  let end = hostEnd;
   while (end < text.length && !/[\s"'`<>\\]/.test(text[end] as string)) end++;
   const secret = text.slice(start, end).replace(/[.,;)]+$/, '');
-  const port = m[5] ? `:${m[5]}` : '';
+  const hostName = host.toLowerCase();
   return {
     type: kind.type,
     provider: kind.provider,
     revocable: false,
     start,
-    end: start + m[0].length,
+    end: hostEnd,
     secret,
-    identity: `${scheme}://${user}:${password}@${host}${port}`,
+    identity: `${scheme}://${user}:${password}@${hostName}`,
     preview: { value: password, prefix: `${scheme}://` },
-    confidence: /^(?:localhost|127\.|0\.0\.0\.0|\[::1\])/.test(host) ? 'medium' : 'high',
+    confidence: /^(?:localhost|127\.|0\.0\.0\.0|\[::1\])/.test(hostName) ? 'medium' : 'high',
     priority: PRIORITY.specific,
   };
 }
 
-function acceptablePassword(password: string, user: string): boolean {
+function acceptablePassword(password: string, user: string, otherScheme: boolean): boolean {
   if (password.length < 6 || password.length > 200) return false;
-  if (password === user || isDefaultPassword(password)) return false;
+  if (password === user || isDefaultPassword(password) || isRedaction(password)) return false;
   if (looksLikePlaceholder(password)) return false;
-  if (/^[$%{[(]|[{}]|\$\(|%[sd]/.test(password)) return false;
+  if (/^[$%{[(<]|[{}]|\$\(|%[sd]|^:/.test(password)) return false;
   if (/^[A-Z][A-Z0-9_]*$/.test(password) && password.includes('_')) return false; // an env var name
   if (/password|passwd|secret|token/i.test(password)) return false;
-  const classes = charClasses(password);
   if (shannonEntropy(password) < 2.5) return false;
+  const classes = charClasses(password);
+  // Outside database and queue URLs (proxies, ftp, docs), ask for a password that looks generated.
+  if (otherScheme) return !password.includes(':') && password.length >= 8 && classes.count >= 3;
   return password.length >= 10 || classes.count >= 2;
 }

@@ -1,0 +1,66 @@
+/**
+ * functions/domain/detection/README.md is rendered from KINDS, so the documented list is the
+ * engine's list: `npm run docs:detection` rewrites it, and a test fails when it is stale.
+ */
+import type { KindInfo } from './model.ts';
+
+const HEADER = `# Detection engine
+
+The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts) and
+\`leakstop scan\` (files, stdin, diffs). Plain TypeScript, no SDKs. Public surface:
+[index.ts](index.ts) — \`createScanner\` (\`scanText\`, \`scanPatch\`, \`scanUnifiedDiff\`,
+\`classifySecret\`), \`classifySecret\`, \`KINDS\`, \`fingerprint\`, \`redact\`, \`fileContext\`.
+
+## How it decides
+
+1. **Candidates in one cheap pass.** Every detector is tied to anchors (\`ghp_\`, \`xoxb-\`,
+   \`AKIA\`, \`-----BEGIN \`, \`://\`…). Anchors holding \`_ = - : .\` are found by \`indexOf\` on that
+   character and a table lookup on its neighbour; the rest by one literal regex; keyword
+   assignments by one case-insensitive regex (\`secret|token|pass|pwd|key|auth\`). A detector's
+   own regex runs only at its anchors.
+2. **Formats, checksums and examples.** A match must have the issuer's documented shape,
+   GitHub and npm tokens a valid CRC32/base62 checksum; published example values (AWS, Stripe,
+   RFC 6749, Slack, Google, Telegram docs, the Azure storage emulator key) are ignored, and so
+   are placeholder bodies (\`xxxx\`, \`<…>\`, \`\${…}\`, \`your_…\`, runs and sequences).
+3. **Keyword assignments** (\`password = …\`, \`api_key: …\`, \`<password>…</password>\`,
+   \`name: X / value: …\`, \`setdefault("SECRET_KEY", …)\`, \`--token …\`, \`Authorization: Bearer …\`)
+   are judged by the key's words (hashes, ids, URLs, public keys are excluded), the value's
+   strength (length, character classes, entropy; templates, references, identifiers, paths,
+   UUIDs, versions, regexes and weak words rejected) and the file: in source code only string
+   literals are values; lockfiles, type declarations, source maps and minified files are skipped;
+   API documentation comments and docstrings give low confidence.
+4. **AWS pairs.** An access key id with a 40-character secret within 6 lines is one finding,
+   reported at the id; the vault gets both.
+5. **Context.** A private key under a test, fixture or example folder is low confidence (libraries
+   ship the keys their tests sign with). Low-confidence findings are dropped unless asked for
+   (\`minConfidence: 'low'\`, \`leakstop scan --min-confidence low\`).
+6. **Suppression.** A line containing \`leakstop:allow\` is never reported; a baseline is a set of
+   fingerprints (HMAC-SHA256 of the credential's identity under the fingerprint key), never values.
+7. **Diffs.** Only added lines are reported, with new-file line numbers; context lines are kept
+   so multi-line keys and AWS pairs are seen whole. Each commit of \`git log -p\` is its own
+   section, so a credential added by one commit of a push and removed by a later one is reported.
+
+Every finding carries \`type\`, \`provider\`, \`file\`, \`line\`, \`column\`, \`fingerprint\`, a redacted
+preview (a known prefix and the last 4 characters at most), \`confidence\`, \`revocable\` (leakstop
+can revoke it without the owner) and attributes such as \`encrypted\` for private keys.
+
+## Kinds
+`;
+
+function cell(value: string): string {
+  return value.replace(/\|/g, '\\|');
+}
+
+export function renderKindsReadme(kinds: readonly KindInfo[]): string {
+  const rows = kinds.map(
+    (k) =>
+      `| \`${k.type}\` | ${k.provider} | ${cell(k.shape)} | ${k.revocable ? 'yes' : 'no'} | ${k.source ? `[docs](${k.source})` : '—'} |`,
+  );
+  return `${HEADER}
+${kinds.length} kinds. *Revocable* means leakstop revokes it on its own, with the leaked value alone.
+
+| type | provider | shape | revocable | format source |
+| ---- | -------- | ----- | --------- | ------------- |
+${rows.join('\n')}
+`;
+}

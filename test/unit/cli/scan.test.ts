@@ -1,0 +1,223 @@
+/**
+ * `leakstop scan` as a user runs it: folders walked with binaries and ignored paths skipped,
+ * stdin and diffs, the jsonl / SARIF / table / baseline outputs, exit codes, and the plaintext
+ * kept out of every output unless --show-secret is given.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createRng, Gen } from '../../../bench/scan/tokens.ts';
+import { runScanCommand } from '../../../functions/cli/scan.ts';
+import type { ScanIO } from '../../../functions/cli/scan.ts';
+
+const g = new Gen(createRng(99));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(args: string[], io: Partial<ScanIO> = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runScanCommand(args, {
+    stdout: (c) => (stdout += c),
+    stderr: (c) => (stderr += c),
+    isTTY: false,
+    env: {},
+    ...io,
+  });
+  return { code, stdout, stderr };
+}
+
+const lines = (out: string): Array<Record<string, unknown>> =>
+  out
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+function tree(files: Record<string, string | Buffer>): string {
+  const root = mkdtempSync(join(tmpdir(), 'leakstop-scan-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+describe('walking a folder', () => {
+  const token = g.githubToken('ghp_');
+  const ignored = g.githubToken('ghp_');
+  const root = tree({
+    'src/config.js': `const x = 1;\nconst token = "${token}";\n`,
+    'logo.png': `PNG${ignored}`,
+    'data.bin': Buffer.concat([Buffer.from(`TOKEN=${ignored}\n`), Buffer.from([0, 1, 2])]),
+    '.gitignore': 'build/\n*.local\n',
+    'build/out.js': `TOKEN=${ignored}\n`,
+    'app.local': `TOKEN=${ignored}\n`,
+    '.git/config': `TOKEN=${ignored}\n`,
+  });
+
+  it('prints one JSON line per finding with the file relative to the root, a 1-based line and the type', async () => {
+    const r = await run(['--format', 'jsonl', root]);
+    expect(r.code).toBe(1);
+    expect(lines(r.stdout).map((f) => [f.file, f.line, f.column, f.type])).toEqual([
+      ['src/config.js', 2, 16, 'github_pat_classic'],
+    ]);
+  });
+
+  it('skips binaries, .git and paths matched by .gitignore, and scans them with --no-ignore except binaries', async () => {
+    const r = await run(['--format', 'jsonl', '--no-ignore', root]);
+    expect(lines(r.stdout).map((f) => f.file)).toEqual(['app.local', 'build/out.js', 'src/config.js']);
+  });
+
+  it("applies the repository's .gitignore files when a subfolder is scanned", async () => {
+    const repo = tree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.gitignore': 'generated/\n',
+      'app/generated/keys.env': `TOKEN=${ignored}\n`,
+      'app/src/config.env': `TOKEN=${token}\n`,
+    });
+    const r = await run(['--format', 'jsonl', join(repo, 'app')]);
+    expect(lines(r.stdout).map((f) => f.file)).toEqual(['src/config.env']);
+  });
+
+  it('scans a folder named on the command line even when the repository ignores it', async () => {
+    const repo = tree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.gitignore': 'corpus/\n*.log\n',
+      'corpus/a/config.env': `TOKEN=${token}\n`,
+    });
+    const r = await run(['--format', 'jsonl', join(repo, 'corpus')]);
+    expect(lines(r.stdout).map((f) => f.file)).toEqual(['a/config.env']);
+  });
+
+  it('never prints the plaintext unless --show-secret is given', async () => {
+    for (const format of ['jsonl', 'sarif', 'table', 'baseline']) {
+      const r = await run(['--format', format, root]);
+      expect(r.stdout).not.toContain(token);
+    }
+    const shown = await run(['--format', 'jsonl', '--show-secret', root]);
+    expect(lines(shown.stdout)[0]?.secret).toBe(token);
+  });
+
+  it('defaults to a table on a terminal and to jsonl otherwise', async () => {
+    const tty = await run([root], { isTTY: true });
+    expect(tty.stdout).toMatch(/^LOCATION\s+TYPE\s+CONFIDENCE/);
+    expect(tty.stdout).toContain('src/config.js:2:16');
+    const piped = await run([root]);
+    expect(lines(piped.stdout)).toHaveLength(1);
+  });
+});
+
+describe('exit codes', () => {
+  it('exits 0 when nothing is found, 1 on findings, 2 on errors', async () => {
+    expect((await run(['--format', 'jsonl', tree({ 'a.txt': 'hello\n' })])).code).toBe(0);
+    expect((await run(['--format', 'jsonl', tree({ 'a.env': `T=${g.githubToken('ghp_')}\n` })])).code).toBe(
+      1,
+    );
+    const missing = await run(['/nonexistent/leakstop/path']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such file or directory');
+    expect((await run(['--format', 'xml', '.'])).code).toBe(2);
+    expect((await run(['--no-such-flag'])).code).toBe(2);
+  });
+});
+
+describe('stdin and diffs', () => {
+  it('reads text from stdin with -', async () => {
+    const token = g.githubToken('ghp_');
+    const r = await run(['--format', 'jsonl', '-'], { readStdin: async () => `x\nTOKEN=${token}\n` });
+    expect(lines(r.stdout).map((f) => [f.file, f.line])).toEqual([['-', 2]]);
+  });
+
+  it('reads a unified diff from stdin with --diff - and reports only added lines', async () => {
+    const added = g.githubToken('ghp_');
+    const removed = g.githubToken('ghp_');
+    const diff = ['--- a/.env', '+++ b/.env', '@@ -1,2 +1,2 @@', ' A=1', `-T=${removed}`, `+T=${added}`].join(
+      '\n',
+    );
+    const r = await run(['--format', 'jsonl', '--diff', '-'], { readStdin: async () => diff });
+    expect(lines(r.stdout).map((f) => [f.file, f.line, f.fingerprint === undefined])).toEqual([
+      ['.env', 2, false],
+    ]);
+  });
+});
+
+describe('SARIF', () => {
+  it('has the properties GitHub code scanning requires', async () => {
+    const root = tree({ 'deploy/.env': `A=1\nGITHUB_TOKEN=${g.githubToken('ghp_')}\n` });
+    const r = await run(['--format', 'sarif', root]);
+    const sarif = JSON.parse(r.stdout) as {
+      $schema: string;
+      version: string;
+      runs: Array<{
+        tool: { driver: { name: string; rules: Array<Record<string, { text?: string } | string>> } };
+        results: Array<Record<string, unknown>>;
+      }>;
+    };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.$schema).toMatch(/sarif-schema-2\.1\.0\.json$/);
+    const run0 = sarif.runs[0];
+    expect(run0?.tool.driver.name).toBe('leakstop');
+    const rule = run0?.tool.driver.rules[0] as Record<string, { text: string }> & { id: string };
+    expect(rule.id).toBe('github_pat_classic');
+    expect(rule.shortDescription?.text).toBeTruthy();
+    expect(rule.fullDescription?.text.length).toBeLessThanOrEqual(1000);
+    expect(rule.help?.text).toBeTruthy();
+    const result = run0?.results[0] as {
+      ruleId: string;
+      message: { text: string };
+      locations: Array<{
+        physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> };
+      }>;
+      partialFingerprints: Record<string, string>;
+    };
+    expect(result.ruleId).toBe('github_pat_classic');
+    expect(result.message.text).toBeTruthy();
+    expect(result.locations).toHaveLength(1);
+    expect(result.locations[0]?.physicalLocation.artifactLocation.uri).toBe('deploy/.env');
+    expect(result.locations[0]?.physicalLocation.region).toMatchObject({
+      startLine: 2,
+      startColumn: 14,
+      endLine: 2,
+    });
+    expect(result.partialFingerprints.primaryLocationLineHash).toMatch(/^[0-9a-f]{16}:1$/);
+  });
+});
+
+describe('baseline', () => {
+  it('records fingerprints only, and a scan with it reports only new findings', async () => {
+    const old = g.githubToken('ghp_');
+    const root = tree({ 'a.env': `OLD=${old}\n` });
+    const written = await run(['--format', 'baseline', root]);
+    expect(written.code).toBe(0);
+    const baseline = JSON.parse(written.stdout) as { version: number; fingerprints: string[] };
+    expect(baseline.version).toBe(1);
+    expect(baseline.fingerprints).toHaveLength(1);
+    expect(written.stdout).not.toContain(old.slice(4, 20));
+    const file = join(root, '..', `${root.split('/').pop()}.baseline.json`);
+    writeFileSync(file, written.stdout);
+    const fresh = g.githubToken('ghp_');
+    writeFileSync(join(root, 'b.env'), `NEW=${fresh}\n`);
+    const r = await run(['--format', 'jsonl', '--baseline', file, root]);
+    expect(lines(r.stdout).map((f) => f.file)).toEqual(['b.env']);
+    expect((await run(['--baseline', join(root, 'a.env'), root])).code).toBe(2);
+  });
+});
+
+describe('the installed command', () => {
+  it('runs through bin/leakstop.js with the jsonl contract and exit code 1', () => {
+    const root = tree({ 'x/y.yml': `token: ${g.githubToken('ghp_')}\n` });
+    const r = spawnSync(process.execPath, ['bin/leakstop.js', 'scan', '--format', 'jsonl', root], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(lines(r.stdout).map((f) => [f.file, f.line, f.type])).toEqual([
+      ['x/y.yml', 1, 'github_pat_classic'],
+    ]);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Keyword-based detection across the syntaxes credentials are written in, judged by the file
+ * they are in; suppression with `leakstop:allow` and with a baseline of fingerprints; the
+ * low-confidence floor for deliberate fakes; and classifying a raw alert value.
+ */
+import { describe, expect, it } from 'vitest';
+import { ALNUM, B64URL, strongPassword, uuidOf } from '../../../bench/scan/tokens.ts';
+import { classifySecret, createScanner } from '../../../functions/domain/detection/index.ts';
+import { gen, KEY, scan } from './helpers.ts';
+
+describe('generic assignments in the syntaxes people write', () => {
+  const g = gen(51);
+  const secret = g.mixed(B64URL, 40);
+  const password = strongPassword(g);
+  const cases: Array<[string, string, string, string]> = [
+    ['.env', `DB_PASSWORD=${password}`, 'generic_password', password],
+    ['config.yaml', `  client_secret: "${secret}"`, 'generic_secret', secret],
+    ['settings.json', `  "apiToken": "${secret}",`, 'generic_token', secret],
+    ['app.py', `SECRET_KEY = '${secret}'`, 'generic_secret', secret],
+    ['main.go', `\tapiKey := "${secret}"`, 'generic_api_key', secret],
+    [
+      'Config.java',
+      `    private static final String DB_PASSWORD = "${password}";`,
+      'generic_password',
+      password,
+    ],
+    ['config.php', `    'password' => '${password}',`, 'generic_password', password],
+    ['web.config', `  <add key="PaymentApiKey" value="${secret}" />`, 'generic_api_key', secret],
+    ['settings.xml', `  <password>${password}</password>`, 'generic_password', password],
+    ['deploy.sh', `mysql --password="${password}" shop`, 'generic_password', password],
+    ['settings.py', `os.environ.setdefault("API_TOKEN", "${secret}")`, 'generic_token', secret],
+    ['Program.cs', `var conn = "Server=db;User Id=app;Password=${password};";`, 'generic_password', password],
+    ['main.tf', `  password = "${password}"`, 'generic_password', password],
+    ['README.md', `Set \`API_KEY=${secret}\` before running.`, 'generic_api_key', secret],
+    ['.netrc', `machine api.partner.example login deploy password ${password}`, 'generic_password', password],
+    ['Dockerfile', `ENV API_TOKEN ${secret}`, 'generic_token', secret],
+  ];
+  it.each(cases)('%s: %s', (file, line, type, value) => {
+    const findings = scan(`${line}\n`, file);
+    expect(findings.map((f) => [f.type, f.secret])).toEqual([[type, value]]);
+  });
+
+  it('reads the Heroku CLI key from a .netrc', () => {
+    const key = uuidOf(gen(59));
+    expect(
+      scan(`machine api.heroku.com\n  login dev@example.com\n  password ${key}\n`, '.netrc').map((f) => [
+        f.type,
+        f.line,
+      ]),
+    ).toEqual([['heroku_api_key', 3]]);
+  });
+
+  it('finds the value of a name/value pair (Kubernetes env, GitHub Actions, ECS)', () => {
+    const v = gen(52).mixed(ALNUM, 32);
+    expect(
+      scan(`    - name: SECRET_KEY\n      value: "${v}"\n`, 'k8s/deploy.yaml').map((f) => [f.type, f.line]),
+    ).toEqual([['generic_secret', 2]]);
+    expect(scan(`{"name": "API_TOKEN", "value": "${v}"}\n`, 'task.json').map((f) => f.type)).toEqual([
+      'generic_token',
+    ]);
+  });
+
+  it('judges a base64 password in a Kubernetes Secret by what it decodes to', () => {
+    const weak = Buffer.from('changeme').toString('base64');
+    const strong = Buffer.from(strongPassword(gen(53))).toString('base64');
+    expect(scan(`data:\n  password: ${weak}\n`, 'secret.yaml')).toEqual([]);
+    expect(scan(`data:\n  password: ${strong}\n`, 'secret.yaml').map((f) => f.type)).toEqual([
+      'generic_password',
+    ]);
+  });
+
+  it('takes an unquoted value in source code for an expression, not a secret', () => {
+    expect(
+      scan(
+        'const { setCredentialFeature: setCredentialFeature2 } = init();\npassword = read_password2(args)\n',
+        'lib/index.js',
+      ),
+    ).toEqual([]);
+  });
+
+  it('ignores weak, dictionary and regular-expression values', () => {
+    const lines = [
+      'password = "password123"',
+      'password: "Summer"',
+      'token = "(?<token>[^@\\\\s]{1,200})"',
+      'secret = "post-RA-sched"',
+    ];
+    expect(scan(`${lines.join('\n')}\n`, 'config.ini')).toEqual([]);
+  });
+});
+
+describe('suppression', () => {
+  it('skips a line marked leakstop:allow and keeps the others', () => {
+    const g = gen(54);
+    const a = g.githubToken('ghp_');
+    const b = g.githubToken('ghp_');
+    const text = `TOKEN_A=${a} # leakstop:allow test fixture\nTOKEN_B=${b}\n`;
+    expect(scan(text).map((f) => f.secret)).toEqual([b]);
+  });
+
+  it('drops findings whose fingerprint is in the baseline, and only those', () => {
+    const g = gen(55);
+    const a = g.githubToken('ghp_');
+    const b = g.githubToken('ghp_');
+    const text = `A=${a}\nB=${b}\n`;
+    const [first] = scan(text);
+    const baselined = createScanner({ fingerprintKey: KEY, baseline: new Set([first?.fingerprint ?? '']) });
+    expect(baselined.scanText(text, 'x.env').map((f) => f.secret)).toEqual([b]);
+  });
+
+  it('reports a private key in a test folder only when low confidence is asked for', () => {
+    const pem = gen(56).pem('RSA');
+    expect(scan(`${pem}\n`, 'test/fixtures/key.pem')).toEqual([]);
+    const all = createScanner({ fingerprintKey: KEY, minConfidence: 'low' }).scanText(
+      `${pem}\n`,
+      'test/fixtures/key.pem',
+    );
+    expect(all.map((f) => [f.type, f.confidence])).toEqual([['rsa_private_key', 'low']]);
+    // A token in a test file is as live as anywhere else.
+    const token = gen(57).githubToken('ghp_');
+    expect(scan(`TOKEN=${token}\n`, 'tests/test_client.py').map((f) => f.type)).toEqual([
+      'github_pat_classic',
+    ]);
+  });
+});
+
+describe('classifying a raw value (GitHub secret-scanning alerts)', () => {
+  it('gives a raw token the same type and fingerprint a file scan gives it', () => {
+    const token = gen(58).githubToken('ghp_');
+    const [fromFile] = scan(`TOKEN=${token}\n`);
+    const classified = classifySecret(token, { fingerprintKey: KEY });
+    expect(classified).toMatchObject({
+      type: fromFile?.type,
+      fingerprint: fromFile?.fingerprint,
+      revocable: true,
+    });
+  });
+
+  it("falls back to GitHub's secret type, never revocable, for a shape it does not know", () => {
+    const classified = classifySecret('opaque-value-1234', {
+      fingerprintKey: KEY,
+      hintType: 'stripe_api_key',
+    });
+    expect(classified).toMatchObject({
+      type: 'stripe_secret_key',
+      provider: 'stripe',
+      revocable: false,
+      confidence: 'medium',
+    });
+  });
+});

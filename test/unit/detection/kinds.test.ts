@@ -1,0 +1,130 @@
+/**
+ * Every kind the engine documents is detected from a value in its issuer's documented shape:
+ * right type, provider, line and column, a keyed fingerprint and a preview that never holds
+ * the value. Values are generated at test time (nothing credential-shaped is committed).
+ */
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { IN_CONTEXT, STANDALONE } from '../../../bench/scan/tokens.ts';
+import { createScanner, KINDS } from '../../../functions/domain/detection/index.ts';
+import { gen, KEY, scan } from './helpers.ts';
+
+const KIND = new Map(KINDS.map((k) => [k.type, k]));
+
+describe('coverage', () => {
+  it('documents at least 40 kinds, each with a provider and a shape', () => {
+    expect(KINDS.length).toBeGreaterThanOrEqual(40);
+    for (const k of KINDS) {
+      expect(k.provider).not.toBe('');
+      expect(k.shape).not.toBe('');
+    }
+  });
+
+  it('has a generator for every documented kind, so every kind below is tested', () => {
+    const generated = new Set([...Object.keys(STANDALONE), ...Object.keys(IN_CONTEXT)]);
+    expect(KINDS.map((k) => k.type).filter((t) => !generated.has(t))).toEqual([]);
+  });
+});
+
+describe.each(Object.entries(STANDALONE))('%s on its own', (type, make) => {
+  it('is found on its line and column, with its kind, provider and revocability', () => {
+    const value = make(gen(type.length));
+    const findings = scan(`# settings\nexport VALUE=${value}\n`, 'deploy/settings.env');
+    expect(findings.map((f) => f.type)).toEqual([type]);
+    const f = findings[0];
+    expect(f?.line).toBe(2);
+    expect(f?.provider).toBe(KIND.get(type)?.provider);
+    expect(f?.revocable).toBe(KIND.get(type)?.revocable);
+    expect(f?.file).toBe('deploy/settings.env');
+    // The column points into the value (a connection string's key starts after `AccountKey=`).
+    expect(f?.column).toBeGreaterThanOrEqual('export VALUE='.length + 1);
+    expect(value.includes(f?.secret ?? '') || (f?.secret ?? '').includes(value.slice(0, 12))).toBe(true);
+  });
+
+  it('never shows more than a known prefix and the last characters in its preview', () => {
+    const value = make(gen(type.length + 1));
+    const [f] = scan(`VALUE=${value}\n`);
+    expect(f).toBeDefined();
+    const preview = f?.redacted ?? '';
+    expect(preview).toContain('…');
+    expect(preview.length).toBeLessThan(Math.min(value.length, 40));
+  });
+});
+
+describe.each(Object.entries(IN_CONTEXT))('%s in context', (type, make) => {
+  it('is found on the line the credential is on', () => {
+    const sample = make(gen(type.length));
+    const findings = scan(`${sample.lines.join('\n')}\n`, sample.file);
+    expect(findings.map((f) => f.type)).toEqual([type]);
+    expect(findings[0]?.line).toBe(sample.line + 1);
+    expect(findings[0]?.provider).toBe(KIND.get(type)?.provider);
+  });
+});
+
+describe('finding fields', () => {
+  it('fingerprints with HMAC-SHA256 under the scanner key, never the bare hash of the value', () => {
+    const token = STANDALONE.github_pat_classic?.(gen(1)) as string;
+    const [f] = scan(`GITHUB_TOKEN=${token}\n`);
+    expect(f?.fingerprint).toBe(createHmac('sha256', KEY).update(token).digest('hex'));
+    const [other] = createScanner({ fingerprintKey: 'another-key' }).scanText(`GITHUB_TOKEN=${token}\n`, 'x');
+    expect(other?.fingerprint).not.toBe(f?.fingerprint);
+  });
+
+  it('reports an AWS key id with the secret near it as one finding holding both', () => {
+    const g = gen(2);
+    const id = g.awsKeyId();
+    const secret = g.awsSecret();
+    const findings = scan(
+      `[default]\naws_access_key_id = ${id}\naws_secret_access_key = ${secret}\n`,
+      '.aws/credentials',
+    );
+    expect(findings.map((f) => [f.type, f.line])).toEqual([['aws_access_key', 2]]);
+    expect(JSON.parse(findings[0]?.secret ?? '{}')).toEqual({ accessKeyId: id, secretAccessKey: secret });
+    expect(findings[0]?.attributes).toMatchObject({ paired: true });
+    expect(findings[0]?.fingerprint).toBe(createHmac('sha256', KEY).update(id).digest('hex'));
+  });
+
+  it('keeps an AWS key id and a secret far apart as two findings', () => {
+    const g = gen(3);
+    const filler = Array.from({ length: 30 }, (_, i) => `line_${i} = ${i}`).join('\n');
+    const text = `AWS_ACCESS_KEY_ID=${g.awsKeyId()}\n${filler}\nAWS_SECRET_ACCESS_KEY=${g.awsSecret()}\n`;
+    expect(scan(text).map((f) => f.type)).toEqual(['aws_access_key', 'aws_secret_access_key']);
+  });
+
+  it('marks an encrypted private key as encrypted, with medium confidence', () => {
+    const g = gen(4);
+    for (const kind of ['ENCRYPTED', 'OPENSSH_ENC'] as const) {
+      const [f] = scan(`${g.pem(kind)}\n`, 'keys/key.pem');
+      expect(f?.attributes).toMatchObject({ encrypted: true });
+      expect(f?.confidence).toBe('medium');
+    }
+    const [plain] = scan(`${g.pem('RSA')}\n`, 'keys/key.pem');
+    expect(plain?.attributes).toMatchObject({ encrypted: false });
+  });
+
+  it('marks a legacy PEM with Proc-Type 4,ENCRYPTED as encrypted', () => {
+    const body = (
+      gen(5)
+        .str('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 1600)
+        .match(/.{1,64}/g) ?? []
+    ).join('\n');
+    const pem = `-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0A1B2C3D4E5F60718293A4B5C6D7E8F9\n\n${body}\n-----END RSA PRIVATE KEY-----\n`;
+    expect(scan(pem, 'id_rsa')[0]?.attributes).toMatchObject({ encrypted: true });
+  });
+
+  it('finds a PEM key embedded with \\n escapes in a JSON string and hands the vault real newlines', () => {
+    const pem = gen(6).pem('PKCS8');
+    const [f] = scan(`{"key": "${pem.replace(/\n/g, '\\n')}"}\n`, 'secrets.json');
+    expect(f?.type).toBe('pkcs8_private_key');
+    expect(f?.secret).toBe(pem);
+  });
+
+  it('gives the vault the whole service-account JSON for a GCP key', () => {
+    const sample = IN_CONTEXT.gcp_service_account_key?.(gen(8));
+    const [f] = scan(`${sample?.lines.join('\n')}\n`, 'sa.json');
+    const parsed = JSON.parse(f?.secret ?? '{}') as Record<string, string>;
+    expect(parsed.type).toBe('service_account');
+    expect(parsed.private_key).toContain('-----BEGIN PRIVATE KEY-----');
+    expect(f?.attributes).toMatchObject({ account: parsed.client_email });
+  });
+});
