@@ -4,6 +4,7 @@
  * and fan-out over scopes (account × region, organisation, …) that keeps what succeeded when a
  * scope fails. What counts as retryable is the caller's: each provider names its errors.
  */
+import { backoffDelay } from '../../domain/containment/retry.ts';
 import type { Scrubber } from '../../domain/containment/copies.ts';
 
 export interface Timing {
@@ -100,8 +101,8 @@ export async function withRetry<T>(
     } catch (error) {
       if (isAbort(error) || error instanceof DeadlineReached) throw new DeadlineReached();
       if (!options.retryable(error) || attempt >= maxAttempts) throw error;
-      const ceiling = Math.min(max, (options.throttled?.(error) ? base * 4 : base) * 2 ** (attempt - 1));
-      const delay = Math.floor(timing.random() * ceiling);
+      // The containment flow's full-jitter backoff; throttling starts from a longer first wait.
+      const delay = backoffDelay(attempt, options.throttled?.(error) ? base * 4 : base, max, timing.random);
       // Waiting past the deadline would only delay the answer: report the failure as it stands.
       if (timing.now() + delay >= options.deadline) throw error;
       await timing.sleep(delay);
