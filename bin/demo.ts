@@ -5,6 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fillFakeCredentials } from '../functions/local/sandbox/fake-credentials.ts';
 
 const base = (process.env.LEAKSTOP_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
 const samples = join(import.meta.dirname, '..', 'events', 'sandbox');
@@ -54,7 +55,8 @@ async function main(): Promise<number> {
   const files = (await readdir(samples)).filter((f) => f.endsWith('.json')).sort();
   const run = Date.now().toString(36);
   for (const file of files) {
-    const sample = JSON.parse(await readFile(join(samples, file), 'utf8')) as {
+    // Samples hold `{{fake:…}}` templates, never credential literals: fresh fakes are made per run.
+    const sample = JSON.parse(fillFakeCredentials(await readFile(join(samples, file), 'utf8'))) as {
       ref?: string;
       commits: unknown[];
     };

@@ -1,11 +1,15 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { fillFakeCredentials } from '../../../functions/local/sandbox/fake-credentials.ts';
 import { createGitHubSandbox } from '../../../functions/local/sandbox/github.ts';
 import { parse, request } from './helpers.ts';
 
 const root = new URL('../../../events/', import.meta.url);
 const load = (path: string) => JSON.parse(readFileSync(new URL(path, root), 'utf8'));
+/** A sandbox sample as the demo pushes it: templates filled with fresh fakes. */
+const loadFilled = (path: string) =>
+  JSON.parse(fillFakeCredentials(readFileSync(new URL(path, root), 'utf8')));
 const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 function base62(n: number): string {
@@ -18,7 +22,7 @@ function base62(n: number): string {
 }
 
 const planted = (name: string): string =>
-  Object.values(load(`sandbox/${name}.json`).commits[0].files).join('\n');
+  Object.values(loadFilled(`sandbox/${name}.json`).commits[0].files).join('\n');
 
 describe('sample events', () => {
   it('accepts every sandbox demo push at the control endpoint', async () => {
@@ -29,7 +33,7 @@ describe('sample events', () => {
     });
     for (const file of readdirSync(new URL('sandbox/', root))) {
       const res = await github.handle(
-        request('POST', '/sandbox/github/repos/acme/demo/pushes', load(`sandbox/${file}`)),
+        request('POST', '/sandbox/github/repos/acme/demo/pushes', loadFilled(`sandbox/${file}`)),
       );
       expect(res?.status, file).toBe(201);
     }
@@ -43,7 +47,11 @@ describe('sample events', () => {
     });
     const pushed = parse<{ push: { after: string } }>(
       await github.handle(
-        request('POST', '/sandbox/github/repos/acme/demo/pushes', load('sandbox/aws-key-in-config.json')),
+        request(
+          'POST',
+          '/sandbox/github/repos/acme/demo/pushes',
+          loadFilled('sandbox/aws-key-in-config.json'),
+        ),
       ),
     );
     const commit = parse<{ files: { patch: string }[] }>(
