@@ -40,7 +40,9 @@ Options:
                           like deliberate fakes: keys and passwords in test, fixture and
                           example paths, values in API documentation comments)
   --show-secret           include the plaintext credential in the output (never by default)
-  --no-ignore             do not honour .gitignore and .leakstopignore files
+  --use-gitignore         also skip paths matched by .gitignore files (not by default: a
+                          gitignored .env on disk holds live credentials all the same)
+  --no-ignore             do not honour .leakstopignore (nor .gitignore) files
   --stats                 print the files and bytes scanned and the time taken to stderr
   --max-file-size BYTES   skip larger files (default 26214400)
   -h, --help              show this help
@@ -88,7 +90,8 @@ interface Options {
   baseline?: string;
   minConfidence: Confidence;
   showSecret: boolean;
-  ignoreFiles: boolean;
+  /** Ignore files honoured, by name (gitignore syntax): none with --no-ignore. */
+  ignoreFiles: readonly string[];
   stats: boolean;
   maxFileSize: number;
   paths: string[];
@@ -110,6 +113,7 @@ function parseOptions(args: string[], io: ScanIO): Options | 'help' {
         'min-confidence': { type: 'string', default: 'medium' },
         'show-secret': { type: 'boolean', default: false },
         'no-ignore': { type: 'boolean', default: false },
+        'use-gitignore': { type: 'boolean', default: false },
         stats: { type: 'boolean', default: false },
         'max-file-size': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -137,7 +141,11 @@ function parseOptions(args: string[], io: ScanIO): Options | 'help' {
     ...(values.baseline === undefined ? {} : { baseline: values.baseline }),
     minConfidence,
     showSecret: values['show-secret'] ?? false,
-    ignoreFiles: !(values['no-ignore'] ?? false),
+    ignoreFiles: values['no-ignore']
+      ? []
+      : values['use-gitignore']
+        ? ['.gitignore', '.leakstopignore']
+        : ['.leakstopignore'],
     stats: values.stats ?? false,
     maxFileSize,
     paths: positionals.length > 0 ? positionals : ['.'],
@@ -221,14 +229,15 @@ interface Source {
   readonly abs: string;
 }
 
-const IGNORE_FILES = ['.gitignore', '.leakstopignore'];
-
 /**
  * Ignore files above the scanned folder, up to the repository root (the first folder holding
  * `.git`), as git applies them: scanning `repo/src` still skips what `repo/.gitignore` ignores.
  * Each comes with the path from its folder to the scanned one.
  */
-function ancestorRules(root: string): Array<{ rules: IgnoreRules; prefix: string }> {
+function ancestorRules(
+  root: string,
+  names: readonly string[],
+): Array<{ rules: IgnoreRules; prefix: string }> {
   const found: Array<{ rules: IgnoreRules; prefix: string }> = [];
   let dir = root;
   for (let depth = 0; depth < 64; depth++) {
@@ -236,7 +245,7 @@ function ancestorRules(root: string): Array<{ rules: IgnoreRules; prefix: string
     if (parent === dir || existsSync(join(dir, '.git'))) break;
     dir = parent;
     const rules = new IgnoreRules();
-    for (const name of IGNORE_FILES) {
+    for (const name of names) {
       try {
         rules.add(readFileSync(join(dir, name), 'utf8'), '');
       } catch {
@@ -255,7 +264,8 @@ function ancestorRules(root: string): Array<{ rules: IgnoreRules; prefix: string
 /** Files under `root` in a stable order, honouring ignore files. */
 function* walk(root: string, opts: Options, warn: (msg: string) => void): Generator<Source> {
   const rules = new IgnoreRules();
-  const above = opts.ignoreFiles && !existsSync(join(root, '.git')) ? ancestorRules(root) : [];
+  const names = opts.ignoreFiles;
+  const above = names.length > 0 && !existsSync(join(root, '.git')) ? ancestorRules(root, names) : [];
   const ignored = (rel: string, isDir: boolean): boolean => {
     let verdict: boolean | undefined;
     for (const a of above) verdict = a.rules.verdict(a.prefix + rel, isDir) ?? verdict;
@@ -274,14 +284,13 @@ function* walk(root: string, opts: Options, warn: (msg: string) => void): Genera
       warn(`cannot read directory ${dirAbs}: ${(error as Error).message}`);
       continue;
     }
-    if (opts.ignoreFiles) {
-      for (const e of entries) {
-        if (!e.isFile() || !IGNORE_FILES.includes(e.name)) continue;
-        try {
-          rules.add(readFileSync(join(dirAbs, e.name), 'utf8'), dirRel);
-        } catch {
-          warn(`cannot read ${join(dirAbs, e.name)}`);
-        }
+    // In the order of `names`: a .leakstopignore rule overrides a .gitignore one in the same folder.
+    for (const name of names) {
+      if (!entries.some((e) => e.isFile() && e.name === name)) continue;
+      try {
+        rules.add(readFileSync(join(dirAbs, name), 'utf8'), dirRel);
+      } catch {
+        warn(`cannot read ${join(dirAbs, name)}`);
       }
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

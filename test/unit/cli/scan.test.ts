@@ -55,7 +55,7 @@ describe('walking a folder', () => {
     'src/config.js': `const x = 1;\nconst token = "${token}";\n`,
     'logo.png': `PNG${ignored}`,
     'data.bin': Buffer.concat([Buffer.from(`TOKEN=${ignored}\n`), Buffer.from([0, 1, 2])]),
-    '.gitignore': 'build/\n*.local\n',
+    '.leakstopignore': 'build/\n*.local\n',
     'build/out.js': `TOKEN=${ignored}\n`,
     'app.local': `TOKEN=${ignored}\n`,
     '.git/config': `TOKEN=${ignored}\n`,
@@ -69,15 +69,37 @@ describe('walking a folder', () => {
     ]);
   });
 
-  it('skips binaries, .git and paths matched by .gitignore, and scans them with --no-ignore except binaries', async () => {
+  it('skips binaries, .git and paths matched by .leakstopignore, and scans them with --no-ignore except binaries', async () => {
     const r = await run(['--format', 'jsonl', '--no-ignore', root]);
     expect(lines(r.stdout).map((f) => f.file)).toEqual(['app.local', 'build/out.js', 'src/config.js']);
   });
 
-  it("applies the repository's .gitignore files when a subfolder is scanned", async () => {
+  it('scans a gitignored .env by default and skips it with --use-gitignore', async () => {
     const repo = tree({
       '.git/HEAD': 'ref: refs/heads/main\n',
-      '.gitignore': 'generated/\n',
+      '.gitignore': '.env\nnode_modules/\n',
+      '.env': `GITHUB_TOKEN=${token}\n`,
+      'src/app.js': 'export const port = 3000;\n',
+    });
+    expect(lines((await run(['--format', 'jsonl', repo])).stdout).map((f) => f.file)).toEqual(['.env']);
+    expect(lines((await run(['--format', 'jsonl', '--use-gitignore', repo])).stdout)).toEqual([]);
+  });
+
+  it('lets .leakstopignore re-include what .gitignore excludes under --use-gitignore', async () => {
+    const repo = tree({
+      '.gitignore': '*.env\n',
+      '.leakstopignore': '!prod.env\n',
+      'prod.env': `TOKEN=${token}\n`,
+      'dev.env': `TOKEN=${ignored}\n`,
+    });
+    const r = await run(['--format', 'jsonl', '--use-gitignore', repo]);
+    expect(lines(r.stdout).map((f) => f.file)).toEqual(['prod.env']);
+  });
+
+  it("applies the repository's ignore files when a subfolder is scanned", async () => {
+    const repo = tree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.leakstopignore': 'generated/\n',
       'app/generated/keys.env': `TOKEN=${ignored}\n`,
       'app/src/config.env': `TOKEN=${token}\n`,
     });
@@ -88,7 +110,7 @@ describe('walking a folder', () => {
   it('scans a folder named on the command line even when the repository ignores it', async () => {
     const repo = tree({
       '.git/HEAD': 'ref: refs/heads/main\n',
-      '.gitignore': 'corpus/\n*.log\n',
+      '.leakstopignore': 'corpus/\n*.log\n',
       'corpus/a/config.env': `TOKEN=${token}\n`,
     });
     const r = await run(['--format', 'jsonl', join(repo, 'corpus')]);
