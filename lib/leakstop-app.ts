@@ -2,6 +2,7 @@ import { App, Duration, Validations } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Node } from 'constructs';
+import { parseGracePeriod } from '../functions/domain/containment/key-deletion.ts';
 import { parseModeConfig, type Mode } from '../functions/domain/containment/modes.ts';
 import { type LeakstopStackProps, LeakstopStack } from './leakstop-stack.ts';
 
@@ -24,6 +25,7 @@ export const CONTEXT_KEYS = {
   awsOrganizationId: 'awsOrganizationId',
   gitlabApiUrl: 'gitlabApiUrl',
   npmRegistryUrl: 'npmRegistryUrl',
+  awsKeyDeleteAfter: 'awsKeyDeleteAfter',
 } as const;
 
 /** Read the stack's configuration from CDK context, rejecting values the stack cannot use. */
@@ -46,6 +48,7 @@ export function stackPropsFromContext(node: Node): LeakstopStackProps {
   const providerModes = text(CONTEXT_KEYS.providerModes);
   // The functions parse these with the same function at cold start; a bad value fails the synth instead.
   parseModeConfig(mode, providerModes, { mode: 'context mode', providerModes: 'context providerModes' });
+  parseGracePeriod(text(CONTEXT_KEYS.awsKeyDeleteAfter), 'context awsKeyDeleteAfter');
   const retentionDays = positive(CONTEXT_KEYS.logRetentionDays);
   if (retentionDays !== undefined && !Object.values(RetentionDays).includes(retentionDays)) {
     throw new Error(
@@ -83,6 +86,7 @@ export function stackPropsFromContext(node: Node): LeakstopStackProps {
     awsOrganizationId,
     gitlabApiUrl: text(CONTEXT_KEYS.gitlabApiUrl),
     npmRegistryUrl: text(CONTEXT_KEYS.npmRegistryUrl),
+    awsKeyDeleteAfter: text(CONTEXT_KEYS.awsKeyDeleteAfter),
   };
 }
 

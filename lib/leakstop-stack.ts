@@ -1,7 +1,7 @@
 import {
   ArnFormat,
   CfnOutput,
-  type Duration,
+  Duration,
   Fn,
   RemovalPolicy,
   Stack,
@@ -9,6 +9,8 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, ManagedPolicy, Policy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
@@ -27,8 +29,10 @@ import {
   type QueueKey,
   SECRETS,
   type SecretName,
+  SWEEP_SCHEDULE,
   TABLE,
 } from '../functions/shared/resources.ts';
+import { parseGracePeriod } from '../functions/domain/containment/key-deletion.ts';
 import { parseModeConfig, type Mode } from '../functions/domain/containment/modes.ts';
 import { CredentialVault, VAULT_SECRET_PREFIX } from './constructs/credential-vault.ts';
 import { LeakstopFunction } from './constructs/leakstop-function.ts';
@@ -110,6 +114,12 @@ export interface LeakstopStackProps extends StackProps {
    * @default CONTAINMENT_DEFAULTS.npmRegistryUrl (https://registry.npmjs.org)
    */
   readonly npmRegistryUrl?: string;
+  /**
+   * Grace period after verified containment before the sweep deletes a leaked AWS access key
+   * (`36h`, `7d`…). Member accounts' containment roles then need `allowKeyDeletion`.
+   * @default 'never' - keys stay inactive and quarantined until their owner deletes them
+   */
+  readonly awsKeyDeleteAfter?: string;
 }
 
 /**
@@ -131,6 +141,7 @@ export class LeakstopStack extends Stack {
     super(scope, id, props);
     const mode = props.mode ?? 'dry-run';
     parseModeConfig(mode, props.providerModes);
+    parseGracePeriod(props.awsKeyDeleteAfter, 'awsKeyDeleteAfter');
     this.containmentRoleName = props.awsRoleName ?? CONTAINMENT_ROLE.defaultName;
     this.organizationId = props.awsOrganizationId;
 
@@ -220,6 +231,8 @@ export class LeakstopStack extends Stack {
         environment[ENV.awsRoleName] = this.containmentRoleName;
         if (props.awsExternalId) environment[ENV.awsExternalId] = props.awsExternalId;
       }
+      if (definition.name === 'sweep')
+        environment[ENV.awsKeyDeleteAfter] = props.awsKeyDeleteAfter ?? 'never';
       if (definition.name === 'contain') {
         if (props.gitlabApiUrl) environment[ENV.gitlabApiUrl] = props.gitlabApiUrl;
         if (props.npmRegistryUrl) environment[ENV.npmRegistryUrl] = props.npmRegistryUrl;
@@ -245,6 +258,13 @@ export class LeakstopStack extends Stack {
         }),
       );
     }
+
+    // The sweep runs on a schedule whatever its setting: with `never` it only logs that it has nothing to do.
+    new Rule(this, 'SweepSchedule', {
+      description: 'leakstop: grace-period deletion of contained AWS keys (no-op unless configured)',
+      schedule: Schedule.rate(Duration.minutes(SWEEP_SCHEDULE.everyMinutes)),
+      targets: [new LambdaFunction(this.functions.sweep, { retryAttempts: 2 })],
+    });
 
     this.createIngress();
     this.outputs();
@@ -448,6 +468,12 @@ export class LeakstopStack extends Stack {
       value: this.functions.contain.executionRole.roleArn,
       description:
         'Trusted by the containment role in member accounts (LeakstopContainmentRole leakstopRoleArn)',
+    });
+
+    new CfnOutput(this, 'SweepFunctionRoleArn', {
+      value: this.functions.sweep.executionRole.roleArn,
+      description:
+        'Trusted too by member-account containment roles that allow key deletion (LeakstopContainmentRole sweepRoleArn)',
     });
 
     new CfnOutput(this, 'GitHubWebhookUrl', {

@@ -6,6 +6,7 @@ import type {
   Actor,
   Approval,
   ContainmentNotice,
+  KeyDeletion,
   LiveCheck,
   UsageSummary,
   Exposure,
@@ -35,6 +36,7 @@ export interface IncidentChanges {
   readonly usage?: UsageSummary;
   readonly leaseUntil?: string;
   readonly containmentNotice?: ContainmentNotice | null;
+  readonly keyDeletion?: KeyDeletion;
 }
 
 export interface DetectionResult {

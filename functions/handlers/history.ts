@@ -46,6 +46,7 @@ export function incidentView(incident: Incident) {
     liveCheck: incident.liveCheck,
     usage: incident.usage,
     containmentNotice: incident.containmentNotice ?? undefined,
+    keyDeletion: incident.keyDeletion,
     phases: incident.phases,
     /** Milliseconds from detection to each phase, for phase-timing reports. */
     timings: {

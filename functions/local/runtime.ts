@@ -18,6 +18,7 @@ import {
   FUNCTIONS,
   QUEUES,
   SECRETS,
+  SWEEP_SCHEDULE,
   TABLE,
   type FunctionName,
   type QueueKey,
@@ -62,6 +63,8 @@ export interface PipelineOptions {
   readonly resourcePrefix?: string;
   /** Concurrent batches per queue consumer. @default 5, as a Lambda SQS mapping starts */
   readonly concurrency?: number;
+  /** How often the scheduled sweep function runs. @default SWEEP_SCHEDULE (hourly, as in AWS) */
+  readonly sweepEveryMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -78,6 +81,8 @@ export interface RunningPipeline {
   readonly containment?: ContainmentSandbox;
   readonly dynamoEndpoint: string;
   readonly sqsEndpoint: string;
+  /** Runs the scheduled sweep function now (grace-period AWS key deletion), as its timer does. */
+  sweep(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -133,7 +138,9 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
 
   const started: RunningEmulator[] = [];
   const pollers: Poller[] = [];
+  let sweepTimer: NodeJS.Timeout | undefined;
   const stop = async () => {
+    clearInterval(sweepTimer);
     await Promise.allSettled(pollers.map((p) => p.stop()));
     server.closeAllConnections();
     await new Promise<void>((done) => server.close(() => done()));
@@ -259,6 +266,23 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       );
     }
 
+    // The scheduled function: EventBridge invokes it in AWS, a timer here; one run at a time.
+    const sweepHandler = (await load('sweep')).handler as (
+      event: unknown,
+      context: unknown,
+    ) => Promise<unknown>;
+    let sweeping: Promise<unknown> | undefined;
+    const sweep = () =>
+      (sweeping ??= sweepHandler(
+        { source: 'leakstop.local' },
+        lambdaContext('sweep', FUNCTIONS.sweep.timeoutSeconds),
+      ).finally(() => (sweeping = undefined)));
+    sweepTimer = setInterval(
+      () => void sweep().catch((error: unknown) => log(`sweep failed: ${(error as Error).message}`)),
+      options.sweepEveryMs ?? SWEEP_SCHEDULE.everyMinutes * 60_000,
+    );
+    sweepTimer.unref();
+
     const invoke = async (name: keyof typeof http, request: HttpRequest) =>
       fromFunctionUrlResult(
         await http[name](functionUrlEvent(request), lambdaContext(name, FUNCTIONS[name].timeoutSeconds)),
@@ -301,6 +325,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       ...(slack ? { slack } : {}),
       ...(aws ? { aws } : {}),
       ...(containment ? { containment } : {}),
+      sweep,
       stop,
     };
   } catch (error) {

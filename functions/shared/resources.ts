@@ -41,7 +41,8 @@ export interface QueueDefinition {
   readonly batchSize: number;
 }
 
-export type FunctionName = 'ingest' | 'detect' | 'contain' | 'notify' | 'slack' | 'history' | 'actions';
+export type FunctionName =
+  'ingest' | 'detect' | 'contain' | 'notify' | 'slack' | 'history' | 'actions' | 'sweep';
 
 export interface FunctionDefinition {
   readonly name: FunctionName;
@@ -152,7 +153,27 @@ export const FUNCTIONS: Record<FunctionName, FunctionDefinition> = {
     description: 'Incident actions API (IAM-authorised): approve a revocation waiting in approval mode',
     access: { table: 'readWrite', sendsTo: ['containment', 'notifications'], secrets: [] },
   },
+  // Runs on a schedule (SWEEP_SCHEDULE): deletes contained AWS keys once their grace period is over,
+  // where an operator configured one (ENV.awsKeyDeleteAfter; default never).
+  sweep: {
+    name: 'sweep',
+    entry: 'functions/handlers/sweep.ts',
+    handler: 'handler',
+    timeoutSeconds: 300,
+    memoryMb: 256,
+    description: 'Grace-period deletion of contained AWS access keys (only where configured)',
+    access: {
+      table: 'readWrite',
+      sendsTo: ['notifications'],
+      // The key is recognised among its user's keys by fingerprint.
+      secrets: ['fingerprintKey'],
+      memberAccounts: true,
+    },
+  },
 };
+
+/** How often the sweep function runs (EventBridge rate in AWS, a timer locally). */
+export const SWEEP_SCHEDULE = { everyMinutes: 60 } as const;
 
 export const QUEUES = {
   scanJobs: {
@@ -248,6 +269,8 @@ export const ENV = {
   npmRegistryUrl: 'NPM_REGISTRY_URL',
   /** How long a GitHub revocation batch stays open for more tokens (milliseconds). */
   githubRevokeWindowMs: 'LEAKSTOP_GITHUB_REVOKE_WINDOW_MS',
+  /** Grace period after verified containment before an AWS key is deleted: `never` (default), `36h`, `7d`. */
+  awsKeyDeleteAfter: 'LEAKSTOP_AWS_KEY_DELETE_AFTER',
 } as const;
 
 /** The role leakstop assumes in member accounts to deactivate and quarantine leaked IAM user keys. */

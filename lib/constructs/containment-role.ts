@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { ArnPrincipal, Effect, Policy, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import { ArnPrincipal, CompositePrincipal, Effect, Policy, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CONTAINMENT_ROLE } from '../../functions/shared/resources.ts';
 
@@ -20,6 +20,12 @@ export interface LeakstopContainmentRoleProps {
    * (the stack output `ContainFunctionRoleArn`). Only it may assume this role.
    */
   readonly leakstopRoleArn: string;
+  /**
+   * ARN of leakstop's sweep function role (stack output `SweepFunctionRoleArn`), trusted too when
+   * given: the grace-period deletion (`allowKeyDeletion`, the stack's `awsKeyDeleteAfter`) runs there.
+   * @default - only the containment function role is trusted
+   */
+  readonly sweepRoleArn?: string;
   /**
    * The role's name: the same in every member account, as leakstop assumes it by name.
    * @default CONTAINMENT_ROLE.defaultName ('leakstop-containment')
@@ -59,13 +65,18 @@ export class LeakstopContainmentRole extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const users = stack.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: '*' });
-    const principal = new ArnPrincipal(props.leakstopRoleArn);
+    const trusted = (arn: string) => {
+      const principal = new ArnPrincipal(arn);
+      return props.externalId
+        ? principal.withConditions({ StringEquals: { 'sts:ExternalId': props.externalId } })
+        : principal;
+    };
     this.role = new Role(this, 'Role', {
       roleName: props.roleName ?? CONTAINMENT_ROLE.defaultName,
       description: 'leakstop: deactivate and quarantine leaked IAM user access keys in this account',
-      assumedBy: props.externalId
-        ? principal.withConditions({ StringEquals: { 'sts:ExternalId': props.externalId } })
-        : principal,
+      assumedBy: props.sweepRoleArn
+        ? new CompositePrincipal(trusted(props.leakstopRoleArn), trusted(props.sweepRoleArn))
+        : trusted(props.leakstopRoleArn),
       maxSessionDuration: Duration.hours(1),
     });
     const statements = [

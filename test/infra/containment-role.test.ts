@@ -39,6 +39,17 @@ describe('LeakstopContainmentRole', () => {
     });
   });
 
+  it('trusts the sweep function role as well when one is given (grace-period deletion)', () => {
+    const sweep = 'arn:aws:iam::111122223333:role/Leakstop-SweepRole-DEF';
+    const { role } = synth({ sweepRoleArn: sweep, allowKeyDeletion: true, externalId: 'leakstop-acme' });
+    const trust = (
+      role.AssumeRolePolicyDocument as { Statement: { Principal: { AWS: string }; Condition?: unknown }[] }
+    ).Statement;
+    expect(trust.map((s) => s.Principal.AWS).sort()).toEqual([LEAKSTOP_ROLE, sweep]);
+    for (const statement of trust)
+      expect(statement.Condition).toEqual({ StringEquals: { 'sts:ExternalId': 'leakstop-acme' } });
+  });
+
   it('requires the external id when one is configured', () => {
     const { role } = synth({ externalId: 'leakstop-acme' });
     expect(JSON.stringify(role.AssumeRolePolicyDocument)).toContain('"sts:ExternalId":"leakstop-acme"');

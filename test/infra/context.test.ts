@@ -43,6 +43,7 @@ describe('configuration from CDK context', () => {
     ['logRetentionDays', '31', /logRetentionDays must be a CloudWatch Logs retention/],
     ['maxMessageAgeMinutes', '-1', /maxMessageAgeMinutes must be a positive integer/],
     ['slackAllowedUsers', 'alice', /slackAllowedUsers must list Slack user ids/],
+    ['awsKeyDeleteAfter', '1 week', /awsKeyDeleteAfter must be 'never' or a duration such as 90m, 36h or 7d/],
   ])('rejects %s=%s', (key, value, message) => {
     expect(() => propsFrom({ [key]: value })).toThrow(message);
   });

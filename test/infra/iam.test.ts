@@ -217,12 +217,21 @@ describe('key negative cases', () => {
     ]);
   });
 
-  it('only contain may assume a role, and only the containment role by name', () => {
-    expect(FUNCTION_NAMES.filter((name) => canAssume(name))).toEqual(['contain']);
-    expect(resourcesFor(statements.contain, 'sts:AssumeRole')).toEqual([
-      JSON.stringify({
-        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/leakstop-containment']],
-      }),
+  it('only contain and the key-deletion sweep may assume a role, and only the containment role by name', () => {
+    expect(FUNCTION_NAMES.filter((name) => canAssume(name))).toEqual(['contain', 'sweep']);
+    for (const name of ['contain', 'sweep'] as const)
+      expect(resourcesFor(statements[name], 'sts:AssumeRole')).toEqual([
+        JSON.stringify({
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/leakstop-containment']],
+        }),
+      ]);
+  });
+
+  it('the sweep never touches the vault: it finds a key by fingerprint, not by value', () => {
+    const actions = [...allowedActions(statements.sweep)];
+    expect(actions.filter((a) => /^secretsmanager:(Create|Delete|Put)/.test(a))).toEqual([]);
+    expect(resourcesFor(statements.sweep, 'secretsmanager:GetSecretValue')).toEqual([
+      secretRef('fingerprintKey'),
     ]);
   });
 
@@ -255,12 +264,12 @@ describe('key negative cases', () => {
     expect(resourcesFor(statements.ingest, 'sqs:SendMessage')).not.toContain(arnOf(queueId('containment')));
   });
 
-  it('the fingerprint key is readable by detect and contain alone (contain fingerprints the copies it finds)', () => {
+  it('the fingerprint key is readable by detect, contain (copies) and the sweep (keys to delete) alone', () => {
     expect(
       FUNCTION_NAMES.filter((name) =>
         resourcesFor(statements[name], 'secretsmanager:GetSecretValue').includes(secretRef('fingerprintKey')),
       ),
-    ).toEqual(['detect', 'contain']);
+    ).toEqual(['detect', 'contain', 'sweep']);
   });
 
   it('only functions with secrets may decrypt with the secrets key, and only through Secrets Manager', () => {

@@ -50,6 +50,22 @@ const secretId = (name: SecretName): string =>
 const tableId = (): string => logicalId(synth.stack, synth.stack.table.node.defaultChild);
 const topicId = (): string => logicalId(synth.stack, synth.stack.alarmTopic.node.defaultChild);
 
+describe('the key-deletion sweep', () => {
+  it('runs every hour on an EventBridge schedule that invokes the sweep function', () => {
+    const rules = ofType(synth.resources, 'AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const [, rule] = rules[0]!;
+    expect(rule.Properties?.ScheduleExpression).toBe('rate(1 hour)');
+    expect(JSON.stringify(rule.Properties?.Targets)).toContain(functionLogicalId(synth.stack, 'sweep'));
+  });
+
+  it('deletes nothing unless a grace period is configured', () => {
+    expect(envOf('sweep')[ENV.awsKeyDeleteAfter]).toBe('never');
+    for (const name of FUNCTION_NAMES.filter((n) => n !== 'sweep'))
+      expect(envOf(name)).not.toHaveProperty(ENV.awsKeyDeleteAfter);
+  });
+});
+
 describe('functions', () => {
   it.each(FUNCTION_NAMES)('%s runs nodejs22.x or nodejs24.x on arm64 with active tracing', (name) => {
     const props = fnProps(name);

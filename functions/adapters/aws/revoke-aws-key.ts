@@ -11,8 +11,9 @@
  * inactive or deleted. A key id found without its secret is probed with a stand-in secret:
  * SignatureDoesNotMatch says AWS still recognises the key, InvalidClientTokenId that it does not.
  *
- * Deletion (iam:DeleteAccessKey) is not done automatically: the key stays inactive and quarantined
- * for the owner to inspect and delete (docs/deploy.md).
+ * Deletion (iam:DeleteAccessKey) is not part of containment: the key stays inactive and quarantined
+ * for the owner to inspect; a grace-period sweep deletes it later only where configured
+ * (delete-aws-key.ts, domain/containment/key-deletion.ts; default never).
  */
 import {
   GetAccessKeyLastUsedCommand,
@@ -191,7 +192,7 @@ export class AwsKeyRevoker implements Revoker {
         iam.send(new AttachUserPolicyCommand({ UserName: user, PolicyArn: QUARANTINE_POLICY_ARN })),
       );
       actions.push(`iam:AttachUserPolicy AWSDenyAll on ${user} (quarantine)`);
-      return { outcome: 'revoked', actions };
+      return { outcome: 'revoked', actions, owner: { account, user } };
     } finally {
       iam.destroy();
     }

@@ -102,6 +102,7 @@ function changeExpression(changes: IncidentChanges, now: string) {
     'usage',
     'leaseUntil',
     'containmentNotice',
+    'keyDeletion',
   ] as const) {
     if (changes[field] === undefined) continue;
     sets.push(`#${field} = :${field}`);

@@ -415,7 +415,14 @@ async function revokeOnce(
     retryPolicy(deps, deadline),
   );
   const at = deps.clock.now().toISOString();
-  const data = { provider: incident.provider, attempts };
+  const data = {
+    provider: incident.provider,
+    attempts,
+    // Read back by the AWS key deletion sweep (key-deletion.ts), which has no other way to the user.
+    ...(outcome.outcome === 'revoked' && outcome.owner
+      ? { ownerAccount: outcome.owner.account, ownerUser: outcome.owner.user }
+      : {}),
+  };
   const durationMs = Date.parse(at) - started.getTime();
   if (outcome.outcome === 'revoked') {
     // revokedAt is written with the verdict; a crash before it leaves revocationStartedAt to go by.

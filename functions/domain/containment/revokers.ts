@@ -23,8 +23,12 @@ export type Liveness =
   | { readonly state: 'unknown'; readonly reason: string };
 
 export type RevokeOutcome =
-  /** The provider accepted the revocation; `actions` are timeline lines (what was called). */
-  | { readonly outcome: 'revoked'; readonly actions: readonly string[] }
+  /**
+   * The provider accepted the revocation; `actions` are timeline lines (what was called). `owner`
+   * names who holds the credential where a later step needs it (AWS: the account and IAM user
+   * whose key a grace-period deletion removes); never a value.
+   */
+  | { readonly outcome: 'revoked'; readonly actions: readonly string[]; readonly owner?: CredentialOwner }
   /** Accepted for later: the provider's budget is spent until `until` (ISO-8601). */
   | { readonly outcome: 'queued'; readonly until: string; readonly reason: string }
   /**
@@ -32,6 +36,11 @@ export type RevokeOutcome =
    * leakstop role): a person must follow the manual steps.
    */
   | { readonly outcome: 'refused'; readonly reason: string };
+
+export interface CredentialOwner {
+  readonly account: string;
+  readonly user: string;
+}
 
 export interface RevokeContext {
   /** Epoch milliseconds by which the revoker must have answered (the invocation's budget). */

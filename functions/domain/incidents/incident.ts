@@ -103,6 +103,15 @@ export interface Incident {
   readonly leaseUntil?: string;
   /** What containment is waiting for (approval, a provider's budget, a retry), shown on the card; null once moot. */
   readonly containmentNotice?: ContainmentNotice | null;
+  /** AWS keys: the grace-period deletion, once it has run (deleted, already gone, or skipped). */
+  readonly keyDeletion?: KeyDeletion;
+}
+
+export interface KeyDeletion {
+  readonly at: string;
+  readonly outcome: 'deleted' | 'gone' | 'skipped';
+  /** One line: what was called, or why nothing was; never a value. */
+  readonly detail: string;
 }
 
 export const EMBEDDED_EXPOSURES = 50;

@@ -7,7 +7,8 @@
  * - UpdateAccessKey Status=Inactive deactivates the key and counts a revocation; with role
  *   credentials UserName is required, as in IAM. Status=Active brings it back.
  * - AttachUserPolicy / ListAttachedUserPolicies for AWS managed policies (the deny-all quarantine).
- * - DeleteAccessKey deletes the key (a revocation too).
+ * - DeleteAccessKey deletes the key; deleting a live key is a revocation too, deleting an inactive
+ *   one (the grace-period sweep) is not counted as another.
  */
 import type { HttpRequest, HttpResponse } from '../http.ts';
 import type { AwsAuthContext, AwsPrincipal } from './aws-auth.ts';
@@ -105,7 +106,7 @@ export function createIamSandbox(options: IamSandboxOptions) {
         const key = keyOf(principal, keyId);
         if (key.owner !== user)
           throw new AwsQueryError(404, 'NoSuchEntity', `The Access Key with id ${keyId} cannot be found.`);
-        registry.revoke(key);
+        if (key.live) registry.revoke(key);
         key.deleted = true;
         return undefined;
       },

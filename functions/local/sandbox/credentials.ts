@@ -53,6 +53,8 @@ export interface CredentialView {
   readonly account?: string;
   /** AWS: the policies attached to the key's user (leakstop attaches a deny-all quarantine). */
   readonly attachedPolicies?: readonly string[];
+  /** AWS: the key was deleted (iam:DeleteAccessKey), not only deactivated. */
+  readonly deleted?: boolean;
 }
 
 export interface RegisterInput {
@@ -185,6 +187,7 @@ export class CredentialRegistry {
       revocations: credential.revocations,
       registeredAt: credential.registeredAt,
       ...(credential.revokedAt ? { revokedAt: credential.revokedAt } : {}),
+      ...(credential.deleted ? { deleted: true } : {}),
       owner: credential.owner,
       ...(credential.account
         ? {
