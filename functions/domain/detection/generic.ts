@@ -425,7 +425,8 @@ function judgePassword(v: string): boolean {
 
 /** Strength of a key-like value (secret, token, api key). */
 function judgeKey(v: string): boolean {
-  if (v.length < 16 || v.length > 1024) return false;
+  if (v.length < 16) return judgeShortKey(v);
+  if (v.length > 1024) return false;
   if (isHex(v)) {
     // Hex under a secret-ish key is a key (Rails/Django secrets, Datadog, OAuth client secrets).
     return shannonEntropy(v) >= 3.0 && /[0-9]/.test(v) && /[a-f]/i.test(v) && longestRun(v) < 5;
@@ -447,6 +448,19 @@ function judgeKey(v: string): boolean {
   )
     return false;
   return true;
+}
+
+/**
+ * A 12–15 character value under a secret, token or API-key name (`client_secret: 'B^IqABHq=fp5Uo_'`)
+ * counts only when it looks generated: every character class, symbols included, high entropy, and
+ * not words joined by separators (`Ctrl-Shift-F12`, `My.App-V2`).
+ */
+function judgeShortKey(v: string): boolean {
+  // Escapes and quotes are string syntax (`"foo\\u000Xbar"` in a parser's tests), not generated characters.
+  if (v.length < 12 || /[\\"'`]/.test(v)) return false;
+  if (charClasses(v).count < 4 || shannonEntropy(v) < 3.0) return false;
+  const segments = v.split(/[-_.+]/);
+  return segments.length < 2 || !segments.every((w) => /^(?:[A-Z]?[a-z]+|[A-Z]+)?\d*$/.test(w));
 }
 
 /** Judge a generic value; undefined when it is not a credential. */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALNUM, B64URL, strongPassword, uuidOf } from '../../../bench/scan/tokens.ts';
 import { classifySecret, createScanner } from '../../../functions/domain/detection/index.ts';
-import { gen, KEY, scan } from './helpers.ts';
+import { gen, KEY, scan, typesIn } from './helpers.ts';
 
 describe('generic assignments in the syntaxes people write', () => {
   const g = gen(51);
@@ -86,6 +86,26 @@ describe('generic assignments in the syntaxes people write', () => {
       'secret = "post-RA-sched"',
     ];
     expect(scan(`${lines.join('\n')}\n`, 'config.ini')).toEqual([]);
+  });
+
+  it('reports a short generated secret (12–15 characters, every class) under a secret or token name', () => {
+    const g2 = gen(52);
+    for (let i = 0; i < 20; i++) {
+      const short = strongPassword(g2, 12, 15);
+      if (!/[a-z]/.test(short) || !/[A-Z]/.test(short) || !/\d/.test(short) || !/[^A-Za-z0-9]/.test(short))
+        continue;
+      expect(typesIn(`client_secret = "${short}"\n`, 'app.py'), short).toEqual(['generic_secret']);
+      expect(typesIn(`  accessToken: '${short}',\n`, 'src/config.js'), short).toEqual(['generic_token']);
+    }
+  });
+
+  it('does not take short words joined by separators for a secret (shortcuts, versions)', () => {
+    const lines = [
+      'shortcut_token = "Ctrl-Shift-F12"',
+      'api_key = "My.App-V2.Key1"',
+      'secret = "Alt+Shift+F10"',
+    ];
+    expect(scan(`${lines.join('\n')}\n`, 'keys.py')).toEqual([]);
   });
 });
 
