@@ -8,10 +8,9 @@
  */
 import { DeleteAccessKeyCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import type { KeyDeleter, KeyDeletionOutcome } from '../../domain/containment/key-deletion.ts';
-import { withRetries } from '../../domain/containment/retry.ts';
 import { ProviderError, type CredentialOwner } from '../../domain/containment/revokers.ts';
 import { AccountAccessDenied, type AccountCredentials } from './account-access.ts';
-import { awsErrorCode, awsProviderError, CONTAINMENT_CLIENT_CONFIG } from './provider-errors.ts';
+import { awsErrorCode, awsStep, CONTAINMENT_CLIENT_CONFIG } from './provider-errors.ts';
 
 export interface AwsKeyDeleterOptions {
   readonly credentialsFor: AccountCredentials;
@@ -27,17 +26,7 @@ export class AwsKeyDeleter implements KeyDeleter {
   async deleteKey(owner: CredentialOwner, fingerprint: string): Promise<KeyDeletionOutcome> {
     const deadline = Date.now() + (this.options.budgetMs ?? 20_000);
     const step = <T>(operation: string, call: () => Promise<T>): Promise<T> =>
-      withRetries(
-        async () => {
-          try {
-            return await call();
-          } catch (error) {
-            if (error instanceof ProviderError) throw error;
-            throw awsProviderError('aws', operation, error);
-          }
-        },
-        { deadline },
-      );
+      awsStep(operation, call, deadline);
     let credentials;
     try {
       credentials = await step('sts:AssumeRole', () => this.options.credentialsFor(owner.account));

@@ -4,6 +4,7 @@
  * operation and AWS's error code and message only — never a credential.
  */
 import { ProviderError } from '../../domain/containment/revokers.ts';
+import { withRetries } from '../../domain/containment/retry.ts';
 
 const TRANSIENT_CODES = new Set([
   'Throttling',
@@ -64,6 +65,23 @@ export function awsProviderError(provider: string, operation: string, error: unk
       transient: isTransientAwsError(error),
       cause: error,
     },
+  );
+}
+
+/**
+ * One AWS call with containment's retries: transient failures (throttling, 5xx, timeouts) are
+ * retried with backoff until `deadline`; every failure surfaces as a ProviderError naming `operation`.
+ */
+export function awsStep<T>(operation: string, call: () => Promise<T>, deadline: number): Promise<T> {
+  return withRetries(
+    async () => {
+      try {
+        return await call();
+      } catch (error) {
+        throw awsProviderError('aws', operation, error);
+      }
+    },
+    { deadline },
   );
 }
 

@@ -24,7 +24,6 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetAccessKeyInfoCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Incident } from '../../domain/incidents/incident.ts';
-import { withRetries } from '../../domain/containment/retry.ts';
 import {
   ProviderError,
   type Liveness,
@@ -33,7 +32,7 @@ import {
   type Revoker,
 } from '../../domain/containment/revokers.ts';
 import { AccountAccessDenied, type AccountCredentials } from './account-access.ts';
-import { awsErrorCode, awsProviderError, CONTAINMENT_CLIENT_CONFIG } from './provider-errors.ts';
+import { awsErrorCode, awsProviderError, awsStep, CONTAINMENT_CLIENT_CONFIG } from './provider-errors.ts';
 
 export const AWS_REVOCABLE_TYPES = ['aws_access_key'] as const;
 
@@ -120,17 +119,7 @@ export class AwsKeyRevoker implements Revoker {
   async revoke(secret: string, _incident: Incident, context: RevokeContext): Promise<RevokeOutcome> {
     const { accessKeyId } = keyMaterial(secret);
     const step = <T>(operation: string, call: () => Promise<T>): Promise<T> =>
-      withRetries(
-        async () => {
-          try {
-            return await call();
-          } catch (error) {
-            if (error instanceof ProviderError) throw error;
-            throw awsProviderError('aws', operation, error);
-          }
-        },
-        { deadline: context.deadline },
-      );
+      awsStep(operation, call, context.deadline);
     const actions: string[] = [];
 
     const info = await step('sts:GetAccessKeyInfo', () =>
