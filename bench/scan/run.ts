@@ -494,7 +494,9 @@ planted credential; every finding on the noise corpus counts against it. The las
 every noise source in place (hundreds of MB) with leakstop alone: throughput once start-up and
 warm-up no longer dominate, and findings per MB over far more real text (the peer is not run
 there: at its measured speed it would take most of an hour). Measured with load average ${load}
-on this 2-core machine shared with other work, so wall times vary by ±30 % between runs.
+on this 2-core machine shared with other work, so wall times vary by ±30 % between runs; the peer is
+timed once per corpus (leakstop best of ${values.runs}), so the ratio moves most (40–54× on the labeled
+corpus across this week's runs).
 
 ${table}
 
