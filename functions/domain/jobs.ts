@@ -57,7 +57,37 @@ export interface AlertScanJob {
   readonly action: string;
 }
 
-export type ScanJob = PushScanJob | PushFanoutJob | AlertScanJob;
+export type ScanJob = (PushScanJob | PushFanoutJob | AlertScanJob) & {
+  /** How many times the job was put back because the source host's rate limit was spent. */
+  readonly deferrals?: number;
+};
+
+/** A job deferred this often (chained SQS delays of up to 15 minutes: over three hours) fails normally. */
+export const MAX_SCAN_JOB_DEFERRALS = 14;
+/** SQS's longest message delay. */
+const MAX_DELAY_SECONDS = 900;
+
+/** A job's follow-up (next fan-out step, remaining commits, file pages) starts with no deferrals: it is progress. */
+export function withoutDeferrals<T extends ScanJob>(job: T): Omit<T, 'deferrals'> {
+  const { deferrals: _deferrals, ...rest } = job;
+  return rest;
+}
+
+/**
+ * The message that puts `job` back until the rate limit resets, or undefined once it was deferred
+ * MAX_SCAN_JOB_DEFERRALS times (then it fails, is retried by SQS and ends in the DLQ).
+ */
+export function deferScanJob(
+  job: ScanJob,
+  until: number,
+  now: number,
+): { readonly job: ScanJob; readonly delaySeconds: number } | undefined {
+  const deferrals = job.deferrals ?? 0;
+  if (deferrals >= MAX_SCAN_JOB_DEFERRALS) return undefined;
+  // A second past the reset, at least a second, at most SQS's longest delay (chained beyond it).
+  const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((until - now) / 1000) + 1));
+  return { job: { ...job, deferrals: deferrals + 1 }, delaySeconds };
+}
 
 export interface IncidentJob {
   readonly incidentId: string;
@@ -166,6 +196,20 @@ function parseFanoutSource(value: unknown): FanoutSource {
 
 export function parseScanJob(body: string): ScanJob {
   const job = record(parseJson(body), 'scan job');
+  const parsed = parseScanJobKind(job);
+  if (job.deferrals === undefined) return parsed;
+  const deferrals = job.deferrals;
+  if (
+    typeof deferrals !== 'number' ||
+    !Number.isInteger(deferrals) ||
+    deferrals < 0 ||
+    deferrals > MAX_SCAN_JOB_DEFERRALS
+  )
+    throw new MalformedMessage(`deferrals must be an integer from 0 to ${MAX_SCAN_JOB_DEFERRALS}`);
+  return { ...parsed, deferrals };
+}
+
+function parseScanJobKind(job: Record<string, unknown>): ScanJob {
   const deliveryId = text(job.deliveryId, 'deliveryId');
   if (job.kind === 'push') {
     const commits = shas(job.commits, MAX_COMMITS_PER_JOB, 'commits');

@@ -279,3 +279,18 @@ export interface SourceHostWriter {
   /** Creates a completed check run; `gone` when the commit or repository no longer exists. */
   createCheckRun(repo: RepoRef, report: CheckRunReport): Promise<'done' | 'gone'>;
 }
+
+/**
+ * The source host's rate limit is spent until `until` (epoch milliseconds): the work is not failed
+ * but deferred (see deferScanJob), so a giant push that spends an installation's hourly budget
+ * does not walk its remaining jobs into the dead-letter queue.
+ */
+export class SourceRateLimited extends Error {
+  constructor(
+    readonly until: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SourceRateLimited';
+  }
+}

@@ -2,7 +2,8 @@
 import type { SQSRecord } from 'aws-lambda';
 import { createScanner, type DetectionScanner } from '../domain/detection/index.ts';
 import { processScanJob, type ScanDeps } from '../domain/intake/scan-job.ts';
-import { parseScanJob, type IncidentJob, type ScanJob } from '../domain/jobs.ts';
+import { deferScanJob, parseScanJob, type IncidentJob, type ScanJob } from '../domain/jobs.ts';
+import { SourceRateLimited } from '../domain/ports.ts';
 import { getSecret } from '../adapters/secrets/secret-source.ts';
 import { githubClient } from './common/github.ts';
 import { fanoutClaims, scanLedger } from './common/intake-wiring.ts';
@@ -41,7 +42,24 @@ async function dependencies(): Promise<ScanDeps> {
 
 export const handler = sqsHandler(async (record: SQSRecord) => {
   const job = parseScanJob(record.body);
-  const outcome = await processScanJob(job, await dependencies());
+  let outcome;
+  try {
+    outcome = await processScanJob(job, await dependencies());
+  } catch (error) {
+    // GitHub's rate limit is spent: put the job back until it resets (what it already scanned is
+    // in the scan ledger and is not read again) instead of spending its receives toward the DLQ.
+    const deferred = error instanceof SourceRateLimited && deferScanJob(job, error.until, Date.now());
+    if (!deferred) throw error;
+    await scanJobs.send([deferred.job], { delaySeconds: deferred.delaySeconds });
+    logger.warn('GitHub rate limit spent; scan job put back until it resets', {
+      deliveryId: job.deliveryId,
+      kind: job.kind,
+      repo: `${job.repo.owner}/${job.repo.name}`,
+      delaySeconds: deferred.delaySeconds,
+      deferrals: deferred.job.deferrals,
+    });
+    return;
+  }
   const { kind, ...details } = outcome;
   const context = { deliveryId: job.deliveryId, kind, repo: `${job.repo.owner}/${job.repo.name}` };
   logger.info('scan job done', { ...context, ...details });

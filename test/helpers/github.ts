@@ -23,9 +23,9 @@ export interface ServedGitHub {
   /** The App's installation-token provider the client uses (`fetched` counts tokens fetched). */
   readonly tokens: GitHubAppTokens;
   readonly client: GitHubClient;
-  /** Answer API requests matching `path` with `status` until cleared (undefined). */
-  outage(status: number | undefined, path?: RegExp): void;
-  /** How many requests the outage switch has answered. */
+  /** Answer API requests matching `path` with `status` (and `headers`) until cleared (undefined). */
+  outage(status: number | undefined, path?: RegExp, headers?: Record<string, string>): void;
+  /** How many requests the outage switch has answered since it was last switched on. */
   outageHits(): number;
   /** Calls a control endpoint in process, e.g. a push; throws unless the status is 201. */
   control<T>(method: string, path: string, body: unknown): Promise<T>;
@@ -33,7 +33,7 @@ export interface ServedGitHub {
 }
 
 export async function serveGitHub(options: Partial<GitHubSandboxOptions> = {}): Promise<ServedGitHub> {
-  let outage: { status: number; path: RegExp } | undefined;
+  let outage: { status: number; path: RegExp; headers: Record<string, string> } | undefined;
   let hits = 0;
   let url = '';
   const github = createGitHubSandbox({
@@ -48,7 +48,8 @@ export async function serveGitHub(options: Partial<GitHubSandboxOptions> = {}): 
       .then(async (request: HttpRequest) => {
         if (outage && !request.path.includes('/pushes') && outage.path.test(request.path)) {
           hits += 1;
-          send(res, { status: outage.status, body: '{"message":"Service Unavailable"}' });
+          const message = outage.status === 503 ? 'Service Unavailable' : 'API rate limit exceeded';
+          send(res, { status: outage.status, headers: outage.headers, body: JSON.stringify({ message }) });
           return;
         }
         send(res, (await github.handle(request)) ?? { status: 404, body: '{"message":"Not Found"}' });
@@ -68,8 +69,9 @@ export async function serveGitHub(options: Partial<GitHubSandboxOptions> = {}): 
     apiUrl,
     tokens,
     client: new GitHubClient(apiUrl, tokens),
-    outage(status, path = /./) {
-      outage = status === undefined ? undefined : { status, path };
+    outage(status, path = /./, headers = {}) {
+      outage = status === undefined ? undefined : { status, path, headers };
+      if (outage) hits = 0;
     },
     outageHits: () => hits,
     async control<T>(method: string, path: string, body: unknown): Promise<T> {

@@ -109,8 +109,50 @@ async function peekDeadLetters() {
   return unique.length ? unique : undefined;
 }
 
+describe('a spent GitHub rate limit while scanning a push', () => {
+  it('puts the job back until the limit resets, spending no receives, then opens the incident once', async () => {
+    const token = githubToken();
+    const pushed = await served.control<{ delivery: { id: string; body: string } }>(
+      'POST',
+      '/repos/acme/ratelimit/pushes',
+      {
+        ref: 'refs/heads/main',
+        commits: [{ message: 'ci', files: { 'ci/env.sh': `export GH_TOKEN=${token}\n` } }],
+      },
+    );
+    const plan = planGitHubEvent('push', JSON.parse(pushed.delivery.body), pushed.delivery.id);
+    if (plan.outcome !== 'scan') throw new Error('nothing planned');
+
+    // GitHub's secondary rate limit: 403 with retry-after. Three answers in a row would have spent
+    // the queue's two receives and parked the job in the DLQ; deferred, they cost none.
+    served.outage(403, /\/repos\/acme\/ratelimit\/commits\//, { 'retry-after': '1' });
+    await new SqsQueue<ScanJob>(queueUrl, sqs).send(plan.jobs);
+    await waitFor(
+      async () => (served.outageHits() >= 3 ? true : undefined),
+      'three rate-limited reads',
+      30_000,
+    );
+    served.outage(undefined);
+
+    const fingerprint = createScanner({ fingerprintKey: FINGERPRINT_KEY }).scanText(
+      `GH_TOKEN=${token}`,
+      'x',
+    )[0]!.fingerprint;
+    const id = incidentIdFor(fingerprint);
+    const incident = await waitFor(
+      async () => incidents.get(id),
+      'the incident once the limit reset',
+      30_000,
+    );
+    expect(incident.exposureCount).toBe(1);
+    expect((await incidents.timeline(id)).filter((e) => e.type === 'detected')).toHaveLength(1);
+    expect(await peekDeadLetters()).toBeUndefined();
+  });
+});
+
 describe('a GitHub outage while scanning a push', () => {
   it('retries the job, parks it in the dead-letter queue with nothing recorded, and redriven it opens the incident once', async () => {
+    const vaultedBefore = vault.size;
     const token = githubToken();
     const pushed = await served.control<{ delivery: { id: string; body: string } }>(
       'POST',
@@ -138,7 +180,7 @@ describe('a GitHub outage while scanning a push', () => {
     )[0]!.fingerprint;
     const id = incidentIdFor(fingerprint);
     expect(await incidents.get(id)).toBeUndefined();
-    expect(vault.size).toBe(0);
+    expect(vault.size).toBe(vaultedBefore);
 
     // GitHub is back; the operator redrives the dead-letter queue (start-message-move-task does this).
     served.outage(undefined);

@@ -16,6 +16,7 @@ import type {
   SourceHost,
   SourceHostWriter,
 } from '../../domain/ports.ts';
+import { SourceRateLimited } from '../../domain/ports.ts';
 
 export interface TokenProvider {
   /** A token for calls about `repo`, or undefined to call anonymously. */
@@ -46,6 +47,40 @@ export class GitHubRequestFailed extends Error {
     super(`GitHub answered ${status} for ${what}: ${message}`);
     this.name = 'GitHubRequestFailed';
   }
+}
+
+/**
+ * GitHub's primary or secondary rate limit (403 or 429 with `x-ratelimit-remaining: 0` or
+ * `retry-after`): the work waits until the limit resets instead of failing.
+ */
+export class GitHubRateLimited extends SourceRateLimited {
+  constructor(status: number, what: string, until: number) {
+    super(
+      until,
+      `GitHub answered ${status} for ${what}: rate limit spent until ${new Date(until).toISOString()}`,
+    );
+    this.name = 'GitHubRateLimited';
+  }
+}
+
+/**
+ * When a rate-limited answer says the limit resets (epoch ms): `retry-after` seconds from now, else
+ * `x-ratelimit-reset`, else a minute (GitHub's advice for secondary limits). Undefined when the
+ * answer is not a rate limit.
+ */
+export function rateLimitReset(
+  status: number,
+  headers: { get(name: string): string | null },
+  now: number,
+): number | undefined {
+  const retryAfter = headers.get('retry-after');
+  const exhausted = headers.get('x-ratelimit-remaining') === '0';
+  if (status !== 429 && !(status === 403 && (exhausted || retryAfter !== null))) return undefined;
+  const seconds = Number(retryAfter);
+  if (retryAfter !== null && Number.isFinite(seconds) && seconds >= 0) return now + seconds * 1000;
+  const reset = Number(headers.get('x-ratelimit-reset'));
+  if (exhausted && Number.isFinite(reset) && reset > 0) return Math.max(now, reset * 1000);
+  return now + 60_000;
 }
 
 /** Server errors, 429 and both kinds of 403 rate limit are transient: the work is retried later. */
@@ -120,6 +155,11 @@ export class GitHubClient implements SourceHost, SourceHostWriter {
         await response.body?.cancel();
         this.tokens.invalidate(repo);
         continue;
+      }
+      const resetAt = rateLimitReset(response.status, response.headers, Date.now());
+      if (resetAt !== undefined) {
+        await response.body?.cancel();
+        throw new GitHubRateLimited(response.status, what, resetAt);
       }
       if (isTransient(response.status, response.headers)) {
         await response.body?.cancel();

@@ -25,7 +25,7 @@ import {
   type Timing,
 } from '../tracing/calls.ts';
 import { GitHubAppTokens } from './app-auth.ts';
-import { GitHubClient, GitHubRequestFailed, GitHubUnavailable } from './github-client.ts';
+import { GitHubClient, GitHubRateLimited, GitHubRequestFailed, GitHubUnavailable } from './github-client.ts';
 
 /** A token that can read an organisation's alerts, or undefined to call unauthenticated. */
 export type OrgTokenProvider = (org: string) => Promise<string | undefined>;
@@ -61,7 +61,9 @@ function nextLink(link: string | null): string | undefined {
 }
 
 const retryable = (error: unknown) =>
-  error instanceof GitHubUnavailable || (error as { name?: string }).name === 'TimeoutError';
+  error instanceof GitHubUnavailable ||
+  error instanceof GitHubRateLimited ||
+  (error as { name?: string }).name === 'TimeoutError';
 
 export class GitHubOrgAlertsTracer implements Tracer {
   readonly name = 'github-alerts';

@@ -451,7 +451,7 @@ function judgeKey(v: string): boolean {
 }
 
 /**
- * A 12–15 character value under a secret, token or API-key name (`client_secret: 'B^IqABHq=fp5Uo_'`)
+ * A 12–15 character value under a secret, token or API-key name (a `client_secret` of 14 random characters)
  * counts only when it looks generated: every character class, symbols included, high entropy, and
  * not words joined by separators (`Ctrl-Shift-F12`, `My.App-V2`).
  */

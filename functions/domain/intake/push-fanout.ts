@@ -18,6 +18,7 @@ import {
   type PushFanoutJob,
   type PushScanJob,
   type ScanJob,
+  withoutDeferrals,
 } from '../jobs.ts';
 import type { ClaimLedger, Clock, CommitPage, Queue, ScanLedger, SourceHost } from '../ports.ts';
 
@@ -113,7 +114,7 @@ export async function fanOutPush(job: PushFanoutJob, deps: FanoutDeps): Promise<
     const fresh = [...new Set(commits)].filter((sha) => !seen.has(sha));
     const messages: ScanJob[] = pushJobs({ deliveryId: job.deliveryId, repo: job.repo, ref: job.ref }, fresh);
     // The continuation goes last, behind this step's jobs and whatever other repositories queued.
-    if (next) messages.push({ ...job, source: next });
+    if (next) messages.push({ ...withoutDeferrals(job), source: next });
     await deps.scanJobs.send(messages);
     await deps.claims.complete(key, deps.clock.now());
     return {

@@ -7,7 +7,7 @@
  * crash rescans it — recording is idempotent — and a commit seen before is not read again.
  */
 import type { Finding, Scanner } from '../detection/types.ts';
-import { MAX_COMMIT_FILE_PAGES, type PushScanJob, type ScanJob } from '../jobs.ts';
+import { MAX_COMMIT_FILE_PAGES, withoutDeferrals, type PushScanJob, type ScanJob } from '../jobs.ts';
 import type { ChangedFile, Queue, ScanLedger, SourceHost } from '../ports.ts';
 import { decideFile, keepFinding, MAX_BLOB_BYTES, type SkipReason } from './file-policy.ts';
 import { recordDetection, type DetectionDeps, type DetectedCredential } from './record-detection.ts';
@@ -154,7 +154,7 @@ export async function scanPush(job: PushScanJob, deps: PushScanDeps): Promise<Pu
     for (const [index, commit] of commits.entries()) {
       if (filesRead >= FILES_PER_JOB) {
         const rest = commits.slice(index);
-        await deps.scanJobs.send([{ ...job, commits: rest }]);
+        await deps.scanJobs.send([{ ...withoutDeferrals(job), commits: rest }]);
         handedOn = rest.length;
         break;
       }
@@ -165,7 +165,8 @@ export async function scanPush(job: PushScanJob, deps: PushScanDeps): Promise<Pu
       if (page === 1 && lastPage > 1) {
         const last = Math.min(lastPage, MAX_COMMIT_FILE_PAGES);
         const pages: PushScanJob[] = [];
-        for (let p = 2; p <= last; p += 1) pages.push({ ...job, commits: [commit], filePage: p });
+        for (let p = 2; p <= last; p += 1)
+          pages.push({ ...withoutDeferrals(job), commits: [commit], filePage: p });
         await deps.scanJobs.send(pages);
         pageJobs += pages.length;
         if (lastPage >= MAX_COMMIT_FILE_PAGES) atLimit.push(commit);

@@ -6,9 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   GitHubClient,
+  GitHubRateLimited,
   GitHubRequestFailed,
   GitHubUnavailable,
 } from '../../../functions/adapters/github/github-client.ts';
+import { SourceRateLimited } from '../../../functions/domain/ports.ts';
 
 const repo = { owner: 'acme', name: 'api' };
 const sha = 'a'.repeat(40);
@@ -32,21 +34,43 @@ const json =
     });
 
 describe('which GitHub failures are retried', () => {
+  it('raises GitHubUnavailable for a 502', async () => {
+    await expect(
+      answering(json(502, { message: 'Bad Gateway' })).client.commitFiles(repo, sha, 1),
+    ).rejects.toBeInstanceOf(GitHubUnavailable);
+  });
+
+  const reset = Math.floor(Date.now() / 1000) + 1800;
   it.each([
-    ['a 502', json(502, { message: 'Bad Gateway' })],
-    ['a 429', json(429, { message: 'Too Many Requests' })],
     [
-      'a primary rate limit (403, x-ratelimit-remaining: 0)',
-      json(403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0' }),
+      'a 429 without headers (a minute, GitHub’s advice)',
+      json(429, { message: 'Too Many Requests' }),
+      60_000,
+    ],
+    [
+      'a primary rate limit (403, x-ratelimit-remaining: 0, until x-ratelimit-reset)',
+      json(
+        403,
+        { message: 'API rate limit exceeded' },
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      ),
+      reset * 1000 - Date.now(),
     ],
     [
       'a secondary rate limit (403 with retry-after)',
-      json(403, { message: 'You have exceeded a secondary rate limit' }, { 'retry-after': '60' }),
+      json(403, { message: 'You have exceeded a secondary rate limit' }, { 'retry-after': '120' }),
+      120_000,
     ],
-  ])('raises GitHubUnavailable for %s', async (_, response) => {
-    await expect(answering(response).client.commitFiles(repo, sha, 1)).rejects.toBeInstanceOf(
-      GitHubUnavailable,
-    );
+  ])('raises GitHubRateLimited, a SourceRateLimited with its reset, for %s', async (_, response, waitMs) => {
+    const before = Date.now();
+    const error = await answering(response)
+      .client.commitFiles(repo, sha, 1)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubRateLimited);
+    expect(error).toBeInstanceOf(SourceRateLimited);
+    const until = (error as SourceRateLimited).until;
+    expect(until).toBeGreaterThanOrEqual(before + waitMs - 1500);
+    expect(until).toBeLessThanOrEqual(Date.now() + waitMs + 1500);
   });
 
   it('raises GitHubRequestFailed for a 403 that is not a rate limit and for a 404', async () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedMessage, parseIncidentJob, parseScanJob } from '../../../functions/domain/jobs.ts';
+import {
+  deferScanJob,
+  MAX_SCAN_JOB_DEFERRALS,
+  MalformedMessage,
+  parseIncidentJob,
+  parseScanJob,
+  withoutDeferrals,
+  type ScanJob,
+} from '../../../functions/domain/jobs.ts';
 
 const sha = 'a'.repeat(40);
 
@@ -105,5 +113,40 @@ describe('push fan-out and page messages', () => {
     expect(parseScanJob(job([sha], 3))).toMatchObject({ filePage: 3 });
     for (const bad of [job([sha], 1), job([sha], 11), job([sha, sha], 2)])
       expect(() => parseScanJob(bad)).toThrow(MalformedMessage);
+  });
+});
+
+describe('deferring a scan job while the source host is rate limited', () => {
+  const job: ScanJob = {
+    kind: 'push',
+    deliveryId: 'd1',
+    repo: { owner: 'acme', name: 'api' },
+    ref: 'refs/heads/main',
+    commits: [sha],
+  };
+  const now = 1_800_000_000_000;
+
+  it('waits a second past the reset, within SQS’s 15-minute maximum, and counts the deferral', () => {
+    expect(deferScanJob(job, now + 30_000, now)).toEqual({ job: { ...job, deferrals: 1 }, delaySeconds: 31 });
+    expect(deferScanJob(job, now + 3_600_000, now)?.delaySeconds).toBe(900);
+    expect(deferScanJob(job, now - 5000, now)?.delaySeconds).toBe(1);
+    expect(deferScanJob({ ...job, deferrals: 3 }, now + 1000, now)?.job.deferrals).toBe(4);
+  });
+
+  it('stops deferring after the maximum, so a limit that never resets ends in the DLQ', () => {
+    expect(deferScanJob({ ...job, deferrals: MAX_SCAN_JOB_DEFERRALS }, now + 1000, now)).toBeUndefined();
+  });
+
+  it('round-trips the deferral count through the message and rejects a bad one', () => {
+    const deferred = deferScanJob(job, now + 1000, now)!.job;
+    expect(parseScanJob(JSON.stringify(deferred))).toEqual(deferred);
+    for (const bad of [-1, 1.5, '2', MAX_SCAN_JOB_DEFERRALS + 1])
+      expect(() => parseScanJob(JSON.stringify({ ...job, deferrals: bad })), String(bad)).toThrow(
+        MalformedMessage,
+      );
+  });
+
+  it('gives follow-up jobs a fresh count: progress was made', () => {
+    expect(withoutDeferrals({ ...job, deferrals: 5 })).toEqual(job);
   });
 });
