@@ -63,8 +63,6 @@ export interface PipelineOptions {
   readonly resourcePrefix?: string;
   /** Concurrent batches per queue consumer. @default 5, as a Lambda SQS mapping starts */
   readonly concurrency?: number;
-  /** How often the scheduled sweep function runs. @default SWEEP_SCHEDULE (hourly, as in AWS) */
-  readonly sweepEveryMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -279,7 +277,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       ).finally(() => (sweeping = undefined)));
     sweepTimer = setInterval(
       () => void sweep().catch((error: unknown) => log(`sweep failed: ${(error as Error).message}`)),
-      options.sweepEveryMs ?? SWEEP_SCHEDULE.everyMinutes * 60_000,
+      SWEEP_SCHEDULE.everyMinutes * 60_000, // hourly, as EventBridge runs it
     );
     sweepTimer.unref();
 
