@@ -61,6 +61,8 @@ export type ScanJob = PushScanJob | PushFanoutJob | AlertScanJob;
 
 export interface IncidentJob {
   readonly incidentId: string;
+  /** `finish`: the containment was decided; what remains is tracing and the vault (the tracing queue). */
+  readonly step?: 'finish';
 }
 
 /** Keeps every scan-jobs message small and every detect invocation well inside its timeout. */
@@ -208,5 +210,7 @@ export function parseIncidentJob(body: string): IncidentJob {
   const job = record(parseJson(body), 'incident job');
   const incidentId = text(job.incidentId, 'incidentId');
   if (!/^inc_[0-9a-f]{20}$/.test(incidentId)) throw new MalformedMessage('incidentId is not an incident id');
-  return { incidentId };
+  if (job.step !== undefined && job.step !== 'finish')
+    throw new MalformedMessage(`unknown incident job step ${JSON.stringify(job.step)}`);
+  return job.step ? { incidentId, step: job.step } : { incidentId };
 }

@@ -2,9 +2,11 @@
  * Containment: the first thing leakstop does with an incident. A live check with the credential
  * (identity and scopes), the revocation (after a person's approval in approval mode), then proof:
  * the provider is called with the old value until it fails authentication, and only then is the
- * incident `contained`. Tracers (usage lookup, copies search) follow in the same invocation, and
- * the vault entry is deleted when they are done: that is the end of containment
- * (`phases.containmentEndedAt`), after which scope work may start.
+ * incident `contained`. Tracers (usage lookup, copies search) follow, and the vault entry is deleted
+ * when they are done: that is the end of containment (`phases.containmentEndedAt`), after which
+ * scope work may start. With a tracing queue wired, the verdict hands that rest to it (a `finish`
+ * job, handled by this same code): a worker's slot is free for the next revocation as soon as the
+ * credential is proven dead, and tracing (CloudTrail: 2 lookups a second) runs beside it.
  *
  * Ownership: the worker that moves the incident open → containing, or later claims its lease with
  * a conditional write, owns the work; duplicates drop out. A worker that waits (for an approval,
@@ -48,6 +50,8 @@ export interface ContainmentDeps {
   readonly notifications: Queue<IncidentJob>;
   /** The containment queue itself: a wait (provider budget) schedules the next attempt on it. */
   readonly containment?: Queue<IncidentJob>;
+  /** Where a decided containment's tracing and vault deletion go (`finish` jobs); absent: inline. */
+  readonly tracing?: Queue<IncidentJob>;
   readonly clock: Clock;
   readonly modes: ModeConfig;
   /** How long an owner may hold the incident before another worker takes over; ≥ the function timeout. */
@@ -68,6 +72,8 @@ export interface ContainmentAttempt {
   readonly receiveCount?: number;
   /** The queue's maxReceiveCount: the last delivery before the dead-letter queue. */
   readonly maxReceives?: number;
+  /** The message's step: `finish` comes from the tracing queue. */
+  readonly step?: IncidentJob['step'];
 }
 
 export type ContainmentOutcome =
@@ -86,6 +92,14 @@ export async function containIncident(
   const deadline = attempt.deadline ?? deps.clock.now().getTime() + deps.leaseMs * 0.9;
   const incident = await deps.incidents.get(incidentId);
   if (!incident) throw new Error(`incident ${incidentId} does not exist`);
+  const decided = incident.status === 'contained' || incident.status === 'containment_unverified';
+  if (attempt.step === 'finish' && !decided)
+    return { outcome: 'skipped', reason: `nothing to finish while ${incident.status}` };
+  if (decided && incident.vaulted && attempt.step !== 'finish' && handsOff(deps)) {
+    // A redelivered containment message for a decided incident: its rest belongs to the tracing queue.
+    await handOff(incident.id, deps);
+    return { outcome: 'ended', status: incident.status };
+  }
   const owned = await takeOwnership(incident, deps, attempt);
   if (owned.outcome !== 'owned') return owned;
   const current = owned.incident;
@@ -111,12 +125,25 @@ export async function containIncident(
     throw error;
   }
   if (result.outcome === 'ended' && result.status !== 'containment_failed') {
-    const decided =
-      ('incident' in result ? result.incident : undefined) ?? (await deps.incidents.get(incidentId));
-    if (decided) await finishContainment(decided, deps, deadline);
+    if (handsOff(deps)) await handOff(incidentId, deps);
+    else {
+      const decided =
+        ('incident' in result ? result.incident : undefined) ?? (await deps.incidents.get(incidentId));
+      if (decided) await finishContainment(decided, deps, deadline);
+    }
   }
   if (result.outcome !== 'ended') return result;
   return { outcome: 'ended', status: result.status };
+}
+
+/** Whether the verdict hands tracing and the vault to the tracing queue (there is tracing to do). */
+function handsOff(deps: ContainmentDeps): boolean {
+  return deps.tracing !== undefined && (deps.tracers?.length ?? 0) > 0;
+}
+
+async function handOff(incidentId: string, deps: ContainmentDeps): Promise<void> {
+  if (!deps.tracing) throw new Error('tracing queue not wired');
+  await deps.tracing.send([{ incidentId, step: 'finish' }]);
 }
 
 type Owned =
@@ -526,9 +553,12 @@ async function decide(
   } = {},
 ): Promise<Decided> {
   const at = deps.clock.now().toISOString();
-  // The lease stays with this worker: finishing containment (tracing, vault) follows and releases it.
+  // The lease stays with this worker when it finishes containment (tracing, vault) itself, which
+  // releases it; a verdict that hands that to the tracing queue releases it now for the finisher.
+  const handingOff = to !== 'containment_failed' && handsOff(deps);
   const changes: IncidentChanges = {
     ...options.changes,
+    ...(handingOff ? { leaseUntil: at } : {}),
     containmentNotice: null,
     ...(options.phases ? { phases: options.phases } : {}),
     ...(options.escalate && !incident.escalated

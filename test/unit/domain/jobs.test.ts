@@ -67,6 +67,16 @@ describe('scan job messages', () => {
     );
     expect(() => parseIncidentJob('{"incidentId":"../etc"}')).toThrow(MalformedMessage);
   });
+
+  it('reads the finish step of a tracing-queue job and refuses any other step', () => {
+    expect(parseIncidentJob('{"incidentId":"inc_0123456789abcdef0123","step":"finish"}')).toEqual({
+      incidentId: 'inc_0123456789abcdef0123',
+      step: 'finish',
+    });
+    expect(() => parseIncidentJob('{"incidentId":"inc_0123456789abcdef0123","step":"revoke"}')).toThrow(
+      MalformedMessage,
+    );
+  });
 });
 
 describe('push fan-out and page messages', () => {
