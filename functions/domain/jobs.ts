@@ -63,6 +63,11 @@ export interface IncidentJob {
   readonly incidentId: string;
   /** `finish`: the containment was decided; what remains is tracing and the vault (the tracing queue). */
   readonly step?: 'finish';
+  /**
+   * A notification that matters only while the incident still has this status (the delayed
+   * "containing" notice): whatever moved it on sent its own notification.
+   */
+  readonly ifStatus?: 'containing';
 }
 
 /** Keeps every scan-jobs message small and every detect invocation well inside its timeout. */
@@ -212,5 +217,11 @@ export function parseIncidentJob(body: string): IncidentJob {
   if (!/^inc_[0-9a-f]{20}$/.test(incidentId)) throw new MalformedMessage('incidentId is not an incident id');
   if (job.step !== undefined && job.step !== 'finish')
     throw new MalformedMessage(`unknown incident job step ${JSON.stringify(job.step)}`);
-  return job.step ? { incidentId, step: job.step } : { incidentId };
+  if (job.ifStatus !== undefined && job.ifStatus !== 'containing')
+    throw new MalformedMessage(`unknown incident job condition ${JSON.stringify(job.ifStatus)}`);
+  return {
+    incidentId,
+    ...(job.step ? { step: job.step } : {}),
+    ...(job.ifStatus ? { ifStatus: job.ifStatus } : {}),
+  };
 }

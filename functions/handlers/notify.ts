@@ -7,7 +7,7 @@
  * read and one sync (a containment sends several within a second), and share its outcome.
  */
 import type { Context, SQSRecord } from 'aws-lambda';
-import { parseIncidentJob } from '../domain/jobs.ts';
+import { parseIncidentJob, type IncidentJob } from '../domain/jobs.ts';
 import { writeBackToGitHub } from '../domain/notifications/github-writeback.ts';
 import { syncCard } from '../domain/notifications/sync-card.ts';
 import type { Incident } from '../domain/incidents/incident.ts';
@@ -50,9 +50,11 @@ async function writeBack(incidentId: string, incident: Incident): Promise<void> 
     logger.info('written back to GitHub', { incidentId, ...outcome });
 }
 
-async function notify(incidentId: string): Promise<void> {
+async function notify(incidentId: string, ifStatus?: IncidentJob['ifStatus']): Promise<void> {
   const incident = await incidents.get(incidentId);
   if (!incident) throw new Error(`incident ${incidentId} does not exist`);
+  // The delayed "containing" notice of a containment that has ended since: its end notified already.
+  if (ifStatus && incident.status !== ifStatus) return;
   // Slack and GitHub are independent: one failing must not hold the other back; either fails the record.
   const results = await Promise.allSettled([
     syncCard(
@@ -70,11 +72,13 @@ async function notify(incidentId: string): Promise<void> {
 const syncs = new WeakMap<object, Map<string, Promise<void>>>();
 
 export const handler = sqsHandler(async (record: SQSRecord, context?: Context) => {
-  const { incidentId } = parseIncidentJob(record.body);
-  if (!context) return notify(incidentId);
+  const { incidentId, ifStatus } = parseIncidentJob(record.body);
+  if (!context) return notify(incidentId, ifStatus);
   let batch = syncs.get(context);
   if (!batch) syncs.set(context, (batch = new Map()));
-  let sync = batch.get(incidentId);
-  if (!sync) batch.set(incidentId, (sync = notify(incidentId)));
+  // A conditional notice may skip its sync: it never stands in for an unconditional one.
+  const key = `${incidentId}${ifStatus ? `?${ifStatus}` : ''}`;
+  let sync = batch.get(key);
+  if (!sync) batch.set(key, (sync = notify(incidentId, ifStatus)));
   await sync;
 });

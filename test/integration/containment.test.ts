@@ -536,6 +536,11 @@ describe('tracing after verification', () => {
     expect(decided.usage).toBeUndefined();
     expect(Date.parse(decided.leaseUntil ?? '')).toBeLessThanOrEqual(Date.now());
     expect(tracing.sent).toEqual([{ incidentId: incident.id, step: 'finish' }]);
+    // Slack: the delayed "containing" notice counts only while containing; the verdict's does not wait.
+    expect(d.notifications.sent.slice(1)).toEqual([
+      { incidentId: incident.id, ifStatus: 'containing' },
+      { incidentId: incident.id },
+    ]);
 
     // A redelivered containment message hands off again and revokes nothing.
     expect(await containIncident(incident.id, handing)).toEqual({ outcome: 'ended', status: 'contained' });

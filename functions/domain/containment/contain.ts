@@ -177,7 +177,9 @@ async function takeOwnership(
       );
       // Delayed: a containment that ends within seconds notifies its result instead, so the card
       // does not flicker through "containing"; a slow one shows it after STARTED_NOTICE_DELAY_S.
-      await deps.notifications.send([{ incidentId: incident.id }], { delaySeconds: STARTED_NOTICE_DELAY_S });
+      await deps.notifications.send([{ incidentId: incident.id, ifStatus: 'containing' }], {
+        delaySeconds: STARTED_NOTICE_DELAY_S,
+      });
       return { outcome: 'owned', incident: started };
     } catch (error) {
       if (!(error instanceof TransitionRejected)) throw error;

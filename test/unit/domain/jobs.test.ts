@@ -77,6 +77,16 @@ describe('scan job messages', () => {
       MalformedMessage,
     );
   });
+
+  it('reads a notification meant only while containing, and refuses other conditions', () => {
+    expect(parseIncidentJob('{"incidentId":"inc_0123456789abcdef0123","ifStatus":"containing"}')).toEqual({
+      incidentId: 'inc_0123456789abcdef0123',
+      ifStatus: 'containing',
+    });
+    expect(() => parseIncidentJob('{"incidentId":"inc_0123456789abcdef0123","ifStatus":"open"}')).toThrow(
+      MalformedMessage,
+    );
+  });
 });
 
 describe('push fan-out and page messages', () => {
