@@ -74,6 +74,14 @@ function eventItem(
   };
 }
 
+/** Transaction entries appending events in the order given (one tag: equal timestamps keep it). */
+function eventPuts(tableName: string, id: string, events: readonly TimelineEvent[]) {
+  const tag = randomBytes(4).toString('hex');
+  return events.map((event, index) => ({
+    Put: { TableName: tableName, Item: eventItem(id, event, { tag, index }) },
+  }));
+}
+
 function exposureItem(id: string, exposure: Exposure) {
   return {
     pk: `INC#${id}`,
@@ -322,7 +330,6 @@ export class DynamoIncidentStore implements IncidentRepository {
     // The write is conditional on the very status it starts from (one the lifecycle allows), so the
     // incident it returns is the one it read with this write applied: no read after the write.
     let before = options.current ?? (await this.get(id));
-    const tag = randomBytes(4).toString('hex');
     for (let attempt = 0; ; attempt += 1) {
       if (!before || !from.includes(before.status)) throw new TransitionRejected(id, to, before?.status);
       try {
@@ -344,9 +351,10 @@ export class DynamoIncidentStore implements IncidentRepository {
                   },
                 },
               },
-              ...[...(options.events ?? []), { ...event, from: before.status, to }].map((e, index) => ({
-                Put: { TableName: this.tableName, Item: eventItem(id, e, { tag, index }) },
-              })),
+              ...eventPuts(this.tableName, id, [
+                ...(options.events ?? []),
+                { ...event, from: before.status, to },
+              ]),
             ],
           }),
         );
@@ -385,7 +393,6 @@ export class DynamoIncidentStore implements IncidentRepository {
     onlyIf: UpdateCondition = {},
   ): Promise<boolean> {
     const { sets, names, values } = changeExpression(changes, events.at(-1)?.at ?? this.now().toISOString());
-    const tag = randomBytes(4).toString('hex');
     const conditions = ['attribute_exists(pk)'];
     if (onlyIf.notAcknowledged) conditions.push('attribute_not_exists(acknowledged)');
     if (onlyIf.notEscalated) conditions.push('attribute_not_exists(escalated)');
@@ -414,9 +421,7 @@ export class DynamoIncidentStore implements IncidentRepository {
                 ExpressionAttributeValues: values,
               },
             },
-            ...events.map((e, index) => ({
-              Put: { TableName: this.tableName, Item: eventItem(id, e, { tag, index }) },
-            })),
+            ...eventPuts(this.tableName, id, events),
           ],
         }),
       );
