@@ -12,9 +12,20 @@
  *
  * Options: --n 100 (simultaneous leaks), --sequential 9 (baseline leaks), --target-p99-ms 2000,
  * --mode enforce. Exits 1 when a credential was not revoked exactly once or the target is missed.
+ *
+ * Where the cost goes (measurement aids; they do not change what the pipeline does):
+ *  --requests       counts the pipeline process's outgoing HTTP requests during the burst (DynamoDB,
+ *                   SQS by action; the sandbox stand-ins by path) and prints them per leak
+ *                   (bench/contain/count-requests.ts, preloaded; Node's diagnostics channels).
+ *  --cpu-prof DIR   runs the pipeline under node --cpu-prof --cpu-prof-dir=DIR and records the burst's
+ *                   window there; `node --import tsx bench/contain/profile-summary.ts DIR` aggregates.
+ * The CPU time the pipeline's Node process and DynamoDB Local's JVM spent during the burst is
+ * always printed (from /proc).
  */
-import { spawn } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { redact } from '../../functions/domain/detection/redact.ts';
@@ -27,6 +38,8 @@ const { values } = parseArgs({
     sequential: { type: 'string', default: '9' },
     'target-p99-ms': { type: 'string', default: '2000' },
     mode: { type: 'string', default: 'enforce' },
+    requests: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
 });
 const N = Number(values.n);
@@ -79,11 +92,29 @@ function makeLeak(i: number, tag: string): Leak {
   };
 }
 
-async function startPipeline(mode: string): Promise<{ url: string; stop: () => Promise<void> }> {
+const REQUESTS_FILE = join(tmpdir(), `leakstop-bench-requests-${process.pid}.json`);
+const CPU_PROF_DIR = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;
+
+interface Pipeline {
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+async function startPipeline(mode: string): Promise<Pipeline> {
+  const nodeOptions = [
+    ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []),
+    ...(values.requests ? ['--import', 'tsx', '--import', './bench/contain/count-requests.ts'] : []),
+  ];
+  if (CPU_PROF_DIR) mkdirSync(CPU_PROF_DIR, { recursive: true });
   const child = spawn(
     process.execPath,
-    ['bin/leakstop.js', 'local', '--sandbox', '--in-memory', '--mode', mode, '--port', '0'],
-    { cwd: ROOT, env: { ...process.env, PORT: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [...nodeOptions, 'bin/leakstop.js', 'local', '--sandbox', '--in-memory', '--mode', mode, '--port', '0'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '', LEAKSTOP_BENCH_REQUESTS_FILE: REQUESTS_FILE },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
@@ -94,6 +125,7 @@ async function startPipeline(mode: string): Promise<{ url: string; stop: () => P
     if (url) {
       return {
         url,
+        pid: child.pid ?? 0,
         stop: async () => {
           if (child.exitCode !== null) return;
           const exited = new Promise((r) => child.once('exit', r));
@@ -106,6 +138,51 @@ async function startPipeline(mode: string): Promise<{ url: string; stop: () => P
       throw new Error(`leakstop local did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The counts count-requests.ts has so far (it writes them on SIGUSR2). */
+async function requestCounts(pid: number): Promise<Map<string, number>> {
+  const before = existsSync(REQUESTS_FILE) ? statSync(REQUESTS_FILE).mtimeMs : 0;
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 50; i += 1) {
+    await new Promise((r) => setTimeout(r, 20));
+    if (existsSync(REQUESTS_FILE) && statSync(REQUESTS_FILE).mtimeMs !== before) break;
+  }
+  return new Map(Object.entries(JSON.parse(readFileSync(REQUESTS_FILE, 'utf8')) as Record<string, number>));
+}
+
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** CPU milliseconds (user + system) of a process and of the java processes below it, from /proc. */
+function cpuTimes(pid: number): { node: number; jvm: number } {
+  const stat = (p: string) => {
+    try {
+      const text = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      return {
+        ppid: Number(fields[1]),
+        comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')),
+        ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND,
+      };
+    } catch {
+      return undefined;
+    }
+  };
+  const all = readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .map((p) => ({ pid: Number(p), ...stat(p) }));
+  let jvm = 0;
+  const below = new Set([pid]);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const p of all)
+      if (p.ppid !== undefined && below.has(p.ppid) && !below.has(p.pid)) {
+        below.add(p.pid);
+        changed = true;
+      }
+  }
+  for (const p of all) if (p.pid !== pid && below.has(p.pid) && p.comm === 'java') jvm += p.ms ?? 0;
+  return { node: stat(String(pid))?.ms ?? 0, jvm };
 }
 
 async function post(url: string, body: unknown): Promise<Response> {
@@ -242,10 +319,20 @@ async function main(): Promise<number> {
     await deliveryTimes(pipeline.url, sequential);
     const seq = latencies(sequential, await settle(pipeline.url, sequential));
 
+    const countsBefore = values.requests ? await requestCounts(pipeline.pid) : undefined;
+    const cpuBefore = cpuTimes(pipeline.pid);
+    const windowStartUs = Number(process.hrtime.bigint() / 1000n);
     const started = Date.now();
     await Promise.all(burst.map((leak) => push(pipeline.url, leak)));
     const incidents = await settle(pipeline.url, burst);
     const wall = Date.now() - started;
+    const cpuAfter = cpuTimes(pipeline.pid);
+    const countsAfter = values.requests ? await requestCounts(pipeline.pid) : undefined;
+    if (CPU_PROF_DIR)
+      writeFileSync(
+        join(CPU_PROF_DIR, 'burst-window.json'),
+        JSON.stringify({ startUs: windowStartUs, endUs: Number(process.hrtime.bigint() / 1000n) }),
+      );
     await deliveryTimes(pipeline.url, burst);
     const run = latencies(burst, incidents);
 
@@ -289,7 +376,21 @@ async function main(): Promise<number> {
       }),
       '',
       `burst wall time ${wall} ms; throughput ${(run.rows.length / (wall / 1000)).toFixed(1)} verified containments/s`,
+      `CPU during the burst: pipeline (Node) ${Math.round(cpuAfter.node - cpuBefore.node)} ms, DynamoDB Local (JVM) ${Math.round(cpuAfter.jvm - cpuBefore.jvm)} ms — per leak ${Math.round((cpuAfter.node - cpuBefore.node) / N)} / ${Math.round((cpuAfter.jvm - cpuBefore.jvm) / N)} ms (includes the bench's own polling of the API)`,
     ];
+    if (countsBefore && countsAfter) {
+      const during = [...countsAfter.entries()]
+        .map(([key, count]) => [key, count - (countsBefore.get(key) ?? 0)] as const)
+        .filter(([, count]) => count > 0)
+        .sort((a, b) => b[1] - a[1]);
+      const total = (prefix: string) =>
+        during.filter(([key]) => key.startsWith(prefix)).reduce((sum, [, count]) => sum + count, 0);
+      lines.push(
+        '',
+        `requests during the burst, per leak: DynamoDB ${(total('dynamodb') / N).toFixed(1)}, SQS ${(total('sqs') / N).toFixed(1)}, other HTTP ${(total('http') / N).toFixed(1)} (the bench's own polling included)`,
+        ...during.map(([key, count]) => `  ${(count / N).toFixed(2).padStart(7)}  ${key}`),
+      );
+    }
     const p99 = stats(totals).p99;
     const peer = stats(seq.rows.map((r) => r.total)).p50;
     lines.push(

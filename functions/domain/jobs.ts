@@ -91,6 +91,13 @@ export function deferScanJob(
 
 export interface IncidentJob {
   readonly incidentId: string;
+  /** `finish`: the containment was decided; what remains is tracing and the vault (the tracing queue). */
+  readonly step?: 'finish';
+  /**
+   * A notification that matters only while the incident still has this status (the delayed
+   * "containing" notice): whatever moved it on sent its own notification.
+   */
+  readonly ifStatus?: 'containing';
 }
 
 /** Keeps every scan-jobs message small and every detect invocation well inside its timeout. */
@@ -252,5 +259,13 @@ export function parseIncidentJob(body: string): IncidentJob {
   const job = record(parseJson(body), 'incident job');
   const incidentId = text(job.incidentId, 'incidentId');
   if (!/^inc_[0-9a-f]{20}$/.test(incidentId)) throw new MalformedMessage('incidentId is not an incident id');
-  return { incidentId };
+  if (job.step !== undefined && job.step !== 'finish')
+    throw new MalformedMessage(`unknown incident job step ${JSON.stringify(job.step)}`);
+  if (job.ifStatus !== undefined && job.ifStatus !== 'containing')
+    throw new MalformedMessage(`unknown incident job condition ${JSON.stringify(job.ifStatus)}`);
+  return {
+    incidentId,
+    ...(job.step ? { step: job.step } : {}),
+    ...(job.ifStatus ? { ifStatus: job.ifStatus } : {}),
+  };
 }

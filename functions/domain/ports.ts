@@ -74,13 +74,15 @@ export interface IncidentRepository {
   exposures(id: string): Promise<Exposure[]>;
   /**
    * Moves the incident to `to` only if its current status allows it (a conditional write), appending
-   * the event in the same transaction. Throws TransitionRejected otherwise.
+   * the event in the same transaction. Throws TransitionRejected otherwise. Returns the incident as
+   * read before the write, with the write applied.
    */
   transition(
     id: string,
     to: IncidentStatus,
     event: TimelineEvent,
     changes?: IncidentChanges,
+    options?: TransitionOptions,
   ): Promise<Incident>;
   /** Applies changes and appends the event atomically; `onlyIf` adds a condition (e.g. not yet acknowledged). */
   update(
@@ -98,6 +100,16 @@ export interface IncidentRepository {
       readonly leaseFreeAt?: string;
     },
   ): Promise<Incident | undefined>;
+  /**
+   * `update` with several events and without reading the incident back: true when written, false
+   * when the condition failed.
+   */
+  write(
+    id: string,
+    changes: IncidentChanges,
+    events: readonly TimelineEvent[],
+    onlyIf?: UpdateCondition,
+  ): Promise<boolean>;
   appendEvent(id: string, event: TimelineEvent): Promise<void>;
   /**
    * Applies `changes` and appends `event` atomically, but only the first time `onceKey` is used for
@@ -114,6 +126,19 @@ export interface IncidentRepository {
   saveSlackCard(id: string, card: { channel: string; ts: string }): Promise<void>;
   /** Advances the thread cursor from `from` to `to` (conditional): false when another worker moved it. */
   advanceSlackThread(id: string, from: number, to: number): Promise<boolean>;
+}
+
+/** The conditions `update` and `write` accept. */
+export type UpdateCondition = NonNullable<Parameters<IncidentRepository['update']>[3]>;
+
+export interface TransitionOptions {
+  /**
+   * The incident as the caller just read it: the transition starts from its status (re-reading
+   * only when another writer moved it meanwhile) and returns it with the transition applied.
+   */
+  readonly current?: Incident;
+  /** Events of the same step, appended in the same transaction before the status change. */
+  readonly events?: readonly TimelineEvent[];
 }
 
 /** Remembers which webhook deliveries were accepted, so a redelivery has no second effect. */

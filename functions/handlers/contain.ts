@@ -1,7 +1,8 @@
 /**
  * Containment consumer: one incident per message; the domain decides, adapters act. Each record
  * gets the invocation's remaining time (minus a margin to record a failure) as its deadline, and
- * knows whether this is the message's last delivery before the dead-letter queue.
+ * knows whether this is the message's last delivery before the dead-letter queue. It consumes two
+ * queues: containment (revoke, verify) and tracing (`finish` jobs: usage, copies, the vault).
  */
 import type { Context, SQSRecord } from 'aws-lambda';
 import { containIncident, type ContainmentDeps } from '../domain/containment/contain.ts';
@@ -24,6 +25,8 @@ const deps: ContainmentDeps = {
   vault: store,
   notifications: queue<IncidentJob>('notifications'),
   containment: queue<IncidentJob>('containment'),
+  // Consumed by this function too: tracing and the vault's deletion once the verdict is in.
+  tracing: queue<IncidentJob>('tracing'),
   clock,
   modes: modes(),
   // The owner of a containment holds it for at most one invocation.
@@ -34,12 +37,13 @@ const deps: ContainmentDeps = {
 };
 
 export const handler = sqsHandler(async (record: SQSRecord, context?: Context) => {
-  const { incidentId } = parseIncidentJob(record.body);
+  const { incidentId, step } = parseIncidentJob(record.body);
   const remaining = context?.getRemainingTimeInMillis() ?? FUNCTIONS.contain.timeoutSeconds * 1000;
   const outcome = await containIncident(incidentId, deps, {
     deadline: Date.now() + Math.max(1000, remaining - SAFETY_MS),
     receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
-    maxReceives: QUEUES.containment.maxReceiveCount,
+    maxReceives: step === 'finish' ? QUEUES.tracing.maxReceiveCount : QUEUES.containment.maxReceiveCount,
+    ...(step ? { step } : {}),
   });
-  logger.info('containment step done', { incidentId, ...outcome });
+  logger.info('containment step done', { incidentId, step: step ?? 'contain', ...outcome });
 });

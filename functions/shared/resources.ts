@@ -103,7 +103,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionDefinition> = {
     access: {
       table: 'readWrite',
       // containment: a wait (a provider's budget) schedules the incident's next attempt on its own queue.
-      sendsTo: ['notifications', 'containment'],
+      // tracing: once verified, usage lookup and copies search continue from their own queue.
+      sendsTo: ['notifications', 'containment', 'tracing'],
       // The copies search compares fingerprints and reads organisations' secret-scanning alerts.
       secrets: ['fingerprintKey', 'githubAppPrivateKey'],
       vault: 'readDelete',
@@ -190,6 +191,16 @@ export const QUEUES = {
     consumer: 'contain',
     batchSize: 10,
   },
+  // The rest of containment once the credential is proven dead: usage lookup, copies search, the vault
+  // entry's deletion. Its own queue (same function), so that tracing — CloudTrail allows 2 lookups a
+  // second per account and Region — never holds back the revocation of the next leaked credential.
+  tracing: {
+    name: 'leakstop-tracing',
+    visibilityTimeoutSeconds: 6 * FUNCTIONS.contain.timeoutSeconds,
+    maxReceiveCount: 5,
+    consumer: 'contain',
+    batchSize: 10,
+  },
   scope: {
     name: 'leakstop-scope',
     visibilityTimeoutSeconds: 360,
@@ -229,6 +240,7 @@ export const ENV = {
     containment: 'CONTAINMENT_QUEUE_URL',
     scope: 'SCOPE_QUEUE_URL',
     notifications: 'NOTIFICATIONS_QUEUE_URL',
+    tracing: 'TRACING_QUEUE_URL',
   } satisfies Record<QueueKey, string>,
   /** dry-run | enforce | approval — the default containment mode for every provider. */
   mode: 'LEAKSTOP_MODE',

@@ -59,9 +59,9 @@ const QUEUE_CONSUME = [
 const SECRET_READ = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
 const LOG_WRITE = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 
-/** The queue a function consumes, if any (QUEUES[x].consumer). */
-function consumedQueue(name: FunctionName): QueueKey | undefined {
-  return (Object.keys(QUEUES) as QueueKey[]).find((key) => QUEUES[key].consumer === name);
+/** The queues a function consumes (QUEUES[x].consumer): contain consumes containment and tracing. */
+function consumedQueues(name: FunctionName): QueueKey[] {
+  return (Object.keys(QUEUES) as QueueKey[]).filter((key) => QUEUES[key].consumer === name);
 }
 
 /** Every action `FUNCTIONS[name].access` implies, and nothing else. */
@@ -73,7 +73,7 @@ function expectedActions(definition: FunctionDefinition): string[] {
     ...TABLE_READ,
     ...(access.table === 'readWrite' ? TABLE_WRITE : []),
     ...(access.sendsTo.length ? QUEUE_SEND : []),
-    ...(consumedQueue(definition.name) ? QUEUE_CONSUME : []),
+    ...(consumedQueues(definition.name).length ? QUEUE_CONSUME : []),
     ...(access.secrets.length || access.vault === 'readDelete' ? SECRET_READ : []),
     ...(access.vault === 'write' ? [...VAULT_WRITE_ACTIONS, 'kms:GenerateDataKey', 'kms:Decrypt'] : []),
     ...(access.vault === 'readDelete' ? [...VAULT_READ_DELETE_ACTIONS, 'kms:Decrypt'] : []),
@@ -120,10 +120,11 @@ describe('each function may do exactly what FUNCTIONS[name].access in resources.
     );
   });
 
-  it.each(FUNCTION_NAMES)('%s: receives only from the queue it consumes', (name) => {
-    const queue = consumedQueue(name);
-    expect(resourcesFor(statements[name], 'sqs:ReceiveMessage')).toEqual(
-      queue ? [arnOf(queueId(queue))] : [],
+  it.each(FUNCTION_NAMES)('%s: receives only from the queues it consumes', (name) => {
+    expect(resourcesFor(statements[name], 'sqs:ReceiveMessage').sort()).toEqual(
+      consumedQueues(name)
+        .map((queue) => arnOf(queueId(queue)))
+        .sort(),
     );
   });
 

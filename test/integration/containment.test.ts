@@ -522,6 +522,56 @@ describe('tracing after verification', () => {
     expect(after.vaulted).toBe(false);
   });
 
+  it('with a tracing queue, the verdict is recorded and the worker freed before tracing; the finish job traces and empties the vault', async () => {
+    const d = deps({ tracers: [usageTracer] });
+    const tracing = new RecordingQueue<IncidentJob>();
+    const handing = { ...d.containmentDeps, tracing };
+    const { incident, value } = await plant(d, 'aws');
+    expect(await containIncident(incident.id, handing)).toEqual({ outcome: 'ended', status: 'contained' });
+    const decided = await get(incident.id);
+    // Verified and contained, the credential dead — tracing not yet run, the value still vaulted.
+    expect(decided.phases.verifiedAt).toBeDefined();
+    expect(view(value)).toMatchObject({ live: false, revocations: 1 });
+    expect(decided.vaulted).toBe(true);
+    expect(decided.usage).toBeUndefined();
+    expect(Date.parse(decided.leaseUntil ?? '')).toBeLessThanOrEqual(Date.now());
+    expect(tracing.sent).toEqual([{ incidentId: incident.id, step: 'finish' }]);
+    // Slack: the delayed "containing" notice counts only while containing; the verdict's does not wait.
+    expect(d.notifications.sent.slice(1)).toEqual([
+      { incidentId: incident.id, ifStatus: 'containing' },
+      { incidentId: incident.id },
+    ]);
+
+    // A redelivered containment message hands off again and revokes nothing.
+    expect(await containIncident(incident.id, handing)).toEqual({ outcome: 'ended', status: 'contained' });
+    expect(tracing.sent).toHaveLength(2);
+
+    // Two finish jobs: one traces and empties the vault, the other finds nothing left to do.
+    await Promise.all(
+      tracing.sent.map((job) => containIncident(job.incidentId, handing, { step: job.step })),
+    );
+    const finished = await get(incident.id);
+    expect(finished.usage).toMatchObject({ events: 3 });
+    expect(finished.vaulted).toBe(false);
+    expect(finished.phases.containmentEndedAt).toBeDefined();
+    expect(await d.vault.get(incident.fingerprint)).toBeUndefined();
+    const timeline = await types(incident.id);
+    expect(timeline.filter((t) => t === 'usage_traced')).toHaveLength(1);
+    expect(timeline.filter((t) => t === 'revocation_started')).toHaveLength(1);
+    expect(view(value)?.revocations).toBe(1);
+  });
+
+  it('a finish job for an incident whose containment is not decided does nothing', async () => {
+    const d = deps({ tracers: [usageTracer] });
+    const tracing = new RecordingQueue<IncidentJob>();
+    const { incident, value } = await plant(d, 'aws');
+    expect(await containIncident(incident.id, { ...d.containmentDeps, tracing }, { step: 'finish' })).toEqual(
+      { outcome: 'skipped', reason: 'nothing to finish while open' },
+    );
+    expect((await get(incident.id)).status).toBe('open');
+    expect(view(value)).toMatchObject({ live: true, revocations: 0 });
+  });
+
   it('a crash between verification and the vault: the next delivery finishes tracing and the vault, without touching the credential', async () => {
     const d = deps({ tracers: [usageTracer] });
     const { incident, value } = await plant(d, 'aws');

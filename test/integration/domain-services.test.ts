@@ -9,7 +9,7 @@ import { MemoryVault } from '../../functions/adapters/vault/file-vault.ts';
 import { containIncident } from '../../functions/domain/containment/contain.ts';
 import { parseModeConfig } from '../../functions/domain/containment/modes.ts';
 import { acknowledge, markFalsePositive } from '../../functions/domain/incidents/actions.ts';
-import { incidentIdFor } from '../../functions/domain/incidents/incident.ts';
+import { incidentIdFor, SYSTEM } from '../../functions/domain/incidents/incident.ts';
 import { recordDetection } from '../../functions/domain/intake/record-detection.ts';
 import type { IncidentJob } from '../../functions/domain/jobs.ts';
 import { syncCard } from '../../functions/domain/notifications/sync-card.ts';
@@ -172,10 +172,31 @@ describe('the Slack card', () => {
     expect(cards).toHaveLength(1);
     expect(chat.updates.length).toBeGreaterThanOrEqual(1);
     expect(chat.updates.at(-1)?.text).toContain(incident.id);
-    const thread = chat.posts.filter((p) => p.threadTs).map((p) => p.text);
+    // One line per event; a sync's new events share one reply (Slack's ~1 post/s per channel).
+    const thread = chat.posts.filter((p) => p.threadTs).flatMap((p) => p.text.split('\n'));
     const timeline = await incidents.timeline(incident.id);
     expect(thread).toHaveLength(timeline.length);
     expect(new Set(thread).size).toBe(thread.length);
     expect(incidentIdFor(incident.fingerprint)).toBe(incident.id);
+  });
+
+  it('puts the events new since the last sync into one thread reply, one line each, in timeline order', async () => {
+    const d = deps();
+    const chat = new RecordingChat();
+    const { incident } = await recordDetection(d, detected(), where());
+    const notify = { incidents, chat, channel: 'C1', clock: systemClock, claimStaleAfterMs: 60_000 };
+    await syncCard(incident.id, notify);
+    const types = ['live_check', 'revocation_started', 'revoked', 'verified_dead'];
+    for (const [i, type] of types.entries())
+      await incidents.appendEvent(incident.id, {
+        at: new Date(Date.now() + 1000 + i).toISOString(),
+        type,
+        actor: SYSTEM,
+        detail: `${type} happened`,
+      });
+    await syncCard(incident.id, notify);
+    const replies = chat.posts.filter((p) => p.threadTs);
+    expect(replies).toHaveLength(2);
+    expect(replies[1]!.text.split('\n').map((line) => /· (\w+):/.exec(line)?.[1])).toEqual(types);
   });
 });

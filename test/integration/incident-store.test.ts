@@ -109,6 +109,88 @@ describe('DynamoIncidentStore', () => {
     expect((await store.timeline(id)).filter((e) => e.type === 'status_changed')).toHaveLength(1);
   });
 
+  it('returns from a transition the incident it read with the write applied, exactly as stored', async () => {
+    const cred = credential();
+    const id = incidentIdFor(cred.fingerprint);
+    await store.recordDetection(cred, exposure('acme/api'), detected());
+    const at = new Date().toISOString();
+    const returned = await store.transition(
+      id,
+      'containing',
+      { at, type: 'status_changed', actor: SYSTEM, detail: 'start' },
+      { leaseUntil: at, containmentNotice: null, phases: { containmentStartedAt: at } },
+    );
+    expect(returned).toEqual(await store.get(id));
+  });
+
+  it('writes a step’s events with its transition in one transaction, in the order given, even at one timestamp', async () => {
+    const cred = credential();
+    const id = incidentIdFor(cred.fingerprint);
+    await store.recordDetection(cred, exposure('acme/api'), detected());
+    const at = new Date(Date.now() + 1000).toISOString();
+    const step = (type: string) => ({ at, type, actor: SYSTEM, detail: type });
+    for (let i = 0; i < 5; i += 1) {
+      const fresh = credential();
+      const freshId = incidentIdFor(fresh.fingerprint);
+      const opened = await store.recordDetection(fresh, exposure('acme/api'), detected());
+      await store.transition(
+        freshId,
+        'containing',
+        step('status_changed'),
+        {},
+        {
+          current: opened.incident,
+          events: [step('live_check'), step('revocation_started'), step('revoked')],
+        },
+      );
+      expect((await store.timeline(freshId)).map((e) => e.type)).toEqual([
+        'detected',
+        'live_check',
+        'revocation_started',
+        'revoked',
+        'status_changed',
+      ]);
+    }
+    expect(
+      await store.write(id, { leaseUntil: at }, [step('a'), step('b'), step('c')], { status: 'open' }),
+    ).toBe(true);
+    expect((await store.timeline(id)).map((e) => e.type)).toEqual(['detected', 'a', 'b', 'c']);
+    expect((await store.get(id))?.leaseUntil).toBe(at);
+  });
+
+  it('refuses a transition from a status the caller saw when another writer moved the incident since', async () => {
+    const cred = credential();
+    const id = incidentIdFor(cred.fingerprint);
+    const { incident: seen } = await store.recordDetection(cred, exposure('acme/api'), detected());
+    const event = (detail: string) => ({
+      at: new Date().toISOString(),
+      type: 'status_changed',
+      actor: SYSTEM,
+      detail,
+    });
+    await store.transition(id, 'containing', event('first'));
+    await store.transition(id, 'containment_failed', event('failed'));
+    // From containment_failed, containing is allowed again — but not for a caller that saw `open`.
+    await expect(
+      store.transition(id, 'containing', event('stale'), {}, { current: seen }),
+    ).rejects.toBeInstanceOf(TransitionRejected);
+    expect((await store.get(id))?.status).toBe('containment_failed');
+  });
+
+  it('writes nothing when a write’s condition fails', async () => {
+    const cred = credential();
+    const id = incidentIdFor(cred.fingerprint);
+    await store.recordDetection(cred, exposure('acme/api'), detected());
+    const at = new Date().toISOString();
+    expect(
+      await store.write(id, { leaseUntil: at }, [{ at, type: 'x', actor: SYSTEM, detail: 'x' }], {
+        status: 'containing',
+      }),
+    ).toBe(false);
+    expect((await store.timeline(id)).map((e) => e.type)).toEqual(['detected']);
+    expect((await store.get(id))?.leaseUntil).toBeUndefined();
+  });
+
   it('applies a conditional update only once (acknowledge twice)', async () => {
     const cred = credential();
     const id = incidentIdFor(cred.fingerprint);

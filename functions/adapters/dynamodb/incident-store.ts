@@ -28,12 +28,15 @@ import {
   type TimelineEvent,
 } from '../../domain/incidents/incident.ts';
 import { statusesLeadingTo, TransitionRejected } from '../../domain/incidents/lifecycle.ts';
+import { withChanges } from '../../domain/incidents/changes.ts';
 import type {
   DetectionResult,
   IncidentChanges,
   IncidentPage,
   IncidentQuery,
   IncidentRepository,
+  TransitionOptions,
+  UpdateCondition,
 } from '../../domain/ports.ts';
 
 const META = 'META';
@@ -54,13 +57,29 @@ const KEY_FIELDS = [
 
 const incidentKey = (id: string) => ({ pk: `INC#${id}`, sk: META });
 
-function eventItem(id: string, event: TimelineEvent) {
+/** `order`: events written together keep their order when their timestamps are equal. */
+function eventItem(
+  id: string,
+  event: TimelineEvent,
+  order?: { readonly tag: string; readonly index: number },
+) {
+  const suffix = order
+    ? `${order.tag}${order.index.toString(16).padStart(2, '0')}`
+    : randomBytes(4).toString('hex');
   return {
     pk: `INC#${id}`,
-    sk: `EVT#${event.at}#${randomBytes(4).toString('hex')}`,
+    sk: `EVT#${event.at}#${suffix}`,
     itemType: 'event',
     ...event,
   };
+}
+
+/** Transaction entries appending events in the order given (one tag: equal timestamps keep it). */
+function eventPuts(tableName: string, id: string, events: readonly TimelineEvent[]) {
+  const tag = randomBytes(4).toString('hex');
+  return events.map((event, index) => ({
+    Put: { TableName: tableName, Item: eventItem(id, event, { tag, index }) },
+  }));
 }
 
 function exposureItem(id: string, exposure: Exposure) {
@@ -305,41 +324,51 @@ export class DynamoIncidentStore implements IncidentRepository {
     to: IncidentStatus,
     event: TimelineEvent,
     changes: IncidentChanges = {},
+    options: TransitionOptions = {},
   ): Promise<Incident> {
     const from = statusesLeadingTo(to);
     const { sets, names, values } = changeExpression(changes, event.at);
-    const fromValues = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
-    const before = await this.get(id);
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: incidentKey(id),
-                UpdateExpression: `SET ${sets.join(', ')}, #status = :to, gsi1pk = :gsi1pk`,
-                ConditionExpression: `attribute_exists(pk) AND #status IN (${Object.keys(fromValues).join(', ')})`,
-                ExpressionAttributeNames: { ...names, '#status': 'status' },
-                ExpressionAttributeValues: { ...values, ...fromValues, ':to': to, ':gsi1pk': `STATUS#${to}` },
+    // The write is conditional on the very status it starts from (one the lifecycle allows), so the
+    // incident it returns is the one it read with this write applied: no read after the write.
+    let before = options.current ?? (await this.get(id));
+    for (let attempt = 0; ; attempt += 1) {
+      if (!before || !from.includes(before.status)) throw new TransitionRejected(id, to, before?.status);
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: incidentKey(id),
+                  UpdateExpression: `SET ${sets.join(', ')}, #status = :to, gsi1pk = :gsi1pk`,
+                  ConditionExpression: 'attribute_exists(pk) AND #status = :from',
+                  ExpressionAttributeNames: { ...names, '#status': 'status' },
+                  ExpressionAttributeValues: {
+                    ...values,
+                    ':from': before.status,
+                    ':to': to,
+                    ':gsi1pk': `STATUS#${to}`,
+                  },
+                },
               },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: eventItem(id, { ...event, ...(before ? { from: before.status } : {}), to }),
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error, 0)) throw error;
-      throw new TransitionRejected(id, to, (await this.get(id))?.status);
+              ...eventPuts(this.tableName, id, [
+                ...(options.events ?? []),
+                { ...event, from: before.status, to },
+              ]),
+            ],
+          }),
+        );
+        return withChanges(before, changes, event.at, to);
+      } catch (error) {
+        if (!isConditionFailure(error, 0)) throw error;
+        // Another writer moved it first. A caller that passed the incident decided on that state:
+        // rejected. Otherwise the transition applies from whatever allowed status it has now.
+        const now = await this.get(id);
+        if (options.current || attempt >= 3) throw new TransitionRejected(id, to, now?.status);
+        before = now;
+      }
     }
-    const after = await this.get(id);
-    if (!after) throw new Error(`incident ${id} vanished during a transition`);
-    return after;
   }
 
   async update(
@@ -354,7 +383,17 @@ export class DynamoIncidentStore implements IncidentRepository {
       leaseFreeAt?: string;
     } = {},
   ): Promise<Incident | undefined> {
-    const { sets, names, values } = changeExpression(changes, event.at);
+    if (!(await this.write(id, changes, [event], onlyIf))) return undefined;
+    return this.get(id);
+  }
+
+  async write(
+    id: string,
+    changes: IncidentChanges,
+    events: readonly TimelineEvent[],
+    onlyIf: UpdateCondition = {},
+  ): Promise<boolean> {
+    const { sets, names, values } = changeExpression(changes, events.at(-1)?.at ?? this.now().toISOString());
     const conditions = ['attribute_exists(pk)'];
     if (onlyIf.notAcknowledged) conditions.push('attribute_not_exists(acknowledged)');
     if (onlyIf.notEscalated) conditions.push('attribute_not_exists(escalated)');
@@ -383,15 +422,15 @@ export class DynamoIncidentStore implements IncidentRepository {
                 ExpressionAttributeValues: values,
               },
             },
-            { Put: { TableName: this.tableName, Item: eventItem(id, event) } },
+            ...eventPuts(this.tableName, id, events),
           ],
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error, 0)) return undefined;
+      if (isConditionFailure(error, 0)) return false;
       throw error;
     }
-    return this.get(id);
+    return true;
   }
 
   async appendEvent(id: string, event: TimelineEvent): Promise<void> {

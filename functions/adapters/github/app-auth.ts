@@ -50,6 +50,9 @@ function mapped(error: unknown, what: string): Error {
   return new GitHubRequestFailed(status, what, (error as Error).message);
 }
 
+/** An App JWT is not reused in its last minute (clock drift, a slow request). */
+const APP_JWT_MARGIN_MS = 60_000;
+
 export class GitHubAppTokens implements TokenProvider {
   private readonly auth: ReturnType<typeof createAppAuth>;
   private readonly request: typeof octokitRequest;
@@ -58,6 +61,8 @@ export class GitHubAppTokens implements TokenProvider {
   private readonly cache = new Map<number, CachedToken>();
   private readonly pending = new Map<number, Promise<CachedToken>>();
   private readonly installations = new Map<string, { id: number | undefined; until: number }>();
+  /** The App's own JWT (valid 10 minutes): signing one costs an RSA signature and a key import. */
+  private appJwt: { token: string; expiresAt: number } | undefined;
   /** Installation tokens fetched from GitHub (not served from the cache), for logs and tests. */
   fetched = 0;
 
@@ -125,6 +130,14 @@ export class GitHubAppTokens implements TokenProvider {
     return token;
   }
 
+  /** The App JWT, reused while it has more than a minute left. */
+  private async appToken(): Promise<string> {
+    if (this.appJwt && this.appJwt.expiresAt - APP_JWT_MARGIN_MS > this.now()) return this.appJwt.token;
+    const { token, expiresAt } = await this.auth({ type: 'app' });
+    this.appJwt = { token, expiresAt: Date.parse(expiresAt) };
+    return token;
+  }
+
   private installationFor(repo: RepoRef): Promise<number | undefined> {
     return this.installationOf(repoKey(repo), 'GET /repos/{owner}/{repo}/installation', {
       owner: repo.owner,
@@ -143,7 +156,7 @@ export class GitHubAppTokens implements TokenProvider {
     const what = route.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? name);
     let id: number | undefined;
     try {
-      const { token } = await this.auth({ type: 'app' });
+      const token = await this.appToken();
       // Both routes answer an installation; the route string is chosen by the caller.
       const { data } = await this.request(route as 'GET /orgs/{org}/installation', {
         ...(params as { org: string }),

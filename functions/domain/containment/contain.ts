@@ -2,9 +2,11 @@
  * Containment: the first thing leakstop does with an incident. A live check with the credential
  * (identity and scopes), the revocation (after a person's approval in approval mode), then proof:
  * the provider is called with the old value until it fails authentication, and only then is the
- * incident `contained`. Tracers (usage lookup, copies search) follow in the same invocation, and
- * the vault entry is deleted when they are done: that is the end of containment
- * (`phases.containmentEndedAt`), after which scope work may start.
+ * incident `contained`. Tracers (usage lookup, copies search) follow, and the vault entry is deleted
+ * when they are done: that is the end of containment (`phases.containmentEndedAt`), after which
+ * scope work may start. With a tracing queue wired, the verdict hands that rest to it (a `finish`
+ * job, handled by this same code): a worker's slot is free for the next revocation as soon as the
+ * credential is proven dead, and tracing (CloudTrail: 2 lookups a second) runs beside it.
  *
  * Ownership: the worker that moves the incident open → containing, or later claims its lease with
  * a conditional write, owns the work; duplicates drop out. A worker that waits (for an approval,
@@ -22,6 +24,7 @@ import {
   type IncidentStatus,
   type TimelineEvent,
 } from '../incidents/incident.ts';
+import { withChanges } from '../incidents/changes.ts';
 import { containmentEnded, TransitionRejected } from '../incidents/lifecycle.ts';
 import type { IncidentJob } from '../jobs.ts';
 import type { Clock, IncidentChanges, IncidentRepository, Queue, Vault } from '../ports.ts';
@@ -47,6 +50,8 @@ export interface ContainmentDeps {
   readonly notifications: Queue<IncidentJob>;
   /** The containment queue itself: a wait (provider budget) schedules the next attempt on it. */
   readonly containment?: Queue<IncidentJob>;
+  /** Where a decided containment's tracing and vault deletion go (`finish` jobs); absent: inline. */
+  readonly tracing?: Queue<IncidentJob>;
   readonly clock: Clock;
   readonly modes: ModeConfig;
   /** How long an owner may hold the incident before another worker takes over; ≥ the function timeout. */
@@ -67,6 +72,8 @@ export interface ContainmentAttempt {
   readonly receiveCount?: number;
   /** The queue's maxReceiveCount: the last delivery before the dead-letter queue. */
   readonly maxReceives?: number;
+  /** The message's step: `finish` comes from the tracing queue. */
+  readonly step?: IncidentJob['step'];
 }
 
 export type ContainmentOutcome =
@@ -85,6 +92,14 @@ export async function containIncident(
   const deadline = attempt.deadline ?? deps.clock.now().getTime() + deps.leaseMs * 0.9;
   const incident = await deps.incidents.get(incidentId);
   if (!incident) throw new Error(`incident ${incidentId} does not exist`);
+  const decided = incident.status === 'contained' || incident.status === 'containment_unverified';
+  if (attempt.step === 'finish' && !decided)
+    return { outcome: 'skipped', reason: `nothing to finish while ${incident.status}` };
+  if (decided && incident.vaulted && attempt.step !== 'finish' && handsOff(deps)) {
+    // A redelivered containment message for a decided incident: its rest belongs to the tracing queue.
+    await handOff(incident.id, deps);
+    return { outcome: 'ended', status: incident.status };
+  }
   const owned = await takeOwnership(incident, deps, attempt);
   if (owned.outcome !== 'owned') return owned;
   const current = owned.incident;
@@ -110,12 +125,25 @@ export async function containIncident(
     throw error;
   }
   if (result.outcome === 'ended' && result.status !== 'containment_failed') {
-    const decided =
-      ('incident' in result ? result.incident : undefined) ?? (await deps.incidents.get(incidentId));
-    if (decided) await finishContainment(decided, deps, deadline);
+    if (handsOff(deps)) await handOff(incidentId, deps);
+    else {
+      const decided =
+        ('incident' in result ? result.incident : undefined) ?? (await deps.incidents.get(incidentId));
+      if (decided) await finishContainment(decided, deps, deadline);
+    }
   }
   if (result.outcome !== 'ended') return result;
   return { outcome: 'ended', status: result.status };
+}
+
+/** Whether the verdict hands tracing and the vault to the tracing queue (there is tracing to do). */
+function handsOff(deps: ContainmentDeps): boolean {
+  return deps.tracing !== undefined && (deps.tracers?.length ?? 0) > 0;
+}
+
+async function handOff(incidentId: string, deps: ContainmentDeps): Promise<void> {
+  if (!deps.tracing) throw new Error('tracing queue not wired');
+  await deps.tracing.send([{ incidentId, step: 'finish' }]);
 }
 
 type Owned =
@@ -145,10 +173,13 @@ async function takeOwnership(
           leaseUntil,
           ...(incident.phases.containmentStartedAt ? {} : { phases: { containmentStartedAt: at } }),
         },
+        { current: incident },
       );
       // Delayed: a containment that ends within seconds notifies its result instead, so the card
       // does not flicker through "containing"; a slow one shows it after STARTED_NOTICE_DELAY_S.
-      await deps.notifications.send([{ incidentId: incident.id }], { delaySeconds: STARTED_NOTICE_DELAY_S });
+      await deps.notifications.send([{ incidentId: incident.id, ifStatus: 'containing' }], {
+        delaySeconds: STARTED_NOTICE_DELAY_S,
+      });
       return { outcome: 'owned', incident: started };
     } catch (error) {
       if (!(error instanceof TransitionRejected)) throw error;
@@ -158,14 +189,14 @@ async function takeOwnership(
   if (incident.status === 'contained' || incident.status === 'containment_unverified') {
     if (!incident.vaulted && incident.phases.containmentEndedAt) return { outcome: 'owned', incident };
     // The tail (tracing, vault) of a decided containment whose worker stopped: one worker finishes it.
-    const claimed = await deps.incidents.update(
+    const claimed = await deps.incidents.write(
       incident.id,
       { leaseUntil },
-      { at, type: 'containment_resumed', actor: SYSTEM, detail: 'finishing containment (tracing, vault)' },
+      [{ at, type: 'containment_resumed', actor: SYSTEM, detail: 'finishing containment (tracing, vault)' }],
       { status: incident.status, leaseFreeAt: at },
     );
     if (!claimed) return { outcome: 'skipped', reason: 'containment is being finished elsewhere' };
-    return { outcome: 'owned', incident: claimed };
+    return { outcome: 'owned', incident: withChanges(incident, { leaseUntil }, at) };
   }
   if (incident.status !== 'containing') return { outcome: 'owned', incident };
 
@@ -177,19 +208,21 @@ async function takeOwnership(
     await schedule(incident.id, notice.until, deps);
     return { outcome: 'waiting', reason: `queued until ${notice.until}` };
   }
-  const claimed = await deps.incidents.update(
+  const claimed = await deps.incidents.write(
     incident.id,
     { leaseUntil },
-    {
-      at,
-      type: 'containment_resumed',
-      actor: SYSTEM,
-      detail: `containment resumed${attempt.receiveCount ? ` (delivery ${attempt.receiveCount})` : ''}`,
-    },
+    [
+      {
+        at,
+        type: 'containment_resumed',
+        actor: SYSTEM,
+        detail: `containment resumed${attempt.receiveCount ? ` (delivery ${attempt.receiveCount})` : ''}`,
+      },
+    ],
     { status: 'containing', leaseFreeAt: at },
   );
   if (!claimed) return { outcome: 'skipped', reason: 'containment in progress elsewhere' };
-  return { outcome: 'owned', incident: claimed };
+  return { outcome: 'owned', incident: withChanges(incident, { leaseUntil }, at) };
 }
 
 /** Schedules the next attempt for when a wait ends (SQS delays are at most 15 minutes: it may hop). */
@@ -225,22 +258,20 @@ async function runContainment(incident: Incident, deps: ContainmentDeps, deadlin
 
   if (mode === 'dry-run' || !found) {
     const dryRun = mode === 'dry-run';
-    await deps.incidents.appendEvent(
-      incident.id,
-      event(
-        deps,
-        dryRun ? 'revocation_planned' : 'manual_containment_required',
-        dryRun
-          ? `dry-run, nothing revoked. Would: ${describePlan(plan)}`
-          : `No automatic revoker for ${incident.provider} ${incident.type}. Steps: ${describePlan(plan)}`,
-        { data: { mode, provider: incident.provider } },
-      ),
+    const planned = event(
+      deps,
+      dryRun ? 'revocation_planned' : 'manual_containment_required',
+      dryRun
+        ? `dry-run, nothing revoked. Would: ${describePlan(plan)}`
+        : `No automatic revoker for ${incident.provider} ${incident.type}. Steps: ${describePlan(plan)}`,
+      { data: { mode, provider: incident.provider } },
     );
     const reason = dryRun
       ? 'dry-run: the credential was not revoked and may still be live — revoke it by hand or run leakstop in enforce mode'
       : `no automatic revoker for ${incident.provider}: revoke it by hand and record it here`;
     return decide(incident, 'containment_unverified', `containment unverified: ${reason}`, deps, started, {
       escalate: reason,
+      events: [planned],
     });
   }
 
@@ -261,30 +292,28 @@ async function runContainment(incident: Incident, deps: ContainmentDeps, deadlin
     ...retry,
     onRetry: () => (retries += 1),
   });
-  // The live check's event goes now; its summary rides on the next write (one round trip fewer).
+  // The live check's event and summary ride on the next write (the revocation mark, or the verdict).
   const check = incident.liveCheck ? undefined : liveCheckRecord(incident, live, deps, checkStarted, retries);
-  if (check) await deps.incidents.appendEvent(incident.id, check.event);
   const pending: IncidentChanges = check ? { liveCheck: check.liveCheck } : {};
+  const pendingEvents: TimelineEvent[] = check ? [check.event] : [];
 
   if (live.state === 'dead') {
     const earlier = incident.phases.revocationStartedAt;
     // An idempotent revoker finishes what a crashed run left undone (e.g. the quarantine policy).
     if (earlier && !incident.phases.revokedAt && revoker.idempotent)
-      await revokeOnce(incident, revoker, secret, deps, deadline, mode, pending);
+      await revokeOnce(incident, revoker, secret, deps, deadline, mode, pending, pendingEvents.splice(0));
     const detail = earlier
       ? `old credential rejected (${live.reason}): the revocation started at ${earlier} took effect`
       : `already dead before leakstop acted: the provider rejects it (${live.reason})`;
     const at = deps.clock.now().toISOString();
-    await deps.incidents.appendEvent(
-      incident.id,
-      event(deps, 'verified_dead', detail, {
-        durationMs: elapsed(deps, checkStarted),
-        data: { provider: incident.provider, alreadyDead: !earlier, probes: 1 },
-      }),
-    );
+    const verified = event(deps, 'verified_dead', detail, {
+      durationMs: elapsed(deps, checkStarted),
+      data: { provider: incident.provider, alreadyDead: !earlier, probes: 1 },
+    });
     return contained(incident, deps, started, {
       changes: pending,
       phases: { verifiedAt: at, ...(earlier && !incident.phases.revokedAt ? { revokedAt: at } : {}) },
+      events: [...pendingEvents, verified],
     });
   }
 
@@ -296,28 +325,33 @@ async function runContainment(incident: Incident, deps: ContainmentDeps, deadlin
       text: `revocation awaits approval: POST /incidents/${incident.id}/approve`,
       at,
     };
-    await deps.incidents.update(
+    await deps.incidents.write(
       incident.id,
       { ...pending, approval: { requestedAt: at }, containmentNotice: notice, leaseUntil: at },
-      event(deps, 'approval_requested', `approval mode: ${notice.text}. Plan: ${describePlan(plan)}`, {
-        data: { provider: incident.provider },
-      }),
+      [
+        ...pendingEvents,
+        event(deps, 'approval_requested', `approval mode: ${notice.text}. Plan: ${describePlan(plan)}`, {
+          data: { provider: incident.provider },
+        }),
+      ],
     );
     await deps.notifications.send([{ incidentId: incident.id }]);
     return { outcome: 'waiting', reason: 'waiting for approval' };
   }
 
   // 3. Revoke, once.
-  const outcome = await revokeOnce(incident, revoker, secret, deps, deadline, mode, pending);
+  const outcome = await revokeOnce(incident, revoker, secret, deps, deadline, mode, pending, pendingEvents);
   if (outcome.outcome === 'queued') {
     const at = deps.clock.now().toISOString();
     const text = `queued for revocation, budget resets at ${outcome.until}`;
-    await deps.incidents.update(
+    await deps.incidents.write(
       incident.id,
       { containmentNotice: { kind: 'queued', text, at, until: outcome.until }, leaseUntil: at },
-      event(deps, 'revocation_queued', `${text} (${outcome.reason})`, {
-        data: { provider: incident.provider, until: outcome.until },
-      }),
+      [
+        event(deps, 'revocation_queued', `${text} (${outcome.reason})`, {
+          data: { provider: incident.provider, until: outcome.until },
+        }),
+      ],
     );
     await schedule(incident.id, outcome.until, deps);
     await deps.notifications.send([{ incidentId: incident.id }]);
@@ -340,29 +374,30 @@ async function runContainment(incident: Incident, deps: ContainmentDeps, deadlin
   });
   const verifiedAt = deps.clock.now().toISOString();
   if (verdict.verdict === 'dead') {
-    await deps.incidents.appendEvent(
-      incident.id,
-      event(deps, 'verified_dead', `old credential rejected by ${incident.provider}: ${verdict.reason}`, {
+    // The proof and the verdict are one write: `contained` and its verification event together.
+    const verified = event(
+      deps,
+      'verified_dead',
+      `old credential rejected by ${incident.provider}: ${verdict.reason}`,
+      {
         durationMs: elapsed(deps, verifyStarted),
         data: { provider: incident.provider, alreadyDead: false, probes: verdict.probes },
-      }),
+      },
     );
-    return contained(incident, deps, started, { phases: { revokedAt, verifiedAt } });
+    return contained(incident, deps, started, { phases: { revokedAt, verifiedAt }, events: [verified] });
   }
   const why =
     verdict.verdict === 'still_live'
       ? `the old credential still authenticated ${Math.round(elapsed(deps, verifyStarted) / 1000)} s after revocation`
       : `death could not be proven: ${verdict.reason}`;
-  await deps.incidents.appendEvent(
-    incident.id,
-    event(deps, 'verification_failed', why, {
-      durationMs: elapsed(deps, verifyStarted),
-      data: { provider: incident.provider, probes: verdict.probes },
-    }),
-  );
+  const failedProof = event(deps, 'verification_failed', why, {
+    durationMs: elapsed(deps, verifyStarted),
+    data: { provider: incident.provider, probes: verdict.probes },
+  });
   return decide(incident, 'containment_unverified', `containment unverified: ${why}`, deps, started, {
     escalate: `revoked but not proven dead: ${why}`,
     phases: { revokedAt },
+    events: [failedProof],
   });
 }
 
@@ -381,20 +416,25 @@ async function revokeOnce(
   mode: string,
   /** Changes that ride along with the revocation mark (the live check's summary). */
   extra: IncidentChanges = {},
+  /** Events that ride along with it, before its own (the live check's). */
+  extraEvents: readonly TimelineEvent[] = [],
 ): Promise<RevokeOutcome & { readonly at?: string }> {
   const started = deps.clock.now();
   const again = incident.phases.revocationStartedAt;
-  await deps.incidents.update(
+  await deps.incidents.write(
     incident.id,
     { ...extra, phases: { ...extra.phases, revocationStartedAt: started.toISOString() } },
-    event(
-      deps,
-      'revocation_started',
-      again
-        ? `revoking again: the revocation started at ${again} did not finish`
-        : `revoking through ${incident.provider} (${mode})`,
-      { data: { provider: incident.provider, mode } },
-    ),
+    [
+      ...extraEvents,
+      event(
+        deps,
+        'revocation_started',
+        again
+          ? `revoking again: the revocation started at ${again} did not finish`
+          : `revoking through ${incident.provider} (${mode})`,
+        { data: { provider: incident.provider, mode } },
+      ),
+    ],
   );
   let attempts = 0;
   const outcome = await withRetries(
@@ -490,7 +530,11 @@ function contained(
   incident: Incident,
   deps: ContainmentDeps,
   started: number,
-  options: { readonly phases: IncidentChanges['phases']; readonly changes?: IncidentChanges },
+  options: {
+    readonly phases: IncidentChanges['phases'];
+    readonly changes?: IncidentChanges;
+    readonly events?: readonly TimelineEvent[];
+  },
 ): Promise<Decided> {
   return decide(
     incident,
@@ -513,12 +557,17 @@ async function decide(
     readonly escalate?: string;
     readonly phases?: IncidentChanges['phases'];
     readonly changes?: IncidentChanges;
+    /** Events of the deciding step (the proof), written with the verdict. */
+    readonly events?: readonly TimelineEvent[];
   } = {},
 ): Promise<Decided> {
   const at = deps.clock.now().toISOString();
-  // The lease stays with this worker: finishing containment (tracing, vault) follows and releases it.
+  // The lease stays with this worker when it finishes containment (tracing, vault) itself, which
+  // releases it; a verdict that hands that to the tracing queue releases it now for the finisher.
+  const handingOff = to !== 'containment_failed' && handsOff(deps);
   const changes: IncidentChanges = {
     ...options.changes,
+    ...(handingOff ? { leaseUntil: at } : {}),
     containmentNotice: null,
     ...(options.phases ? { phases: options.phases } : {}),
     ...(options.escalate && !incident.escalated
@@ -530,6 +579,7 @@ async function decide(
     to,
     { at, type: 'status_changed', actor: SYSTEM, detail, durationMs: Date.parse(at) - started },
     changes,
+    { current: incident, events: options.events ?? [] },
   );
   // Slack hears the verdict at once when tracing follows (it can take seconds) or when nothing
   // follows; otherwise the end of containment, moments later, notifies with everything.
@@ -561,16 +611,18 @@ async function finishContainment(
   }
   const at = deps.clock.now().toISOString();
   if (incident.vaulted) await deps.vault.delete(incident.fingerprint);
-  await deps.incidents.update(
+  await deps.incidents.write(
     incident.id,
     {
       vaulted: false,
       leaseUntil: at,
       ...(incident.phases.containmentEndedAt ? {} : { phases: { containmentEndedAt: at } }),
     },
-    incident.vaulted
-      ? { at, type: 'vault_cleared', actor: SYSTEM, detail: 'the leaked value was deleted from the vault' }
-      : { at, type: 'containment_ended', actor: SYSTEM, detail: 'containment ended' },
+    [
+      incident.vaulted
+        ? { at, type: 'vault_cleared', actor: SYSTEM, detail: 'the leaked value was deleted from the vault' }
+        : { at, type: 'containment_ended', actor: SYSTEM, detail: 'containment ended' },
+    ],
   );
   await deps.notifications.send([{ incidentId: incident.id }]);
 }

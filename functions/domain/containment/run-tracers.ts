@@ -2,9 +2,10 @@
  * Runs every tracer that applies to an incident once its containment status is decided: each
  * result becomes a timeline event with its timing, usage summaries are merged onto the incident,
  * and each copy found becomes an exposure. A tracer that fails is recorded and changes nothing
- * else: tracing never undoes containment.
+ * else: tracing never undoes containment. The tracers' events (each with its own time and
+ * duration) and the usage summary are written together once every tracer is done.
  */
-import { SYSTEM, type Incident, type UsageSummary } from '../incidents/incident.ts';
+import { SYSTEM, type Incident, type TimelineEvent, type UsageSummary } from '../incidents/incident.ts';
 import type { Clock, IncidentRepository } from '../ports.ts';
 import type { Mode } from './modes.ts';
 import type { Tracer } from './tracing.ts';
@@ -59,6 +60,7 @@ export async function runTracers(
     }
   });
   let usage: UsageSummary | undefined;
+  const events: TimelineEvent[] = [];
   let failed = 0;
   let copies = 0;
   // Tracers are independent lookups: run them side by side within the same deadline.
@@ -91,7 +93,7 @@ export async function runTracers(
           if (added.exposureAdded) copies += 1;
         }
         const actions = result.actions?.length ? ` Actions: ${result.actions.join('; ')}` : '';
-        await deps.incidents.appendEvent(incident.id, {
+        events.push({
           at: at.toISOString(),
           type: tracer.kind === 'usage' ? 'usage_traced' : 'copies_searched',
           actor: SYSTEM,
@@ -107,7 +109,7 @@ export async function runTracers(
       } catch (error) {
         failed += 1;
         const at = deps.clock.now();
-        await deps.incidents.appendEvent(incident.id, {
+        events.push({
           at: at.toISOString(),
           type: 'trace_failed',
           actor: SYSTEM,
@@ -120,16 +122,13 @@ export async function runTracers(
   );
   if (usage) {
     const at = deps.clock.now().toISOString();
-    await deps.incidents.update(
-      incident.id,
-      { usage },
-      {
-        at,
-        type: 'usage_summarised',
-        actor: SYSTEM,
-        detail: `used ${usage.events} times${usage.firstUsed ? ` from ${usage.firstUsed}` : ''}${usage.lastUsed ? ` to ${usage.lastUsed}` : ''}; services: ${usage.services.join(', ') || 'none'}`,
-      },
-    );
+    events.push({
+      at,
+      type: 'usage_summarised',
+      actor: SYSTEM,
+      detail: `used ${usage.events} times${usage.firstUsed ? ` from ${usage.firstUsed}` : ''}${usage.lastUsed ? ` to ${usage.lastUsed}` : ''}; services: ${usage.services.join(', ') || 'none'}`,
+    });
   }
+  if (events.length > 0) await deps.incidents.write(incident.id, usage ? { usage } : {}, events);
   return { ran: applicable.length, failed, copies };
 }

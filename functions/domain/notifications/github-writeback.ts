@@ -94,8 +94,13 @@ export function checkRunReport(
   };
 }
 
-export async function writeBackToGitHub(incidentId: string, deps: WriteBackDeps): Promise<WriteBackOutcome> {
-  const incident = await deps.incidents.get(incidentId);
+/** `current`: the incident as just read by the caller (saves a read); read here when absent. */
+export async function writeBackToGitHub(
+  incidentId: string,
+  deps: WriteBackDeps,
+  current?: Incident,
+): Promise<WriteBackOutcome> {
+  const incident = current ?? (await deps.incidents.get(incidentId));
   if (!incident) throw new Error(`incident ${incidentId} does not exist`);
   const outcome = { alertsResolved: 0, checkRuns: 0, gone: 0 };
   if (!wasContained(incident)) return outcome;

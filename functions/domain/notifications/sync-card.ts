@@ -2,6 +2,10 @@
  * Keeps exactly one Slack card per incident, updated in place, with the timeline in its thread.
  * The card is rendered from the incident's current state, so any number of notification messages
  * converge on the same card; claims in the table make the first post and each thread entry happen once.
+ *
+ * The events new since the last sync go into the thread as one reply (one line each, split only
+ * when a reply would grow past THREAD_REPLY_CHARS): Slack allows about one chat.postMessage per
+ * second per channel, and a containment appends a dozen events within a second.
  */
 import type { Incident } from '../incidents/incident.ts';
 import type { Chat, Clock, IncidentRepository } from '../ports.ts';
@@ -23,6 +27,25 @@ export class CardBeingPosted extends Error {
   }
 }
 
+/** Characters per thread reply: Slack truncates text past 40,000 and advises staying under 4,000. */
+export const THREAD_REPLY_CHARS = 3500;
+
+/** The thread replies for new timeline entries: one line each, as few replies as the size allows. */
+export function threadReplies(lines: readonly string[], maxChars = THREAD_REPLY_CHARS): string[] {
+  const replies: string[] = [];
+  let current = '';
+  for (const line of lines) {
+    const entry = line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line;
+    if (current && current.length + 1 + entry.length > maxChars) {
+      replies.push(current);
+      current = '';
+    }
+    current = current ? `${current}\n${entry}` : entry;
+  }
+  if (current) replies.push(current);
+  return replies;
+}
+
 async function waitForCard(incidentId: string, deps: NotifyDeps): Promise<Incident> {
   for (let attempt = 0; ; attempt += 1) {
     const incident = await deps.incidents.get(incidentId);
@@ -32,8 +55,9 @@ async function waitForCard(incidentId: string, deps: NotifyDeps): Promise<Incide
   }
 }
 
-export async function syncCard(incidentId: string, deps: NotifyDeps): Promise<void> {
-  let incident = await deps.incidents.get(incidentId);
+/** `current`: the incident as just read by the caller (saves a read); read here when absent. */
+export async function syncCard(incidentId: string, deps: NotifyDeps, current?: Incident): Promise<void> {
+  let incident = current ?? (await deps.incidents.get(incidentId));
   if (!incident) throw new Error(`incident ${incidentId} does not exist`);
   const card = renderCard(incident);
   if (!incident.slack) {
@@ -67,12 +91,7 @@ export async function syncCard(incidentId: string, deps: NotifyDeps): Promise<vo
   if (timeline.length <= slack.threadCursor) return;
   // Claim the entries first, so two workers never post the same ones.
   if (!(await deps.incidents.advanceSlackThread(incidentId, slack.threadCursor, timeline.length))) return;
-  for (const event of timeline.slice(slack.threadCursor)) {
-    await deps.chat.post({
-      channel: slack.channel,
-      threadTs: slack.ts,
-      text: renderTimelineEntry(event),
-      blocks: [],
-    });
+  for (const text of threadReplies(timeline.slice(slack.threadCursor).map(renderTimelineEntry))) {
+    await deps.chat.post({ channel: slack.channel, threadTs: slack.ts, text, blocks: [] });
   }
 }

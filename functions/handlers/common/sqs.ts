@@ -9,7 +9,6 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { logger } from './logger.ts';
 
 export function sqsHandler(recordHandler: (record: SQSRecord, context?: Context) => Promise<void>) {
-  const processor = new BatchProcessor(EventType.SQS);
   // The batch processor hands each record handler the invocation's context (its remaining time).
   const handle = async (record: SQSRecord, context?: Context): Promise<void> => {
     try {
@@ -23,7 +22,13 @@ export function sqsHandler(recordHandler: (record: SQSRecord, context?: Context)
       throw error;
     }
   };
+  // A processor per invocation: it keeps the batch's successes and failures in its own fields, and
+  // the local runtime runs several invocations of one handler at once (one shared processor would
+  // report one batch's failures in another's response, and the failed records would be deleted).
   return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, handle, processor, { context, throwOnFullBatchFailure: false }),
+    processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), {
+      context,
+      throwOnFullBatchFailure: false,
+    }),
   ).use(injectLambdaContext(logger));
 }

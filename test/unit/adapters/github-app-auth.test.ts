@@ -5,8 +5,8 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateKeyPairSync } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { generateKeyPairSync, webcrypto } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GitHubAppTokens, REFRESH_BEFORE_EXPIRY_MS } from '../../../functions/adapters/github/app-auth.ts';
 import {
   GitHubClient,
@@ -140,5 +140,26 @@ describe('a GitHub that is not there', () => {
     await expect(client.commitFiles({ owner: 'a', name: 'b' }, 'c'.repeat(40), 1)).rejects.toBeInstanceOf(
       GitHubUnavailable,
     );
+  });
+});
+
+describe('the App JWT', () => {
+  it('is signed once for the installation lookups of its lifetime, and anew in its last minute', async () => {
+    served = await serveGitHub();
+    const signing = vi.spyOn(webcrypto.subtle, 'sign');
+    const clock = { now: Date.now() };
+    const tokens = tokensAt(clock, served);
+    try {
+      await tokens.token({ owner: 'acme', name: 'one' });
+      await tokens.token({ owner: 'acme', name: 'two' });
+      const lookups = signing.mock.calls.length;
+      await tokens.token({ owner: 'acme', name: 'three' });
+      expect(signing.mock.calls.length).toBe(lookups);
+      clock.now += 9.5 * 60_000; // inside the JWT's last minute
+      await tokens.token({ owner: 'acme', name: 'four' });
+      expect(signing.mock.calls.length).toBeGreaterThan(lookups);
+    } finally {
+      signing.mockRestore();
+    }
   });
 });

@@ -75,6 +75,26 @@ describe('scan job messages', () => {
     );
     expect(() => parseIncidentJob('{"incidentId":"../etc"}')).toThrow(MalformedMessage);
   });
+
+  it('reads the finish step of a tracing-queue job and refuses any other step', () => {
+    expect(parseIncidentJob('{"incidentId":"inc_0123456789abcdef0123","step":"finish"}')).toEqual({
+      incidentId: 'inc_0123456789abcdef0123',
+      step: 'finish',
+    });
+    expect(() => parseIncidentJob('{"incidentId":"inc_0123456789abcdef0123","step":"revoke"}')).toThrow(
+      MalformedMessage,
+    );
+  });
+
+  it('reads a notification meant only while containing, and refuses other conditions', () => {
+    expect(parseIncidentJob('{"incidentId":"inc_0123456789abcdef0123","ifStatus":"containing"}')).toEqual({
+      incidentId: 'inc_0123456789abcdef0123',
+      ifStatus: 'containing',
+    });
+    expect(() => parseIncidentJob('{"incidentId":"inc_0123456789abcdef0123","ifStatus":"open"}')).toThrow(
+      MalformedMessage,
+    );
+  });
 });
 
 describe('push fan-out and page messages', () => {
