@@ -8,9 +8,9 @@
  */
 import { DeleteAccessKeyCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import type { KeyDeleter, KeyDeletionOutcome } from '../../domain/containment/key-deletion.ts';
-import { ProviderError, type CredentialOwner } from '../../domain/containment/revokers.ts';
+import type { CredentialOwner } from '../../domain/containment/revokers.ts';
 import { AccountAccessDenied, type AccountCredentials } from './account-access.ts';
-import { awsErrorCode, awsStep, CONTAINMENT_CLIENT_CONFIG } from './provider-errors.ts';
+import { awsStep, CONTAINMENT_CLIENT_CONFIG, stepErrorCode } from './provider-errors.ts';
 
 export interface AwsKeyDeleterOptions {
   readonly credentialsFor: AccountCredentials;
@@ -35,8 +35,6 @@ export class AwsKeyDeleter implements KeyDeleter {
       throw error;
     }
     const iam = new IAMClient({ ...CONTAINMENT_CLIENT_CONFIG, region: 'us-east-1', credentials });
-    const code = (error: unknown): string =>
-      error instanceof ProviderError && error.cause ? awsErrorCode(error.cause) : awsErrorCode(error);
     try {
       let keys;
       try {
@@ -44,9 +42,9 @@ export class AwsKeyDeleter implements KeyDeleter {
           iam.send(new ListAccessKeysCommand({ UserName: owner.user })),
         );
       } catch (error) {
-        if (code(error) === 'NoSuchEntity')
+        if (stepErrorCode(error) === 'NoSuchEntity')
           return { outcome: 'gone', reason: `user ${owner.user} no longer exists in ${owner.account}` };
-        if (code(error) === 'AccessDenied')
+        if (stepErrorCode(error) === 'AccessDenied')
           return {
             outcome: 'skipped',
             reason: `iam:ListAccessKeys in ${owner.account} answered AccessDenied`,
@@ -69,9 +67,9 @@ export class AwsKeyDeleter implements KeyDeleter {
           iam.send(new DeleteAccessKeyCommand({ UserName: owner.user, AccessKeyId: accessKeyId })),
         );
       } catch (error) {
-        if (code(error) === 'NoSuchEntity')
+        if (stepErrorCode(error) === 'NoSuchEntity')
           return { outcome: 'gone', reason: `the key was deleted meanwhile in ${owner.account}` };
-        if (code(error) === 'AccessDenied')
+        if (stepErrorCode(error) === 'AccessDenied')
           return {
             outcome: 'skipped',
             reason: `iam:DeleteAccessKey in ${owner.account} answered AccessDenied: deploy the containment role with allowKeyDeletion`,

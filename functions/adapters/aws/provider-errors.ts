@@ -41,6 +41,12 @@ export function awsErrorCode(error: unknown): string {
   return name.length > 'Exception'.length ? name.replace(/Exception$/, '') : name;
 }
 
+/** The AWS error code behind an awsStep failure (its cause), or '' when AWS gave none. */
+export function stepErrorCode(error: unknown): string {
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  return cause ? awsErrorCode(cause) : '';
+}
+
 export function isTransientAwsError(error: unknown): boolean {
   const e = error as SdkError;
   const status = e?.$metadata?.httpStatusCode;

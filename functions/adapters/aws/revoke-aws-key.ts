@@ -32,7 +32,13 @@ import {
   type Revoker,
 } from '../../domain/containment/revokers.ts';
 import { AccountAccessDenied, type AccountCredentials } from './account-access.ts';
-import { awsErrorCode, awsProviderError, awsStep, CONTAINMENT_CLIENT_CONFIG } from './provider-errors.ts';
+import {
+  awsErrorCode,
+  awsProviderError,
+  awsStep,
+  CONTAINMENT_CLIENT_CONFIG,
+  stepErrorCode,
+} from './provider-errors.ts';
 
 export const AWS_REVOCABLE_TYPES = ['aws_access_key'] as const;
 
@@ -146,7 +152,7 @@ export class AwsKeyRevoker implements Revoker {
           iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId })),
         );
       } catch (error) {
-        const code = (error as ProviderError).cause ? awsErrorCode((error as ProviderError).cause) : '';
+        const code = stepErrorCode(error);
         if (code === 'NoSuchEntity' || code === 'AccessDenied')
           return { outcome: 'refused', reason: `iam:GetAccessKeyLastUsed in ${account} answered ${code}` };
         throw error;
