@@ -4,6 +4,7 @@
 // the `prepare` script builds (dist/leakstop-scan.mjs) while that bundle is newer than every
 // source it was built from: scanning throughput is whole-process, and tsx costs ~300 ms.
 import { readFileSync, statSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 
 const scanBundle = new URL('../dist/leakstop-scan.mjs', import.meta.url);
 
@@ -20,6 +21,12 @@ function scanBundleIsFresh() {
 }
 
 if (process.argv[2] === 'scan' && scanBundleIsFresh()) {
+  // A scan is a short process that runs a few dozen detector functions very often. With V8's
+  // default budget, TurboFan compiles ~60 of them within the first 100 ms (about 450 ms of
+  // compiler work on this corpus size); on one core that work competes with the scan itself.
+  // Fifteen times the budget optimises only what stays hot: a 1-core scan of 8 MB takes ~25 %
+  // less wall time and a 437 MB one is unchanged (bench:scan measures both).
+  setFlagsFromString('--interrupt-budget=1000000');
   const { runScanCommand } = await import(scanBundle.href);
   process.exitCode = await runScanCommand(process.argv.slice(3));
 } else {

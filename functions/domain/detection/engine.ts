@@ -18,7 +18,7 @@ import { fileContext } from './context.ts';
 import { GENERIC_KEYWORDS, isMinifiedLine, matchGeneric } from './generic.ts';
 import { charClasses, isHex, looksLikePlaceholder, shannonEntropy } from './heuristics.ts';
 import type { Hit } from './model.ts';
-import { PRIORITY } from './model.ts';
+import { makeHit, PRIORITY, withHit } from './model.ts';
 import { matchPrivateKey, matchPuttyKey } from './pem.ts';
 import { fingerprint, redact } from './redact.ts';
 import type { TokenSpec } from './tokens.ts';
@@ -39,7 +39,7 @@ function matchSessionToken(text: string, at: number): Hit | undefined {
   if (!m) return undefined;
   const value = m[0];
   if (looksLikePlaceholder(value) || shannonEntropy(value) < 4.5) return undefined;
-  return {
+  return makeHit({
     type: 'aws_session_token',
     provider: 'aws',
     revocable: false,
@@ -50,7 +50,7 @@ function matchSessionToken(text: string, at: number): Hit | undefined {
     preview: { value, prefix: '' },
     confidence: 'high',
     priority: PRIORITY.specific,
-  };
+  });
 }
 
 const AWS_SECRET_MARK = 'aws_secret_access_key';
@@ -59,14 +59,13 @@ function matchAwsKeyId(text: string, at: number): Hit | undefined {
   const hit = matchSpec(AWS_KEY_ID_SPEC, text, at);
   if (!hit) return undefined;
   const longTerm = hit.secret.startsWith('AKIA');
-  return {
-    ...hit,
+  return withHit(hit, {
     type: longTerm ? 'aws_access_key' : 'aws_temporary_access_key',
     revocable: longTerm,
     secret: JSON.stringify({ accessKeyId: hit.secret }),
     identity: hit.secret,
     preview: { value: hit.secret },
-  };
+  });
 }
 
 const specMatcher =
@@ -312,7 +311,7 @@ export function findHits(text: string, file: FileContext = fileContext('')): Hit
  */
 function asFixture(hit: Hit): Hit {
   const fake = hit.provider === 'crypto' || hit.provider === 'gcp';
-  return fake && hit.confidence !== 'low' ? { ...hit, confidence: 'low' } : hit;
+  return fake && hit.confidence !== 'low' ? withHit(hit, { confidence: 'low' }) : hit;
 }
 
 const AWS_SECRET_CANDIDATE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
@@ -369,11 +368,13 @@ function pairAwsKeys(text: string, hits: Hit[]): Hit[] {
     if (!best) continue;
     if (best.hit) absorbed.add(best.hit);
     claimed.push([best.start, best.start + best.value.length]);
-    replaced.set(id, {
-      ...id,
-      secret: JSON.stringify({ accessKeyId: id.identity, secretAccessKey: best.value }),
-      attributes: { ...id.attributes, paired: true },
-    });
+    replaced.set(
+      id,
+      withHit(id, {
+        secret: JSON.stringify({ accessKeyId: id.identity, secretAccessKey: best.value }),
+        attributes: { ...id.attributes, paired: true },
+      }),
+    );
   }
   return hits
     .filter((h) => !absorbed.has(h))

@@ -19,7 +19,7 @@ import {
   shannonEntropy,
 } from './heuristics.ts';
 import type { Hit } from './model.ts';
-import { PRIORITY } from './model.ts';
+import { makeHit, PRIORITY, withHit } from './model.ts';
 import { isDocumentedExample } from './tokens.ts';
 import { isDefaultPassword } from './urls.ts';
 import type { Confidence } from './types.ts';
@@ -580,7 +580,7 @@ function isDocComment(ctx: AssignmentContext): boolean {
 /** API documentation (JSDoc, `///`, Python docstrings) shows example values: low confidence there. */
 function documented(ctx: AssignmentContext, hit: Hit): Hit {
   if (ctx.file.kind !== 'code' || hit.confidence === 'low') return hit;
-  return isDocComment(ctx) || inDocstring(ctx) ? { ...hit, confidence: 'low' } : hit;
+  return isDocComment(ctx) || inDocstring(ctx) ? withHit(hit, { confidence: 'low' }) : hit;
 }
 
 /** Analyse the assignment around one keyword hit. */
@@ -607,18 +607,21 @@ export function matchGeneric(
   const provider = keyed(joined, value, nearby);
   if (provider) {
     if (looksLikePlaceholder(value)) return undefined;
-    return documented(ctx, {
-      type: provider.type,
-      provider: provider.provider,
-      revocable: provider.type === 'npm_legacy_token',
-      start: parsed.valueStart,
-      end: parsed.valueStart + value.length,
-      secret: value,
-      identity: value,
-      preview: { value, prefix: '' },
-      confidence: confidence === 'low' ? 'low' : 'high',
-      priority: PRIORITY.keyed,
-    });
+    return documented(
+      ctx,
+      makeHit({
+        type: provider.type,
+        provider: provider.provider,
+        revocable: provider.type === 'npm_legacy_token',
+        start: parsed.valueStart,
+        end: parsed.valueStart + value.length,
+        secret: value,
+        identity: value,
+        preview: { value, prefix: '' },
+        confidence: confidence === 'low' ? 'low' : 'high',
+        priority: PRIORITY.keyed,
+      }),
+    );
   }
   const category = categorize(words, joined);
   if (!category) return undefined;
@@ -627,18 +630,21 @@ export function matchGeneric(
     return header && documented(ctx, header);
   }
   if (!judgeValue(category, value)) return undefined;
-  return documented(ctx, {
-    type: `generic_${category}`,
-    provider: 'generic',
-    revocable: false,
-    start: parsed.valueStart,
-    end: parsed.valueStart + value.length,
-    secret: value,
-    identity: value,
-    preview: { value, prefix: '' },
-    confidence,
-    priority: PRIORITY.generic,
-  });
+  return documented(
+    ctx,
+    makeHit({
+      type: `generic_${category}`,
+      provider: 'generic',
+      revocable: false,
+      start: parsed.valueStart,
+      end: parsed.valueStart + value.length,
+      secret: value,
+      identity: value,
+      preview: { value, prefix: '' },
+      confidence,
+      priority: PRIORITY.generic,
+    }),
+  );
 }
 
 function judgeHeader(parsed: Parsed, value: string, confidence: Confidence): Hit | undefined {
@@ -655,7 +661,7 @@ function judgeHeader(parsed: Parsed, value: string, confidence: Confidence): Hit
     ok = value.length >= 20 && judgeValue('token', value);
   }
   if (!ok || isDocumentedExample(value)) return undefined;
-  return {
+  return makeHit({
     type: 'authorization_header',
     provider: 'generic',
     revocable: false,
@@ -666,7 +672,7 @@ function judgeHeader(parsed: Parsed, value: string, confidence: Confidence): Hit
     preview: { value, prefix: '' },
     confidence,
     priority: PRIORITY.generic,
-  };
+  });
 }
 
 /** True when a line is minified code (long, little whitespace): generic analysis is skipped there. */

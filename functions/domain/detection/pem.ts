@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { longestRun, shannonEntropy } from './heuristics.ts';
 import type { Hit } from './model.ts';
-import { PRIORITY } from './model.ts';
+import { makeHit, PRIORITY, withHit } from './model.ts';
 import { openSshCipher } from './tokens.ts';
 
 const BEGIN = /-----BEGIN ((?:RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/y;
@@ -64,7 +64,7 @@ export function matchPrivateKey(text: string, at: number): Hit | undefined {
     }
   }
   const pem = normalizePem(text.slice(at, blockEnd));
-  const base: Hit = {
+  const base = makeHit({
     type: TYPES[kind] ?? 'pkcs8_private_key',
     provider: 'crypto',
     revocable: false,
@@ -76,7 +76,7 @@ export function matchPrivateKey(text: string, at: number): Hit | undefined {
     confidence: attributes.encrypted ? 'medium' : 'high',
     priority: PRIORITY.specific,
     attributes,
-  };
+  });
   return kind === '' ? (serviceAccount(text, at, base) ?? base) : base;
 }
 
@@ -94,14 +94,13 @@ function serviceAccount(text: string, at: number, key: Hit): Hit | undefined {
   const json = enclosingJson(text, at, from);
   const account = json && typeof json.client_email === 'string' ? json.client_email : undefined;
   const keyId = json && typeof json.private_key_id === 'string' ? json.private_key_id : undefined;
-  return {
-    ...key,
+  return withHit(key, {
     type: 'gcp_service_account_key',
     provider: 'gcp',
     secret: json ? JSON.stringify(json) : key.secret,
     identity: account && keyId ? `gcp_service_account_key:${account}:${keyId}` : key.identity,
     attributes: { ...key.attributes, ...(account ? { account } : {}) },
-  };
+  });
 }
 
 /** The JSON object that contains offset `at`, parsed, or undefined. */
@@ -201,7 +200,7 @@ export function matchPuttyKey(text: string, at: number): Hit | undefined {
   const encryption = /Encryption: ([a-z0-9-]+)/.exec(window)?.[1] ?? 'none';
   const body = priv[2].replace(/\s/g, '');
   if (shannonEntropy(body) < 4.0) return undefined;
-  return {
+  return makeHit({
     type: 'putty_private_key',
     provider: 'crypto',
     revocable: false,
@@ -213,5 +212,5 @@ export function matchPuttyKey(text: string, at: number): Hit | undefined {
     confidence: encryption === 'none' ? 'high' : 'medium',
     priority: PRIORITY.specific,
     attributes: { encrypted: encryption !== 'none', algorithm: m[1] ?? '' },
-  };
+  });
 }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { hasValidBase62Checksum } from './checksum.ts';
 import { charClasses, isHex, looksLikePlaceholder, shannonEntropy } from './heuristics.ts';
 import type { Hit, KindInfo } from './model.ts';
-import { PRIORITY } from './model.ts';
+import { makeHit, PRIORITY } from './model.ts';
 import type { Confidence } from './types.ts';
 
 type Verdict = false | Confidence | { confidence: Confidence; attributes?: Hit['attributes']; type?: string };
@@ -1075,7 +1075,7 @@ export function judgeToken(spec: TokenSpec, value: string, start: number): Hit |
     secret = `https://${path}`;
     preview = { value: secret, prefix: secret.slice(0, secret.indexOf('/', 8) + 1) };
   }
-  return {
+  return makeHit({
     type,
     provider: spec.provider,
     revocable: spec.revocable,
@@ -1086,6 +1086,6 @@ export function judgeToken(spec: TokenSpec, value: string, start: number): Hit |
     preview,
     confidence,
     priority: spec.priority ?? PRIORITY.specific,
-    ...(attributes ? { attributes } : {}),
-  };
+    attributes,
+  });
 }

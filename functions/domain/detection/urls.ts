@@ -5,7 +5,7 @@
  */
 import { charClasses, isRedaction, looksLikePlaceholder, shannonEntropy } from './heuristics.ts';
 import type { Hit } from './model.ts';
-import { PRIORITY } from './model.ts';
+import { makeHit, PRIORITY } from './model.ts';
 
 const SCHEME_TYPES: Record<string, { type: string; provider: string }> = {
   postgres: { type: 'postgres_uri', provider: 'postgres' },
@@ -89,7 +89,7 @@ export function matchUrlWithPassword(text: string, at: number): Hit | undefined 
   while (end < text.length && !/[\s"'`<>\\]/.test(text[end] as string)) end++;
   const secret = text.slice(start, end).replace(/[.,;)]+$/, '');
   const hostName = host.toLowerCase();
-  return {
+  return makeHit({
     type: kind.type,
     provider: kind.provider,
     revocable: false,
@@ -100,7 +100,7 @@ export function matchUrlWithPassword(text: string, at: number): Hit | undefined 
     preview: { value: password, prefix: `${scheme}://` },
     confidence: /^(?:localhost|127\.|0\.0\.0\.0|\[::1\])/.test(hostName) ? 'medium' : 'high',
     priority: PRIORITY.specific,
-  };
+  });
 }
 
 function acceptablePassword(password: string, user: string, otherScheme: boolean): boolean {

@@ -6,6 +6,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { IN_CONTEXT, STANDALONE } from '../../../bench/scan/tokens.ts';
+import { fileContext } from '../../../functions/domain/detection/context.ts';
+import { findHits } from '../../../functions/domain/detection/engine.ts';
 import { createScanner, KINDS } from '../../../functions/domain/detection/index.ts';
 import { gen, KEY, scan } from './helpers.ts';
 
@@ -58,6 +60,25 @@ describe.each(Object.entries(IN_CONTEXT))('%s in context', (type, make) => {
     expect(findings.map((f) => f.type)).toEqual([type]);
     expect(findings[0]?.line).toBe(sample.line + 1);
     expect(findings[0]?.provider).toBe(KIND.get(type)?.provider);
+  });
+});
+
+describe('hit shape', () => {
+  it('gives the hits of every kind the same fields in the same order, so the scan loops stay monomorphic', () => {
+    const shapes = new Map<string, string[]>();
+    const record = (text: string, file: string): void => {
+      for (const hit of findHits(text, fileContext(file))) {
+        const shape = `${Object.keys(hit).join()} / ${Object.keys(hit.preview).join()}`;
+        shapes.set(shape, [...(shapes.get(shape) ?? []), hit.type]);
+      }
+    };
+    for (const [type, make] of Object.entries(STANDALONE))
+      record(`export VALUE=${make(gen(type.length))}\n`, 'deploy/settings.env');
+    for (const [type, make] of Object.entries(IN_CONTEXT)) {
+      const sample = make(gen(type.length));
+      record(`${sample.lines.join('\n')}\n`, sample.file);
+    }
+    expect(shapes.size).toBe(1);
   });
 });
 
