@@ -22,6 +22,49 @@ import { randomUUID } from 'node:crypto';
 
 export type SqsLambda = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
+/**
+ * Containment first, on one machine. In AWS every function scales on its own, so Slack cards and
+ * tracing never slow a revocation; locally all consumers share one Node thread and one DynamoDB
+ * Local. Consumers on the critical path (`critical`) hold the gate while they run a batch; the
+ * others (`deferred`) wait for it to open before they receive, so a burst of leaks is revoked
+ * and verified first and its cards and usage lookups follow.
+ */
+export class PriorityGate {
+  private running = 0;
+  private readonly waiters = new Set<() => void>();
+
+  /** Runs `work` as critical work: deferred consumers wait until no critical batch runs. */
+  async critical<T>(work: () => Promise<T>): Promise<T> {
+    this.running++;
+    try {
+      return await work();
+    } finally {
+      this.running--;
+      if (this.running === 0) {
+        for (const wake of this.waiters) wake();
+        this.waiters.clear();
+      }
+    }
+  }
+
+  /**
+   * Resolves once no critical batch runs, or after `maxWaitMs` at the latest: a steady stream of
+   * leaks delays Slack cards and tracing, it never starves them.
+   */
+  async open(maxWaitMs = 5_000): Promise<void> {
+    if (this.running === 0) return;
+    await new Promise<void>((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, maxWaitMs);
+      this.waiters.add(wake);
+    });
+  }
+}
+
 export interface PollerOptions {
   readonly sqs: SQSClient;
   readonly queueUrl: string;
@@ -37,6 +80,8 @@ export interface PollerOptions {
    */
   readonly concurrency: number;
   readonly onError: (message: string) => void;
+  /** Critical consumers hold the gate while a batch runs; deferred ones wait for it before receiving. */
+  readonly gate?: { readonly gate: PriorityGate; readonly role: 'critical' | 'deferred' };
 }
 
 export function lambdaContext(functionName: string, timeoutSeconds: number): Context {
@@ -98,6 +143,7 @@ export function startPoller(options: PollerOptions): Poller {
   };
   const loop = async () => {
     while (running) {
+      if (options.gate?.role === 'deferred') await options.gate.gate.open();
       let messages: Message[] = [];
       try {
         messages = await receive(1, 1);
@@ -110,13 +156,16 @@ export function startPoller(options: PollerOptions): Poller {
         continue;
       }
       if (messages.length === 0) continue;
+      // A long poll that began before a critical batch started waits here too (its messages stay
+      // invisible meanwhile: the gate's bound is far below any visibility timeout).
+      if (options.gate?.role === 'deferred') await options.gate.gate.open();
       const event: SQSEvent = { Records: messages.map((m) => toRecord(m, options.queueArn)) };
       let failed = new Set<string>();
       try {
-        const response = await options.handler(
-          event,
-          lambdaContext(options.functionName, options.timeoutSeconds),
-        );
+        const invoke = () =>
+          options.handler(event, lambdaContext(options.functionName, options.timeoutSeconds));
+        const response =
+          options.gate?.role === 'critical' ? await options.gate.gate.critical(invoke) : await invoke();
         failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       } catch (error) {
         // A thrown handler returns the whole batch, as Lambda does.

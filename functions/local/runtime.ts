@@ -25,7 +25,7 @@ import {
 } from '../shared/resources.ts';
 import { LOCAL_AWS, startDynamoDbLocal, startSqsLocal, type RunningEmulator } from './emulators.ts';
 import { json, type HttpRequest, type HttpResponse } from './http.ts';
-import { startPoller, lambdaContext, type Poller, type SqsLambda } from './poller.ts';
+import { lambdaContext, PriorityGate, startPoller, type Poller, type SqsLambda } from './poller.ts';
 import { provisionQueues, provisionTable, type LocalQueue } from './provision.ts';
 import { SANDBOX_AWS_ACCOUNT, SANDBOX_AWS_REGION } from './sandbox/aws-json.ts';
 import { createTraceStandIns, traceEndpointEnv, type TraceStandIns } from './sandbox/aws-trace.ts';
@@ -46,6 +46,9 @@ export const LOCAL_DEFAULTS = {
 export const SANDBOX_SLACK_TOKEN = 'xoxb-sandbox-leakstop';
 
 /** The largest body the local server reads: the Function URL limit the ingest handler also enforces. */
+/** Queues on the path from webhook to verified containment; the others wait while these run (see PriorityGate). */
+const CRITICAL_QUEUES: ReadonlySet<QueueKey> = new Set(['scanJobs', 'containment']);
+
 const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 export interface PipelineOptions {
@@ -244,6 +247,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       history: (await load('history')).handler as HttpLambda,
       actions: (await load('actions')).handler as HttpLambda,
     };
+    const gate = new PriorityGate();
     for (const [key, queue] of Object.entries(queues) as [QueueKey, LocalQueue][]) {
       const consumer = QUEUES[key].consumer;
       if (!consumer) continue;
@@ -260,6 +264,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
           // Lambda's SQS event source mapping starts with five concurrent batches.
           concurrency: options.concurrency ?? 5,
           onError: log,
+          gate: { gate, role: CRITICAL_QUEUES.has(key) ? 'critical' : 'deferred' },
         }),
       );
     }

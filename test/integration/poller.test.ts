@@ -14,7 +14,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { LOCAL_AWS } from '../../functions/local/emulators.ts';
-import { startPoller } from '../../functions/local/poller.ts';
+import { PriorityGate, startPoller } from '../../functions/local/poller.ts';
 import { waitFor } from '../helpers/pipeline.ts';
 
 describe('the local SQS poller', () => {
@@ -79,5 +79,69 @@ describe('the local SQS poller', () => {
     expect(dead.map((m) => m.Body)).toEqual(['{"ok":false}']);
     expect(seen.filter((s) => s.body.includes('true'))).toHaveLength(1);
     expect(seen.filter((s) => s.body.includes('false')).map((s) => s.receiveCount)).toEqual(['1', '2']);
+  });
+
+  it('holds deferred consumers (Slack cards, tracing) while a containment batch runs, then serves them', async () => {
+    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: inject('sqsEndpoint') });
+    const name = `gate-${randomBytes(3).toString('hex')}`;
+    const critical = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-critical` }));
+    const deferred = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-deferred` }));
+    const gate = new PriorityGate();
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((r) => (release = r));
+    const events: string[] = [];
+    const common = {
+      sqs,
+      queueArn: 'arn:aws:sqs:us-east-1:000000000000:test',
+      batchSize: 10,
+      timeoutSeconds: 5,
+      concurrency: 1,
+      onError: () => undefined,
+    };
+    const pollers = [
+      startPoller({
+        ...common,
+        queueUrl: critical.QueueUrl ?? '',
+        functionName: 'contain',
+        gate: { gate, role: 'critical' },
+        handler: async () => {
+          events.push('critical started');
+          await released;
+          events.push('critical done');
+        },
+      }),
+      startPoller({
+        ...common,
+        queueUrl: deferred.QueueUrl ?? '',
+        functionName: 'notify',
+        gate: { gate, role: 'deferred' },
+        handler: async () => {
+          events.push('deferred ran');
+        },
+      }),
+    ];
+    const send = (url: string | undefined) =>
+      sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: '1', MessageBody: '{}' }] }));
+    await send(critical.QueueUrl);
+    await waitFor(async () => events.includes('critical started') || undefined, 'the critical batch', 5000);
+    await send(deferred.QueueUrl);
+    // The deferred poller's long poll would have returned the message within a second.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(events).toEqual(['critical started']);
+    release();
+    await waitFor(async () => events.includes('deferred ran') || undefined, 'the deferred batch', 5000);
+    await Promise.all(pollers.map((p) => p.stop()));
+    expect(events).toEqual(['critical started', 'critical done', 'deferred ran']);
+  });
+});
+
+describe('the priority gate', () => {
+  it('opens at once when no critical work runs, and after the wait bound when critical work never ends', async () => {
+    const gate = new PriorityGate();
+    await gate.open(10_000);
+    void gate.critical(() => new Promise(() => undefined));
+    const started = Date.now();
+    await gate.open(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
   });
 });
