@@ -1,5 +1,13 @@
-/** Queue<T> on SQS: JSON bodies, SendMessageBatch in groups of 10, every failed entry surfaced. */
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+/**
+ * Queue<T> on SQS: JSON bodies, SendMessageBatch in groups of 10, every failed entry surfaced.
+ *
+ * Sends from concurrent callers coalesce: what is sent to one queue within the same turn of the
+ * event loop goes out in shared SendMessageBatch requests (group commit). A batch of records
+ * handled in parallel moves each incident through several steps, and each step notifies; without
+ * this, every notice was its own request. Each caller still waits until its own messages are
+ * accepted and sees the failure of any of them.
+ */
+import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import type { Queue } from '../../domain/ports.ts';
 
 let client: SQSClient | undefined;
@@ -17,35 +25,90 @@ export class QueueSendFailed extends Error {
   }
 }
 
+/** One caller's send: its entries, and how many of them are still unanswered. */
+interface PendingSend {
+  readonly entries: ReadonlyArray<Omit<SendMessageBatchRequestEntry, 'Id'>>;
+  unanswered: number;
+  readonly failures: string[];
+  /** The first error a request of this send threw (rethrown as is: callers may tell errors apart). */
+  thrown?: unknown;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+const MAX_BATCH = 10;
+
 export class SqsQueue<T> implements Queue<T> {
+  private pending: PendingSend[] = [];
+  private flushScheduled = false;
+
   constructor(
     private readonly queueUrl: string,
     private readonly sqs: SQSClient = sqsClient(),
   ) {}
 
-  async send(messages: readonly T[], options: { readonly delaySeconds?: number } = {}): Promise<void> {
+  send(messages: readonly T[], options: { readonly delaySeconds?: number } = {}): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
     const delay =
       options.delaySeconds === undefined
         ? {}
         : { DelaySeconds: Math.max(0, Math.min(900, Math.ceil(options.delaySeconds))) };
-    for (let i = 0; i < messages.length; i += 10) {
-      const chunk = messages.slice(i, i + 10);
-      const result = await this.sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: this.queueUrl,
-          Entries: chunk.map((message, j) => ({
-            Id: String(j),
-            MessageBody: JSON.stringify(message),
-            ...delay,
-          })),
-        }),
-      );
-      if (result.Failed?.length) {
-        throw new QueueSendFailed(
-          this.queueUrl,
-          result.Failed.map((f) => `${f.Code ?? 'error'}: ${f.Message ?? ''}`).join('; '),
-        );
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({
+        entries: messages.map((message) => ({ MessageBody: JSON.stringify(message), ...delay })),
+        unanswered: messages.length,
+        failures: [],
+        resolve,
+        reject,
+      });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
       }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const sends = this.pending;
+    this.pending = [];
+    this.flushScheduled = false;
+    const slots = sends.flatMap((send) => send.entries.map((entry) => ({ send, entry })));
+    const settle = (send: PendingSend, failure?: string): void => {
+      if (failure) send.failures.push(failure);
+      if (--send.unanswered > 0) return;
+      if (send.thrown !== undefined) send.reject(send.thrown as Error);
+      else if (send.failures.length)
+        send.reject(new QueueSendFailed(this.queueUrl, send.failures.join('; ')));
+      else send.resolve();
+    };
+    const requests: Promise<void>[] = [];
+    for (let i = 0; i < slots.length; i += MAX_BATCH) {
+      const chunk = slots.slice(i, i + MAX_BATCH);
+      requests.push(
+        this.sqs
+          .send(
+            new SendMessageBatchCommand({
+              QueueUrl: this.queueUrl,
+              Entries: chunk.map(({ entry }, j) => ({ ...entry, Id: String(j) })),
+            }),
+          )
+          .then(
+            (result) => {
+              const failed = new Map((result.Failed ?? []).map((f) => [f.Id, f]));
+              chunk.forEach(({ send }, j) => {
+                const f = failed.get(String(j));
+                settle(send, f ? `${f.Code ?? 'error'}: ${f.Message ?? ''}` : undefined);
+              });
+            },
+            (error: unknown) => {
+              for (const { send } of chunk) {
+                send.thrown ??= error;
+                settle(send);
+              }
+            },
+          ),
+      );
     }
+    await Promise.all(requests);
   }
 }
