@@ -6,6 +6,8 @@
  *
  *   POST /sandbox/credentials  { "value": "…", "secret"?: "…" (AWS), "account"?, "user"?, "scopes"?,
  *                                "onboarded"?: false (AWS: the account has no leakstop role) }
+ *   The sandbox's own account (123456789012) has leakstop's role from the start; any other account
+ *   gets it when a key is registered there.
  *   GET  /sandbox/credentials  → { credentials: [ { id, provider, preview, live, revocations, … } ] }
  *
  * Neither route ever returns a value or a secret: the API shows the redacted preview and an id
@@ -93,8 +95,12 @@ export class CredentialRegistry {
   private readonly byValue = new Map<string, SandboxCredential>();
   /** IAM users' attached managed policies, by `account/user`. */
   private readonly policies = new Map<string, Set<string>>();
-  /** AWS accounts where leakstop's containment role is deployed (registration onboards by default). */
-  private readonly onboarded = new Set<string>();
+  /**
+   * AWS accounts where leakstop's containment role is deployed: the sandbox's own account (where
+   * leakstop runs, and where the copies search looks) from the start, and every account a key is
+   * registered in unless registered with `"onboarded": false`.
+   */
+  private readonly onboarded = new Set<string>([SANDBOX_AWS_ACCOUNT]);
   private readonly offboarded = new Set<string>();
   private seq = 0;
 
@@ -164,7 +170,7 @@ export class CredentialRegistry {
   }
 
   isOnboarded(account: string): boolean {
-    return this.onboarded.has(account);
+    return this.onboarded.has(account) && !this.offboarded.has(account);
   }
 
   attachPolicy(account: string, user: string, policyArn: string): void {

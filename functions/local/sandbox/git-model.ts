@@ -88,6 +88,12 @@ export class GitModel {
     return this.repos.get(`${owner}/${name}`.toLowerCase());
   }
 
+  /** The repositories of one owner (user or organisation), in creation order. */
+  reposOf(owner: string): Repository[] {
+    const key = owner.toLowerCase();
+    return [...this.repos.values()].filter((r) => r.owner.toLowerCase() === key);
+  }
+
   ensureRepo(owner: string, name: string, now: Date): { repo: Repository; created: boolean } {
     const existing = this.repo(owner, name);
     if (existing) return { repo: existing, created: false };

@@ -1205,7 +1205,8 @@ export function createGitHubSandbox(options: GitHubSandboxOptions): GitHubSandbo
     if (head === 'orgs' && rest.length === 2 && rest[1] === 'installation' && method === 'GET') {
       requireAppJwt(req);
       const org = rest[0]!;
-      const known = [...alertRepos.values()].find((r) => r.owner.toLowerCase() === org.toLowerCase());
+      // The App is installed on every owner the sandbox holds repositories of (pushed or alerted).
+      const known = git.reposOf(org)[0];
       if (!known) throw notFound();
       return json(200, {
         id: installationId,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CredentialRegistry, credentialRoutes } from '../../../functions/local/sandbox/credentials.ts';
+import {
+  CredentialRegistry,
+  credentialRoutes,
+  SANDBOX_AWS_ACCOUNT,
+} from '../../../functions/local/sandbox/credentials.ts';
 import { applyFault, FaultInjector, faultRoutes } from '../../../functions/local/sandbox/faults.ts';
 import { json } from '../../../functions/local/http.ts';
 import { awsKeyPair, githubToken, slackToken } from '../../helpers/credentials.ts';
@@ -53,6 +57,25 @@ describe('the sandbox credential registry', () => {
     registry.revoke(credential);
     registry.revoke(credential);
     expect(registry.view(credential)).toMatchObject({ live: false, revocations: 2 });
+  });
+
+  it('has the containment role in its own account from the start, so copies search runs there before any key is registered', () => {
+    const registry = new CredentialRegistry();
+    expect(registry.isOnboarded(SANDBOX_AWS_ACCOUNT)).toBe(true);
+    expect(registry.isOnboarded('345678901234')).toBe(false);
+    const pair = awsKeyPair();
+    registry.register({ value: pair.accessKeyId, secret: pair.secretAccessKey, account: '345678901234' });
+    expect(registry.isOnboarded('345678901234')).toBe(true);
+  });
+
+  it('takes the role away from an account, its own included, when a key is registered there with onboarded: false', () => {
+    const registry = new CredentialRegistry();
+    const pair = awsKeyPair();
+    registry.register({ value: pair.accessKeyId, secret: pair.secretAccessKey, onboarded: false });
+    expect(registry.isOnboarded(SANDBOX_AWS_ACCOUNT)).toBe(false);
+    const other = awsKeyPair();
+    registry.register({ value: other.accessKeyId, secret: other.secretAccessKey });
+    expect(registry.isOnboarded(SANDBOX_AWS_ACCOUNT)).toBe(false);
   });
 });
 

@@ -102,6 +102,18 @@ describe('GitHub sandbox: App authentication', () => {
     expect(parse(res)).toMatchObject({ id: 61000001, app_id: github.app.id });
   });
 
+  it('serves the organisation installation for an owner whose repositories were only pushed to, never alerted', async () => {
+    await push({ commits: [commit('a')] });
+    const owner = REPO.split('/')[4] as string;
+    const jwt = { authorization: `Bearer ${appJwt(github.app.privateKey, github.app.id)}` };
+    const org = await github.handle(request('GET', `/sandbox/github/orgs/${owner}/installation`, '', jwt));
+    expect(parse(org)).toMatchObject({ id: 61000001, app_id: github.app.id, target_type: 'Organization' });
+    const stranger = await github.handle(
+      request('GET', '/sandbox/github/orgs/nobody-here/installation', '', jwt),
+    );
+    expect(stranger?.status).toBe(404);
+  });
+
   it('reads public repositories anonymously but needs an installation token for secret scanning and check runs', async () => {
     const { body } = await push({ commits: [commit('a')] });
     expect((await github.handle(request('GET', `${REPO}/commits/${body.push.after}`)))?.status).toBe(200);
