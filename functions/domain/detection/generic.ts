@@ -609,18 +609,13 @@ export function matchGeneric(
     if (looksLikePlaceholder(value)) return undefined;
     return documented(
       ctx,
-      makeHit({
-        type: provider.type,
-        provider: provider.provider,
-        revocable: provider.type === 'npm_legacy_token',
-        start: parsed.valueStart,
-        end: parsed.valueStart + value.length,
-        secret: value,
-        identity: value,
-        preview: { value, prefix: '' },
-        confidence: confidence === 'low' ? 'low' : 'high',
-        priority: PRIORITY.keyed,
-      }),
+      valueHit(
+        parsed,
+        value,
+        { type: provider.type, provider: provider.provider, revocable: provider.type === 'npm_legacy_token' },
+        confidence === 'low' ? 'low' : 'high',
+        PRIORITY.keyed,
+      ),
     );
   }
   const category = categorize(words, joined);
@@ -632,19 +627,30 @@ export function matchGeneric(
   if (!judgeValue(category, value)) return undefined;
   return documented(
     ctx,
-    makeHit({
-      type: `generic_${category}`,
-      provider: 'generic',
-      revocable: false,
-      start: parsed.valueStart,
-      end: parsed.valueStart + value.length,
-      secret: value,
-      identity: value,
-      preview: { value, prefix: '' },
-      confidence,
-      priority: PRIORITY.generic,
-    }),
+    valueHit(parsed, value, genericKind(`generic_${category}`), confidence, PRIORITY.generic),
   );
+}
+
+const genericKind = (type: string) => ({ type, provider: 'generic', revocable: false });
+
+/** A hit on an assignment's value: the value is the secret, its identity and its preview. */
+function valueHit(
+  parsed: Parsed,
+  value: string,
+  kind: { type: string; provider: string; revocable: boolean },
+  confidence: Confidence,
+  priority: number,
+): Hit {
+  return makeHit({
+    ...kind,
+    start: parsed.valueStart,
+    end: parsed.valueStart + value.length,
+    secret: value,
+    identity: value,
+    preview: { value, prefix: '' },
+    confidence,
+    priority,
+  });
 }
 
 function judgeHeader(parsed: Parsed, value: string, confidence: Confidence): Hit | undefined {
@@ -661,18 +667,7 @@ function judgeHeader(parsed: Parsed, value: string, confidence: Confidence): Hit
     ok = value.length >= 20 && judgeValue('token', value);
   }
   if (!ok || isDocumentedExample(value)) return undefined;
-  return makeHit({
-    type: 'authorization_header',
-    provider: 'generic',
-    revocable: false,
-    start: parsed.valueStart,
-    end: parsed.valueStart + value.length,
-    secret: value,
-    identity: value,
-    preview: { value, prefix: '' },
-    confidence,
-    priority: PRIORITY.generic,
-  });
+  return valueHit(parsed, value, genericKind('authorization_header'), confidence, PRIORITY.generic);
 }
 
 /** True when a line is minified code (long, little whitespace): generic analysis is skipped there. */
