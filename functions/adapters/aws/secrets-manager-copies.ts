@@ -1,7 +1,9 @@
 /**
  * Copies search in Secrets Manager, and the containment step for credentials kept there: ListSecrets
- * (100 per page), GetSecretValue of each secret's AWSCURRENT version (needs kms:Decrypt on its key),
- * compared with the credential — whole, each JSON field, and by fingerprint. leakstop's own vault
+ * (100 per page), GetSecretValue of each secret's AWSCURRENT version and, when the listing shows one,
+ * its AWSPREVIOUS version (needs kms:Decrypt on its key), compared with the credential — whole, each
+ * JSON field, and by fingerprint. A value rotated out minutes ago is still one GetSecretValue away
+ * (and clients fall back to AWSPREVIOUS during a rotation), so it is a copy too. leakstop's own vault
  * (`leakstop/vault/…`) holds the leaked value by design and is never searched.
  *
  * A copy found in a secret with rotation configured: in `enforce`, RotateSecret starts a rotation
@@ -31,6 +33,8 @@ interface SecretCopy {
   readonly name: string;
   readonly versionId: string;
   readonly rotationEnabled: boolean;
+  /** Only the AWSPREVIOUS version holds it: the secret was rotated since; nothing to rotate. */
+  readonly previousOnly: boolean;
 }
 
 export class SecretsManagerCopiesTracer extends AwsCopiesTracer {
@@ -81,44 +85,66 @@ export class SecretsManagerCopiesTracer extends AwsCopiesTracer {
   ): Promise<void> {
     const { scope, matcher, findings } = context;
     findings.examined++;
-    let value: string | undefined;
-    let versionId: string;
-    try {
-      const answer = await context.call((abortSignal) =>
-        client.send(new GetSecretValueCommand({ SecretId: entry.ARN }), { abortSignal }),
+    const previous = Object.entries(entry.SecretVersionsToStages ?? {}).find(([, stages]) =>
+      stages.includes('AWSPREVIOUS'),
+    )?.[0];
+    for (const versionId of [undefined, ...(previous ? [previous] : [])]) {
+      const version = await this.read(entry, client, context, versionId);
+      if (!version) continue;
+      const match = matcher.locate(version.value, entry.Name!);
+      if (!match) continue;
+      recordCopy(
+        findings,
+        awsCopyLocation({
+          ...scope,
+          service: 'secretsmanager',
+          resource: match.field ? [entry.Name!, match.field] : [entry.Name!],
+          version: version.versionId,
+          line: match.line,
+        }),
       );
-      value =
-        answer.SecretString ??
-        (answer.SecretBinary ? Buffer.from(answer.SecretBinary).toString('utf8') : undefined);
-      versionId = answer.VersionId ?? 'AWSCURRENT';
-    } catch (error) {
-      if (error instanceof DeadlineReached) throw error;
-      // Deleted since the listing, or no current version: nothing to compare.
-      if ((error as { name?: string }).name === 'ResourceNotFoundException') return;
-      findings.unreadable++;
-      findings.notes.push(`GetSecretValue: ${describeError(error, context.scrubber)}`);
+      found.push({
+        scope,
+        arn: entry.ARN!,
+        name: entry.Name!,
+        versionId: version.versionId,
+        rotationEnabled: entry.RotationEnabled === true,
+        previousOnly: versionId !== undefined,
+      });
+      // A copy in the current value is the one to rotate away; the previous version then need not be read.
       return;
     }
-    if (value === undefined) return;
-    const match = matcher.locate(value, entry.Name!);
-    if (!match) return;
-    recordCopy(
-      findings,
-      awsCopyLocation({
-        ...scope,
-        service: 'secretsmanager',
-        resource: match.field ? [entry.Name!, match.field] : [entry.Name!],
-        version: versionId,
-        line: match.line,
-      }),
-    );
-    found.push({
-      scope,
-      arn: entry.ARN!,
-      name: entry.Name!,
-      versionId,
-      rotationEnabled: entry.RotationEnabled === true,
-    });
+  }
+
+  /** One version's value (AWSCURRENT, or the version id given); undefined when gone or unreadable. */
+  private async read(
+    entry: SecretListEntry,
+    client: SecretsManagerClient,
+    context: ScopeContext,
+    versionId: string | undefined,
+  ): Promise<{ value: string; versionId: string } | undefined> {
+    const { findings } = context;
+    try {
+      const answer = await context.call((abortSignal) =>
+        client.send(
+          new GetSecretValueCommand({ SecretId: entry.ARN, ...(versionId ? { VersionId: versionId } : {}) }),
+          { abortSignal },
+        ),
+      );
+      const value =
+        answer.SecretString ??
+        (answer.SecretBinary ? Buffer.from(answer.SecretBinary).toString('utf8') : undefined);
+      return value === undefined
+        ? undefined
+        : { value, versionId: answer.VersionId ?? versionId ?? 'AWSCURRENT' };
+    } catch (error) {
+      if (error instanceof DeadlineReached) throw error;
+      // Deleted since the listing, or no such version: nothing to compare.
+      if ((error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+      findings.unreadable++;
+      findings.notes.push(`GetSecretValue: ${describeError(error, context.scrubber)}`);
+      return undefined;
+    }
   }
 
   /** Starts rotation of each secret holding a copy (enforce only); says what was or would be done. */
@@ -127,10 +153,16 @@ export class SecretsManagerCopiesTracer extends AwsCopiesTracer {
     input: TraceInput,
     scrubber: Scrubber,
   ): Promise<{ detail?: string; actions?: string[] }> {
-    const secrets = [...new Map(found.map((s) => [s.arn, s])).values()];
+    const all = [...new Map(found.map((s) => [s.arn, s])).values()];
+    const secrets = all.filter((s) => !s.previousOnly);
     const rotatable = secrets.filter((s) => s.rotationEnabled);
     const manual = secrets.filter((s) => !s.rotationEnabled);
     const notes: string[] = [];
+    const rotatedOut = all.filter((s) => s.previousOnly);
+    if (rotatedOut.length)
+      notes.push(
+        `only the previous version (AWSPREVIOUS) of ${rotatedOut.map(label).join(', ')} holds it: already rotated out of AWSCURRENT`,
+      );
     if (manual.length)
       notes.push(`no rotation configured for ${manual.map(label).join(', ')}: replace the value by hand`);
     if (rotatable.length === 0) return notes.length ? { detail: notes.join('; ') } : {};

@@ -206,6 +206,38 @@ describe('Secrets Manager', () => {
     expect(result.detail).toContain('in 3 secrets');
   });
 
+  it('finds a value rotated out to AWSPREVIOUS, names that version, and starts no rotation for it', async () => {
+    const account = freshAccount();
+    const token = githubToken();
+    const { incident, secret } = incidentFor(token);
+    const old = await sandbox.seed('secretsmanager', {
+      account,
+      name: 'rotated/github',
+      value: token,
+      rotation: {},
+    });
+    // A second value under the same name becomes AWSCURRENT; the leaked one is now AWSPREVIOUS.
+    await sandbox.seed('secretsmanager', {
+      account,
+      name: 'rotated/github',
+      value: sibling(token),
+      rotation: {},
+    });
+    await sandbox.seed('secretsmanager', { account, name: 'current/github', value: token, rotation: {} });
+    const result = await new SecretsManagerCopiesTracer(awsSettings({ accounts: [account] })).trace(
+      traceInput(incident, secret, { mode: 'enforce' }),
+    );
+    expect(result.copies?.map((c) => [c.path, c.commit]).sort()).toEqual([
+      ['secretsmanager:current/github', expect.any(String)],
+      ['secretsmanager:rotated/github', (old as { versionId: string }).versionId],
+    ]);
+    expect(result.detail).toContain(
+      `only the previous version (AWSPREVIOUS) of Secrets Manager secret rotated/github (aws:${account}:us-east-1) holds it`,
+    );
+    const rotations = sandbox.aws.secretsManager.rotations().filter((r) => r.account === account);
+    expect(rotations.map((r) => r.name)).toEqual(['current/github']);
+  });
+
   it('in dry-run says which rotation it would start, and starts none', async () => {
     const account = freshAccount();
     const token = githubToken();
