@@ -75,6 +75,10 @@ describe('an alert and a push that see the same credential', () => {
     expect(await h.deps.incidents.exposures(id)).toEqual([
       expect.objectContaining({ source: 'push', path: '.env', line: 2, alertNumber: created.alert!.number }),
     ]);
+    // The exposures the incident itself carries (lists, the Slack card) name the alert too.
+    expect(incident?.exposures).toEqual([
+      expect.objectContaining({ source: 'push', path: '.env', line: 2, alertNumber: created.alert!.number }),
+    ]);
   });
 
   it('adds an exposure for a new location (secret_scanning_alert_location.created)', async () => {

@@ -264,7 +264,11 @@ export class DynamoIncidentStore implements IncidentRepository {
     return true;
   }
 
-  /** A location found by a push and later reported by a GitHub alert keeps one exposure, now naming the alert. */
+  /**
+   * A location found by a push and later reported by a GitHub alert keeps one exposure, now naming
+   * the alert: on its exposure item and, when it is among the first exposures the incident embeds
+   * (what lists and the Slack card show), there too.
+   */
   private async linkAlert(id: string, exposure: Exposure): Promise<void> {
     try {
       await this.client.send(
@@ -274,6 +278,38 @@ export class DynamoIncidentStore implements IncidentRepository {
           UpdateExpression: 'SET alertNumber = :n',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(alertNumber)',
           ExpressionAttributeValues: { ':n': exposure.alertNumber },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return;
+    }
+    const embedded = (await this.get(id))?.exposures ?? [];
+    const index = embedded.findIndex(
+      (e) => exposureKey(e) === exposureKey(exposure) && e.alertNumber === undefined,
+    );
+    if (index < 0) return;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: incidentKey(id),
+          UpdateExpression: `SET exposures[${index}].alertNumber = :n`,
+          // The list only grows, but check the element is still this location before naming it.
+          ConditionExpression: `exposures[${index}].#repo = :repo AND exposures[${index}].#commit = :commit AND exposures[${index}].#path = :path AND exposures[${index}].#line = :line`,
+          ExpressionAttributeNames: {
+            '#repo': 'repo',
+            '#commit': 'commit',
+            '#path': 'path',
+            '#line': 'line',
+          },
+          ExpressionAttributeValues: {
+            ':n': exposure.alertNumber,
+            ':repo': exposure.repo,
+            ':commit': exposure.commit,
+            ':path': exposure.path,
+            ':line': exposure.line,
+          },
         }),
       );
     } catch (error) {
