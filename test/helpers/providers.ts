@@ -35,6 +35,8 @@ export interface ProviderSandbox {
   readonly sandbox: ContainmentSandbox;
   /** POST /credentials/revoke calls that reached the GitHub stand-in. */
   githubRevokeCalls(): number;
+  /** TCP connections the stand-ins accepted so far. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -85,12 +87,15 @@ export async function startProviderSandbox(
       })();
     });
   });
+  let connections = 0;
+  server.on('connection', () => (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     sandbox,
     githubRevokeCalls: () => revokeCalls,
+    connections: () => connections,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -3,6 +3,7 @@
  * are transient; everything else (AccessDenied, NoSuchEntity, validation) is not. Messages carry the
  * operation and AWS's error code and message only — never a credential.
  */
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ProviderError } from '../../domain/containment/revokers.ts';
 import { withRetries } from '../../domain/containment/retry.ts';
 
@@ -91,8 +92,20 @@ export function awsStep<T>(operation: string, call: () => Promise<T>, deadline: 
   );
 }
 
+/**
+ * One keep-alive connection pool for every containment client. Many of them live for one call or
+ * one containment (signed with the leaked key for a probe, or with a role session), and each would
+ * otherwise open and close its own connection: a TLS handshake with STS or IAM per call. The pool
+ * outlives them: `destroy()` on a client that shares it closes nothing.
+ */
+class SharedHttpHandler extends NodeHttpHandler {
+  override destroy(): void {
+    // shared by clients that come and go: the pool lives as long as the process
+  }
+}
+
 /** Client settings for containment's calls: one attempt each (containment's backoff retries), bounded time. */
 export const CONTAINMENT_CLIENT_CONFIG = {
   maxAttempts: 1,
-  requestHandler: { requestTimeout: 5000, connectionTimeout: 2000 },
+  requestHandler: new SharedHttpHandler({ requestTimeout: 5000, connectionTimeout: 2000 }),
 } as const;

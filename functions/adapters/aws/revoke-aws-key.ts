@@ -80,6 +80,7 @@ export class AwsKeyRevoker implements Revoker {
   readonly verifyWithinMs: number;
   private readonly sts: STSClient;
   private readonly region: string;
+  private readonly iam = new Map<string, IAMClient>();
 
   constructor(private readonly options: AwsKeyRevokerOptions) {
     this.region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
@@ -97,6 +98,7 @@ export class AwsKeyRevoker implements Revoker {
       credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey ?? 'x'.repeat(40) },
     });
     try {
+      // A client per probe (it signs with the leaked key); it shares the containment connection pool.
       const identity = await client.send(new GetCallerIdentityCommand({}));
       return {
         state: 'live',
@@ -117,8 +119,6 @@ export class AwsKeyRevoker implements Revoker {
           },
         };
       throw awsProviderError('aws', 'sts:GetCallerIdentity', error);
-    } finally {
-      client.destroy();
     }
   }
 
@@ -136,60 +136,70 @@ export class AwsKeyRevoker implements Revoker {
       throw new ProviderError('aws', 'sts:GetAccessKeyInfo returned no account', { transient: true });
     actions.push(`sts:GetAccessKeyInfo → account ${account}`);
 
-    let credentials;
     try {
-      credentials = await step('sts:AssumeRole', () => this.options.credentialsFor(account));
+      // The session is cached per account (account-access.ts); the IAM client below reads it from there.
+      await step('sts:AssumeRole', () => this.options.credentialsFor(account));
     } catch (error) {
       if (error instanceof AccountAccessDenied) return { outcome: 'refused', reason: error.message };
       throw error;
     }
     actions.push(`assumed the leakstop containment role in ${account}`);
-    const iam = new IAMClient({ ...CONTAINMENT_CLIENT_CONFIG, region: 'us-east-1', credentials });
+    const iam = this.iamIn(account);
+    let lastUsed;
     try {
-      let lastUsed;
-      try {
-        lastUsed = await step('iam:GetAccessKeyLastUsed', () =>
-          iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId })),
-        );
-      } catch (error) {
-        const code = stepErrorCode(error);
-        if (code === 'NoSuchEntity' || code === 'AccessDenied')
-          return { outcome: 'refused', reason: `iam:GetAccessKeyLastUsed in ${account} answered ${code}` };
-        throw error;
-      }
-      const user = lastUsed.UserName;
-      if (!user || user === 'root' || user === '<root_account>')
-        return {
-          outcome: 'refused',
-          reason: `the key belongs to the root user of ${account}: only the root user can deactivate it`,
-        };
-      const used = lastUsed.AccessKeyLastUsed;
-      actions.push(
-        `iam:GetAccessKeyLastUsed → user ${user}${used?.LastUsedDate ? `, last used ${used.LastUsedDate.toISOString()} (${used.ServiceName}, ${used.Region})` : ', never used'}`,
+      lastUsed = await step('iam:GetAccessKeyLastUsed', () =>
+        iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId })),
       );
-
-      const keys = await step('iam:ListAccessKeys', () =>
-        iam.send(new ListAccessKeysCommand({ UserName: user })),
-      );
-      const status = keys.AccessKeyMetadata?.find((k) => k.AccessKeyId === accessKeyId)?.Status;
-      if (status === 'Active') {
-        await step('iam:UpdateAccessKey', () =>
-          iam.send(
-            new UpdateAccessKeyCommand({ AccessKeyId: accessKeyId, Status: 'Inactive', UserName: user }),
-          ),
-        );
-        actions.push('iam:UpdateAccessKey Status=Inactive');
-      } else {
-        actions.push(`iam:UpdateAccessKey skipped: the key is already ${status ?? 'gone'}`);
-      }
-
-      await step('iam:AttachUserPolicy', () =>
-        iam.send(new AttachUserPolicyCommand({ UserName: user, PolicyArn: QUARANTINE_POLICY_ARN })),
-      );
-      actions.push(`iam:AttachUserPolicy AWSDenyAll on ${user} (quarantine)`);
-      return { outcome: 'revoked', actions, owner: { account, user } };
-    } finally {
-      iam.destroy();
+    } catch (error) {
+      const code = stepErrorCode(error);
+      if (code === 'NoSuchEntity' || code === 'AccessDenied')
+        return { outcome: 'refused', reason: `iam:GetAccessKeyLastUsed in ${account} answered ${code}` };
+      throw error;
     }
+    const user = lastUsed.UserName;
+    if (!user || user === 'root' || user === '<root_account>')
+      return {
+        outcome: 'refused',
+        reason: `the key belongs to the root user of ${account}: only the root user can deactivate it`,
+      };
+    const used = lastUsed.AccessKeyLastUsed;
+    actions.push(
+      `iam:GetAccessKeyLastUsed → user ${user}${used?.LastUsedDate ? `, last used ${used.LastUsedDate.toISOString()} (${used.ServiceName}, ${used.Region})` : ', never used'}`,
+    );
+
+    const keys = await step('iam:ListAccessKeys', () =>
+      iam.send(new ListAccessKeysCommand({ UserName: user })),
+    );
+    const status = keys.AccessKeyMetadata?.find((k) => k.AccessKeyId === accessKeyId)?.Status;
+    if (status === 'Active') {
+      await step('iam:UpdateAccessKey', () =>
+        iam.send(
+          new UpdateAccessKeyCommand({ AccessKeyId: accessKeyId, Status: 'Inactive', UserName: user }),
+        ),
+      );
+      actions.push('iam:UpdateAccessKey Status=Inactive');
+    } else {
+      actions.push(`iam:UpdateAccessKey skipped: the key is already ${status ?? 'gone'}`);
+    }
+
+    await step('iam:AttachUserPolicy', () =>
+      iam.send(new AttachUserPolicyCommand({ UserName: user, PolicyArn: QUARANTINE_POLICY_ARN })),
+    );
+    actions.push(`iam:AttachUserPolicy AWSDenyAll on ${user} (quarantine)`);
+    return { outcome: 'revoked', actions, owner: { account, user } };
+  }
+
+  /** One IAM client per member account, on that account's role session (refreshed as it nears expiry). */
+  private iamIn(account: string): IAMClient {
+    let client = this.iam.get(account);
+    if (!client) {
+      client = new IAMClient({
+        ...CONTAINMENT_CLIENT_CONFIG,
+        region: 'us-east-1',
+        credentials: () => this.options.credentialsFor(account),
+      });
+      this.iam.set(account, client);
+    }
+    return client;
   }
 }

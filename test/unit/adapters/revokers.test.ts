@@ -77,6 +77,17 @@ describe('AWS access keys', () => {
     });
   });
 
+  it('the live check, the revocation and the proof reuse kept-alive connections instead of one per client', async () => {
+    const pair = awsKeyPair();
+    providers.sandbox.credentials.register({ value: pair.accessKeyId, secret: pair.secretAccessKey });
+    const before = providers.connections();
+    await revokers.aws.probe(pairSecret(pair));
+    await revokers.aws.revoke(pairSecret(pair), incident('aws_access_key'), { deadline: deadline() });
+    expect((await revokers.aws.probe(pairSecret(pair))).state).toBe('dead');
+    // Seven or eight calls to STS and IAM; with a client per probe and per revocation they opened three.
+    expect(providers.connections() - before).toBeLessThanOrEqual(1);
+  });
+
   it('revoking an already inactive key again does not deactivate it a second time', async () => {
     const pair = awsKeyPair();
     providers.sandbox.credentials.register({ value: pair.accessKeyId, secret: pair.secretAccessKey });
