@@ -187,6 +187,35 @@ describe('enforce mode, each provider', () => {
     },
   );
 
+  it('reaches contained in three incident writes: the claim with the revocation mark, the verdict with the revocation, the vault', async () => {
+    const d = deps();
+    const { incident } = await plant(d, 'github');
+    const writes: string[] = [];
+    const counting = new Proxy(incidents, {
+      get(target, name, receiver) {
+        const member = Reflect.get(target, name, receiver) as unknown;
+        if (typeof member !== 'function') return member;
+        return (...args: unknown[]) => {
+          if (['transition', 'write', 'update', 'appendEvent'].includes(String(name)))
+            writes.push(String(name));
+          return (member as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    await containIncident(incident.id, { ...d.containmentDeps, incidents: counting });
+    expect(writes).toEqual(['transition', 'transition', 'write']);
+    // One write each, and the timeline still reads in the order things happened.
+    expect((await types(incident.id)).slice(1)).toEqual([
+      'status_changed',
+      'live_check',
+      'revocation_started',
+      'revoked',
+      'verified_dead',
+      'status_changed',
+      'vault_cleared',
+    ]);
+  });
+
   it('AWS: the key user is quarantined with AWSDenyAll', async () => {
     const d = deps();
     const { incident, value } = await plant(d, 'aws');

@@ -9,8 +9,11 @@
  * credential is proven dead, and tracing (CloudTrail: 2 lookups a second) runs beside it.
  *
  * Ownership: the worker that moves the incident open → containing, or later claims its lease with
- * a conditional write, owns the work; duplicates drop out. A worker that waits (for an approval,
- * for a provider's budget) releases the lease, and the message that resumes the work claims it.
+ * a conditional write, owns the work; duplicates drop out. The move to containing waits for the
+ * first write the work needs and goes in the same transaction (the live check is a read, and a
+ * duplicate worker may make it too): on the way to a revocation, the claim and the revocation mark
+ * are one write. A worker that waits (for an approval, for a provider's budget) releases the lease,
+ * and the message that resumes the work claims it.
  *
  * Exactly one revocation: `phases.revocationStartedAt` is written before the provider is called,
  * and every run probes the credential first. A retry after a crash that finds it dead records the
@@ -114,11 +117,21 @@ export async function containIncident(
     return { outcome: 'ended', status: current.status };
   }
 
+  const ownership = new Ownership(current, deps, owned.claim);
   let result: Decided;
   try {
-    result = await runContainment(current, deps, deadline);
+    result = await runContainment(ownership, deps, deadline);
   } catch (error) {
-    await recordFailure(current, error, deps, attempt);
+    if (error instanceof ClaimLost) return { outcome: 'skipped', reason: error.message };
+    // The failure is recorded on a containing incident: one whose claim was still to be written
+    // (the live check failed) is claimed first, unless another worker got there.
+    try {
+      await ownership.claimed();
+    } catch (claimError) {
+      if (claimError instanceof ClaimLost) return { outcome: 'skipped', reason: claimError.message };
+      throw claimError;
+    }
+    await recordFailure(ownership.incident, error, deps, attempt);
     // A permanent provider error will not heal on redelivery: the incident says failed, and a person acts.
     if (error instanceof ProviderError && !error.transient)
       return { outcome: 'ended', status: 'containment_failed' };
@@ -147,8 +160,68 @@ async function handOff(incidentId: string, deps: ContainmentDeps): Promise<void>
 }
 
 type Owned =
-  | { readonly outcome: 'owned'; readonly incident: Incident }
+  | { readonly outcome: 'owned'; readonly incident: Incident; readonly claim?: Claim }
   | { readonly outcome: 'skipped' | 'waiting'; readonly reason: string };
+
+/** The open → containing transition that makes a worker the owner, not yet written. */
+interface Claim {
+  readonly event: TimelineEvent;
+  readonly changes: IncidentChanges;
+}
+
+/** Another worker moved the incident to containing first: this one drops out. */
+class ClaimLost extends Error {
+  constructor() {
+    super('another worker started containment');
+    this.name = 'ClaimLost';
+  }
+}
+
+/**
+ * The incident as this worker owns it. With a claim pending, the first write the work needs
+ * carries it: `write` moves the incident to containing with that write's changes and events in
+ * one transaction; `claimed` writes the claim alone for a step whose next write needs `containing`.
+ */
+class Ownership {
+  constructor(
+    public incident: Incident,
+    private readonly deps: ContainmentDeps,
+    private claim?: Claim,
+  ) {}
+
+  async claimed(): Promise<Incident> {
+    if (this.claim) await this.write({}, []);
+    return this.incident;
+  }
+
+  /** The incident's changes and events, with the claim when it is pending. */
+  async write(changes: IncidentChanges, events: readonly TimelineEvent[]): Promise<void> {
+    const claim = this.claim;
+    if (!claim) {
+      await this.deps.incidents.write(this.incident.id, changes, events);
+      this.incident = withChanges(this.incident, changes, events.at(-1)?.at ?? this.incident.updatedAt);
+      return;
+    }
+    try {
+      this.incident = await this.deps.incidents.transition(
+        this.incident.id,
+        'containing',
+        claim.event,
+        { ...claim.changes, ...changes, phases: { ...claim.changes.phases, ...changes.phases } },
+        { current: this.incident, events },
+      );
+    } catch (error) {
+      if (error instanceof TransitionRejected) throw new ClaimLost();
+      throw error;
+    }
+    this.claim = undefined;
+    // Delayed: a containment that ends within seconds notifies its result instead, so the card
+    // does not flicker through "containing"; a slow one shows it after STARTED_NOTICE_DELAY_S.
+    await this.deps.notifications.send([{ incidentId: this.incident.id, ifStatus: 'containing' }], {
+      delaySeconds: STARTED_NOTICE_DELAY_S,
+    });
+  }
+}
 
 async function takeOwnership(
   incident: Incident,
@@ -159,32 +232,20 @@ async function takeOwnership(
   const at = now.toISOString();
   const leaseUntil = new Date(now.getTime() + deps.leaseMs).toISOString();
   if (incident.status === 'open' || incident.status === 'containment_failed') {
-    try {
-      const started = await deps.incidents.transition(
-        incident.id,
-        'containing',
-        {
-          at,
-          type: 'status_changed',
-          actor: SYSTEM,
-          detail: incident.status === 'open' ? 'containment started' : 'containment retried',
-        },
-        {
-          leaseUntil,
-          ...(incident.phases.containmentStartedAt ? {} : { phases: { containmentStartedAt: at } }),
-        },
-        { current: incident },
-      );
-      // Delayed: a containment that ends within seconds notifies its result instead, so the card
-      // does not flicker through "containing"; a slow one shows it after STARTED_NOTICE_DELAY_S.
-      await deps.notifications.send([{ incidentId: incident.id, ifStatus: 'containing' }], {
-        delaySeconds: STARTED_NOTICE_DELAY_S,
-      });
-      return { outcome: 'owned', incident: started };
-    } catch (error) {
-      if (!(error instanceof TransitionRejected)) throw error;
-      return { outcome: 'skipped', reason: 'another worker started containment' };
-    }
+    // Written with the work's first write (Ownership); a lost race surfaces there as ClaimLost.
+    const claim: Claim = {
+      event: {
+        at,
+        type: 'status_changed',
+        actor: SYSTEM,
+        detail: incident.status === 'open' ? 'containment started' : 'containment retried',
+      },
+      changes: {
+        leaseUntil,
+        ...(incident.phases.containmentStartedAt ? {} : { phases: { containmentStartedAt: at } }),
+      },
+    };
+    return { outcome: 'owned', incident, claim };
   }
   if (incident.status === 'contained' || incident.status === 'containment_unverified') {
     if (!incident.vaulted && incident.phases.containmentEndedAt) return { outcome: 'owned', incident };
@@ -250,7 +311,12 @@ type Decided =
   | ContainmentOutcome
   | { readonly outcome: 'ended'; readonly status: IncidentStatus; readonly incident: Incident };
 
-async function runContainment(incident: Incident, deps: ContainmentDeps, deadline: number): Promise<Decided> {
+async function runContainment(
+  ownership: Ownership,
+  deps: ContainmentDeps,
+  deadline: number,
+): Promise<Decided> {
+  const incident = ownership.incident;
   const started = deps.clock.now().getTime();
   const mode = modeFor(deps.modes, incident.provider);
   const plan = revocationPlanFor(incident.provider, incident.type);
@@ -269,18 +335,29 @@ async function runContainment(incident: Incident, deps: ContainmentDeps, deadlin
     const reason = dryRun
       ? 'dry-run: the credential was not revoked and may still be live — revoke it by hand or run leakstop in enforce mode'
       : `no automatic revoker for ${incident.provider}: revoke it by hand and record it here`;
-    return decide(incident, 'containment_unverified', `containment unverified: ${reason}`, deps, started, {
-      escalate: reason,
-      events: [planned],
-    });
+    return decide(
+      await ownership.claimed(),
+      'containment_unverified',
+      `containment unverified: ${reason}`,
+      deps,
+      started,
+      { escalate: reason, events: [planned] },
+    );
   }
 
   const secret = await deps.vault.get(incident.fingerprint);
   if (secret === undefined) {
     const reason = `the leaked value is no longer in the vault, so leakstop cannot act on it. Steps: ${describePlan(plan)}`;
-    return decide(incident, 'containment_failed', `containment failed: ${reason}`, deps, started, {
-      escalate: 'the leaked value is no longer in the vault: revoke it by hand',
-    });
+    return decide(
+      await ownership.claimed(),
+      'containment_failed',
+      `containment failed: ${reason}`,
+      deps,
+      started,
+      {
+        escalate: 'the leaked value is no longer in the vault: revoke it by hand',
+      },
+    );
   }
   const retry = retryPolicy(deps, deadline);
   const revoker = scrubbing(found, secret);
@@ -300,8 +377,10 @@ async function runContainment(incident: Incident, deps: ContainmentDeps, deadlin
   if (live.state === 'dead') {
     const earlier = incident.phases.revocationStartedAt;
     // An idempotent revoker finishes what a crashed run left undone (e.g. the quarantine policy).
-    if (earlier && !incident.phases.revokedAt && revoker.idempotent)
-      await revokeOnce(incident, revoker, secret, deps, deadline, mode, pending, pendingEvents.splice(0));
+    const redone =
+      earlier && !incident.phases.revokedAt && revoker.idempotent
+        ? await revokeOnce(ownership, revoker, secret, deps, deadline, mode, pending, pendingEvents.splice(0))
+        : undefined;
     const detail = earlier
       ? `old credential rejected (${live.reason}): the revocation started at ${earlier} took effect`
       : `already dead before leakstop acted: the provider rejects it (${live.reason})`;
@@ -310,10 +389,10 @@ async function runContainment(incident: Incident, deps: ContainmentDeps, deadlin
       durationMs: elapsed(deps, checkStarted),
       data: { provider: incident.provider, alreadyDead: !earlier, probes: 1 },
     });
-    return contained(incident, deps, started, {
+    return contained(await ownership.claimed(), deps, started, {
       changes: pending,
       phases: { verifiedAt: at, ...(earlier && !incident.phases.revokedAt ? { revokedAt: at } : {}) },
-      events: [...pendingEvents, verified],
+      events: [...pendingEvents, ...(redone && 'event' in redone ? [redone.event] : []), verified],
     });
   }
 
@@ -325,8 +404,7 @@ async function runContainment(incident: Incident, deps: ContainmentDeps, deadlin
       text: `revocation awaits approval: POST /incidents/${incident.id}/approve`,
       at,
     };
-    await deps.incidents.write(
-      incident.id,
+    await ownership.write(
       { ...pending, approval: { requestedAt: at }, containmentNotice: notice, leaseUntil: at },
       [
         ...pendingEvents,
@@ -340,7 +418,8 @@ async function runContainment(incident: Incident, deps: ContainmentDeps, deadlin
   }
 
   // 3. Revoke, once.
-  const outcome = await revokeOnce(incident, revoker, secret, deps, deadline, mode, pending, pendingEvents);
+  const outcome = await revokeOnce(ownership, revoker, secret, deps, deadline, mode, pending, pendingEvents);
+  const claimed = ownership.incident;
   if (outcome.outcome === 'queued') {
     const at = deps.clock.now().toISOString();
     const text = `queued for revocation, budget resets at ${outcome.until}`;
@@ -358,8 +437,9 @@ async function runContainment(incident: Incident, deps: ContainmentDeps, deadlin
     return { outcome: 'waiting', reason: text };
   }
   if (outcome.outcome === 'refused') {
-    return decide(incident, 'containment_failed', `containment failed: ${outcome.reason}`, deps, started, {
+    return decide(claimed, 'containment_failed', `containment failed: ${outcome.reason}`, deps, started, {
       escalate: `automatic revocation impossible: ${outcome.reason}`,
+      events: [outcome.event],
     });
   }
   const revokedAt = outcome.at;
@@ -384,7 +464,10 @@ async function runContainment(incident: Incident, deps: ContainmentDeps, deadlin
         data: { provider: incident.provider, alreadyDead: false, probes: verdict.probes },
       },
     );
-    return contained(incident, deps, started, { phases: { revokedAt, verifiedAt }, events: [verified] });
+    return contained(claimed, deps, started, {
+      phases: { revokedAt, verifiedAt },
+      events: [outcome.event, verified],
+    });
   }
   const why =
     verdict.verdict === 'still_live'
@@ -394,21 +477,25 @@ async function runContainment(incident: Incident, deps: ContainmentDeps, deadlin
     durationMs: elapsed(deps, verifyStarted),
     data: { provider: incident.provider, probes: verdict.probes },
   });
-  return decide(incident, 'containment_unverified', `containment unverified: ${why}`, deps, started, {
+  return decide(claimed, 'containment_unverified', `containment unverified: ${why}`, deps, started, {
     escalate: `revoked but not proven dead: ${why}`,
     phases: { revokedAt },
-    events: [failedProof],
+    events: [outcome.event, failedProof],
   });
 }
 
 /**
  * The revocation call, retried on transient failures. The mark goes first, so a crash after the
- * call leaves a trace the next run sees. A failed call may still have reached the provider (a lost
- * reply): before calling a non-idempotent revoker again, the credential is probed, and a dead one is
- * not revoked twice.
+ * call leaves a trace the next run sees; a pending claim (open → containing) rides on it. A failed
+ * call may still have reached the provider (a lost reply): before calling a non-idempotent revoker
+ * again, the credential is probed, and a dead one is not revoked twice.
+ *
+ * The outcome's event (what the provider call did) is written with the verdict that follows, not
+ * on its own: a crash in between loses it, and the next run's verdict says the revocation started
+ * at the mark took effect (an idempotent revoker runs again and reports it anew).
  */
 async function revokeOnce(
-  incident: Incident,
+  ownership: Ownership,
   revoker: Revoker,
   secret: string,
   deps: ContainmentDeps,
@@ -418,11 +505,17 @@ async function revokeOnce(
   extra: IncidentChanges = {},
   /** Events that ride along with it, before its own (the live check's). */
   extraEvents: readonly TimelineEvent[] = [],
-): Promise<RevokeOutcome & { readonly at?: string }> {
+): Promise<
+  | (Extract<RevokeOutcome, { outcome: 'revoked' | 'refused' }> & {
+      readonly at: string;
+      readonly event: TimelineEvent;
+    })
+  | Extract<RevokeOutcome, { outcome: 'queued' }>
+> {
+  const incident = ownership.incident;
   const started = deps.clock.now();
   const again = incident.phases.revocationStartedAt;
-  await deps.incidents.write(
-    incident.id,
+  await ownership.write(
     { ...extra, phases: { ...extra.phases, revocationStartedAt: started.toISOString() } },
     [
       ...extraEvents,
@@ -454,6 +547,7 @@ async function revokeOnce(
     },
     retryPolicy(deps, deadline),
   );
+  if (outcome.outcome === 'queued') return outcome;
   const at = deps.clock.now().toISOString();
   const data = {
     provider: incident.provider,
@@ -464,25 +558,22 @@ async function revokeOnce(
       : {}),
   };
   const durationMs = Date.parse(at) - started.getTime();
-  if (outcome.outcome === 'revoked') {
-    // revokedAt is written with the verdict; a crash before it leaves revocationStartedAt to go by.
-    await deps.incidents.appendEvent(
-      incident.id,
-      event(deps, 'revoked', outcome.actions.join('; '), { durationMs, data }),
-    );
-    return { ...outcome, at };
-  }
-  if (outcome.outcome === 'refused')
-    await deps.incidents.appendEvent(
-      incident.id,
-      event(
-        deps,
-        'revocation_refused',
-        `${outcome.reason}. Revoke it by hand: ${describePlan(revocationPlanFor(incident.provider, incident.type))}`,
-        { durationMs, data },
-      ),
-    );
-  return outcome;
+  if (outcome.outcome === 'revoked')
+    return {
+      ...outcome,
+      at,
+      event: event(deps, 'revoked', outcome.actions.join('; '), { durationMs, data }),
+    };
+  return {
+    ...outcome,
+    at,
+    event: event(
+      deps,
+      'revocation_refused',
+      `${outcome.reason}. Revoke it by hand: ${describePlan(revocationPlanFor(incident.provider, incident.type))}`,
+      { durationMs, data },
+    ),
+  };
 }
 
 function retryPolicy(deps: ContainmentDeps, deadline: number) {
