@@ -9,7 +9,9 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoIncidentStore } from '../../functions/adapters/dynamodb/incident-store.ts';
 import { DynamoRevocationBatches } from '../../functions/adapters/dynamodb/revocation-batches.ts';
+import { GitHubCredentialsApi } from '../../functions/adapters/revokers/github.ts';
 import { MemoryVault } from '../../functions/adapters/vault/file-vault.ts';
+import { CoalescingRevocations } from '../../functions/domain/containment/batching.ts';
 import { containIncident, type ContainmentDeps } from '../../functions/domain/containment/contain.ts';
 import { parseModeConfig } from '../../functions/domain/containment/modes.ts';
 import type { Tracer } from '../../functions/domain/containment/tracing.ts';
@@ -378,6 +380,35 @@ describe('GitHub batching and budget', () => {
     expect(providers.githubRevokeCalls() - before).toBe(1);
     for (const { value } of planted) expect(view(value)).toMatchObject({ live: false, revocations: 1 });
   });
+
+  it('members whose leader runs in the same environment hear its settlement at once, not at their next poll', async () => {
+    const vault = new MemoryVault();
+    const api = new GitHubCredentialsApi(`${providers.url}/sandbox/github`, 60, 2000);
+    // A poll so slow that a member waiting for it would outlive the test.
+    const coalescing = new CoalescingRevocations({
+      api,
+      store: batches,
+      vault,
+      clock: systemClock,
+      windowMs: 300,
+      pollMs: 60_000,
+    });
+    const tokens = Array.from({ length: 3 }, () => githubToken());
+    for (const token of tokens) {
+      providers.sandbox.credentials.register({ value: token });
+      await vault.put(createHash('sha256').update(token).digest('hex'), token);
+    }
+    const before = providers.githubRevokeCalls();
+    const outcomes = await Promise.all(
+      tokens.map((token) =>
+        coalescing.submit(createHash('sha256').update(token).digest('hex'), Date.now() + 120_000),
+      ),
+    );
+    expect(outcomes.map((o) => o.outcome)).toEqual(['sent', 'sent', 'sent']);
+    expect(outcomes.filter((o) => o.outcome === 'sent' && o.leader)).toHaveLength(1);
+    expect(providers.githubRevokeCalls() - before).toBe(1);
+    for (const token of tokens) expect(view(token)).toMatchObject({ live: false, revocations: 1 });
+  }, 15_000);
 
   it('queues visibly once the hourly budget is spent, and schedules the retry for the reset', async () => {
     const tight = await startProviderSandbox();

@@ -90,7 +90,10 @@ export interface CoalescingOptions {
   readonly clock: Clock;
   /** How long a batch stays open for more members. */
   readonly windowMs: number;
-  /** How often members look for the settlement. @default 50 */
+  /**
+   * How often members look for the settlement (from 50 ms, doubling to 250 ms). Members whose
+   * leader runs in this same instance (one Lambda batch) are woken when it settles. @default 50
+   */
   readonly pollMs?: number;
   /** A batch not settled this long after its window closed is presumed abandoned (its leader crashed). @default 20000 */
   readonly abandonedAfterMs?: number;
@@ -108,6 +111,8 @@ export class CoalescingRevocations {
   private readonly pollMs: number;
   private readonly abandonedAfterMs: number;
   private readonly pause: (ms: number) => Promise<void>;
+  /** Batches led here, resolved when their leader settled them: members here need not poll for it. */
+  private readonly settledHere = new Map<string, { done: Promise<void>; resolve: () => void }>();
 
   constructor(private readonly options: CoalescingOptions) {
     this.pollMs = options.pollMs ?? 50;
@@ -132,8 +137,10 @@ export class CoalescingRevocations {
     const wait = openedAt + windowMs - clock.now().getTime();
     if (wait > 0) await this.pause(wait);
     const members = await store.seal(api.provider, batchId);
-    const settle = (settlement: BatchSettlement) =>
-      store.settle(api.provider, batchId, settlement, clock.now());
+    const settle = async (settlement: BatchSettlement) => {
+      await store.settle(api.provider, batchId, settlement, clock.now());
+      this.localSettlement(batchId).resolve();
+    };
 
     // Members whose containment ended meanwhile have no value left in the vault: nothing to send.
     const values = (await Promise.all(members.map((m) => vault.get(m)))).filter(
@@ -184,6 +191,19 @@ export class CoalescingRevocations {
     return values.filter((_, i) => live[i]);
   }
 
+  /** The signal a leader here gives its batch's members here; the store still says what happened. */
+  private localSettlement(batchId: string): { done: Promise<void>; resolve: () => void } {
+    let signal = this.settledHere.get(batchId);
+    if (!signal) {
+      let resolve = () => {};
+      const done = new Promise<void>((r) => (resolve = r));
+      signal = { done, resolve };
+      this.settledHere.set(batchId, signal);
+      setTimeout(() => this.settledHere.delete(batchId), SETTLEMENT_SIGNAL_MS).unref?.();
+    }
+    return signal;
+  }
+
   private async follow(batchId: string, openedAt: number, deadline: number): Promise<SubmitOutcome> {
     const { api, store, clock, windowMs } = this.options;
     const abandonedAt = openedAt + windowMs + this.abandonedAfterMs;
@@ -196,7 +216,7 @@ export class CoalescingRevocations {
           transient: true,
         });
       }
-      await this.pause(until - now);
+      await Promise.race([this.pause(until - now), this.localSettlement(batchId).done]);
       const status = await store.status(api.provider, batchId);
       if (status.state === 'pending') continue;
       if (status.state === 'sent') return { outcome: 'sent', batchSize: status.size, leader: false };
@@ -207,6 +227,9 @@ export class CoalescingRevocations {
     }
   }
 }
+
+/** How long a batch's local settlement signal is kept: far beyond any member's wait. */
+const SETTLEMENT_SIGNAL_MS = 60_000;
 
 class BudgetSpent extends Error {
   constructor(readonly resetsAt: string) {
