@@ -52,11 +52,16 @@ export async function startDynamoDbLocal(dataDir?: string, timeoutMs = 60_000): 
   // JVM flags reach it only through JAVA_TOOL_OPTIONS; one set by the user wins.
   const toolOptions = process.env.JAVA_TOOL_OPTIONS;
   if (toolOptions === undefined) process.env.JAVA_TOOL_OPTIONS = DYNAMODB_LOCAL_JVM_OPTIONS;
+  // DynamoDB Local sends usage telemetry to AWS unless told not to; a local run talks to nothing
+  // outside this machine. A value set by the user wins here too.
+  const telemetry = process.env.DDB_LOCAL_TELEMETRY;
+  if (telemetry === undefined) process.env.DDB_LOCAL_TELEMETRY = '0';
   let child: ChildProcess;
   try {
     child = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
   } finally {
     if (toolOptions === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+    if (telemetry === undefined) delete process.env.DDB_LOCAL_TELEMETRY;
   }
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));

@@ -1,5 +1,6 @@
 /** The DynamoDB adapter against real DynamoDB Local: conditional writes are where exactly-once lives. */
 import { createHash } from 'node:crypto';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDeliveryLedger } from '../../functions/adapters/dynamodb/delivery-ledger.ts';
 import { DynamoIncidentStore } from '../../functions/adapters/dynamodb/incident-store.ts';
@@ -14,9 +15,11 @@ import { freshTable } from '../helpers/dynamo.ts';
 
 let store: DynamoIncidentStore;
 let ledger: DynamoDeliveryLedger;
+let client: DynamoDBDocumentClient;
+let tableName: string;
 
 beforeAll(async () => {
-  const { client, tableName } = await freshTable();
+  ({ client, tableName } = await freshTable());
   store = new DynamoIncidentStore(client, tableName);
   ledger = new DynamoDeliveryLedger(client, tableName);
 });
@@ -121,6 +124,33 @@ describe('DynamoIncidentStore', () => {
       { leaseUntil: at, containmentNotice: null, phases: { containmentStartedAt: at } },
     );
     expect(returned).toEqual(await store.get(id));
+  });
+
+  it('stores the events of one write as one item, read back in time order among the events of other writes', async () => {
+    const cred = credential();
+    const id = incidentIdFor(cred.fingerprint);
+    await store.recordDetection(cred, exposure('acme/api'), detected());
+    const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const step = (type: string, when: string) => ({ at: when, type, actor: SYSTEM, detail: type });
+    const [t1, t2, t3, t4] = [at(1000), at(2000), at(3000), at(4000)];
+    await store.write(id, {}, [step('claim', t1), step('live_check', t3), step('mark', t4)]);
+    // Another writer's event whose time falls between the first write's events.
+    await store.appendEvent(id, step('exposure_added', t2));
+    expect((await store.timeline(id)).map((e) => e.type)).toEqual([
+      'detected',
+      'claim',
+      'exposure_added',
+      'live_check',
+      'mark',
+    ]);
+    const items = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :evt)',
+        ExpressionAttributeValues: { ':pk': `INC#${id}`, ':evt': 'EVT#' },
+      }),
+    );
+    expect(items.Count).toBe(3);
   });
 
   it('writes a step’s events with its transition in one transaction, in the order given, even at one timestamp', async () => {
