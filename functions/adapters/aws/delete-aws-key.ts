@@ -34,54 +34,51 @@ export class AwsKeyDeleter implements KeyDeleter {
       if (error instanceof AccountAccessDenied) return { outcome: 'skipped', reason: error.message };
       throw error;
     }
+    // Shares the containment connection pool (provider-errors.ts): nothing to close afterwards.
     const iam = new IAMClient({ ...CONTAINMENT_CLIENT_CONFIG, region: 'us-east-1', credentials });
+    let keys;
     try {
-      let keys;
-      try {
-        keys = await step('iam:ListAccessKeys', () =>
-          iam.send(new ListAccessKeysCommand({ UserName: owner.user })),
-        );
-      } catch (error) {
-        if (stepErrorCode(error) === 'NoSuchEntity')
-          return { outcome: 'gone', reason: `user ${owner.user} no longer exists in ${owner.account}` };
-        if (stepErrorCode(error) === 'AccessDenied')
-          return {
-            outcome: 'skipped',
-            reason: `iam:ListAccessKeys in ${owner.account} answered AccessDenied`,
-          };
-        throw error;
-      }
-      const key = keys.AccessKeyMetadata?.find(
-        (k) => k.AccessKeyId !== undefined && this.options.fingerprintOf(k.AccessKeyId) === fingerprint,
+      keys = await step('iam:ListAccessKeys', () =>
+        iam.send(new ListAccessKeysCommand({ UserName: owner.user })),
       );
-      if (!key?.AccessKeyId)
-        return { outcome: 'gone', reason: `user ${owner.user} in ${owner.account} no longer has the key` };
-      if (key.Status !== 'Inactive')
+    } catch (error) {
+      if (stepErrorCode(error) === 'NoSuchEntity')
+        return { outcome: 'gone', reason: `user ${owner.user} no longer exists in ${owner.account}` };
+      if (stepErrorCode(error) === 'AccessDenied')
         return {
           outcome: 'skipped',
-          reason: `the key is ${key.Status ?? 'in an unknown state'} again: someone re-activated it after containment (the user stays quarantined by AWSDenyAll); a person must decide`,
+          reason: `iam:ListAccessKeys in ${owner.account} answered AccessDenied`,
         };
-      const accessKeyId = key.AccessKeyId;
-      try {
-        await step('iam:DeleteAccessKey', () =>
-          iam.send(new DeleteAccessKeyCommand({ UserName: owner.user, AccessKeyId: accessKeyId })),
-        );
-      } catch (error) {
-        if (stepErrorCode(error) === 'NoSuchEntity')
-          return { outcome: 'gone', reason: `the key was deleted meanwhile in ${owner.account}` };
-        if (stepErrorCode(error) === 'AccessDenied')
-          return {
-            outcome: 'skipped',
-            reason: `iam:DeleteAccessKey in ${owner.account} answered AccessDenied: deploy the containment role with allowKeyDeletion`,
-          };
-        throw error;
-      }
-      return {
-        outcome: 'deleted',
-        actions: [`iam:DeleteAccessKey: the inactive key of ${owner.user} in ${owner.account} is deleted`],
-      };
-    } finally {
-      iam.destroy();
+      throw error;
     }
+    const key = keys.AccessKeyMetadata?.find(
+      (k) => k.AccessKeyId !== undefined && this.options.fingerprintOf(k.AccessKeyId) === fingerprint,
+    );
+    if (!key?.AccessKeyId)
+      return { outcome: 'gone', reason: `user ${owner.user} in ${owner.account} no longer has the key` };
+    if (key.Status !== 'Inactive')
+      return {
+        outcome: 'skipped',
+        reason: `the key is ${key.Status ?? 'in an unknown state'} again: someone re-activated it after containment (the user stays quarantined by AWSDenyAll); a person must decide`,
+      };
+    const accessKeyId = key.AccessKeyId;
+    try {
+      await step('iam:DeleteAccessKey', () =>
+        iam.send(new DeleteAccessKeyCommand({ UserName: owner.user, AccessKeyId: accessKeyId })),
+      );
+    } catch (error) {
+      if (stepErrorCode(error) === 'NoSuchEntity')
+        return { outcome: 'gone', reason: `the key was deleted meanwhile in ${owner.account}` };
+      if (stepErrorCode(error) === 'AccessDenied')
+        return {
+          outcome: 'skipped',
+          reason: `iam:DeleteAccessKey in ${owner.account} answered AccessDenied: deploy the containment role with allowKeyDeletion`,
+        };
+      throw error;
+    }
+    return {
+      outcome: 'deleted',
+      actions: [`iam:DeleteAccessKey: the inactive key of ${owner.user} in ${owner.account} is deleted`],
+    };
   }
 }
