@@ -9,12 +9,12 @@
  * notification, as the containment worker will.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { documentClientOn } from '../../functions/adapters/dynamodb/client.ts';
 import { DynamoIncidentStore } from '../../functions/adapters/dynamodb/incident-store.ts';
 import { SqsQueue } from '../../functions/adapters/sqs/sqs-queue.ts';
 import { SYSTEM } from '../../functions/domain/incidents/incident.ts';
@@ -79,10 +79,7 @@ beforeAll(async () => {
     log: (line) => output.push(line),
   });
   const raw = new DynamoDBClient({ ...LOCAL_AWS, endpoint: pipeline.dynamoEndpoint });
-  store = new DynamoIncidentStore(
-    DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
-    pipeline.tableName,
-  );
+  store = new DynamoIncidentStore(documentClientOn(raw), pipeline.tableName);
 }, 60_000);
 
 afterAll(async () => {

@@ -1,12 +1,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { retryTransactionConflicts } from './transaction-conflicts.ts';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 
-/** One client per execution environment, reused by warm invocations. Honours AWS_ENDPOINT_URL_DYNAMODB. */
-export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+/** The document client the stores use on `client`: undefined attributes dropped, conflicts retried. */
+export function documentClientOn(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(retryTransactionConflicts(client), {
     marshallOptions: { removeUndefinedValues: true },
   });
+}
+
+/** One client per execution environment, reused by warm invocations. Honours AWS_ENDPOINT_URL_DYNAMODB. */
+export function dynamoDocumentClient(): DynamoDBDocumentClient {
+  documentClient ??= documentClientOn(new DynamoDBClient({}));
   return documentClient;
 }
