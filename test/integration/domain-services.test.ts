@@ -130,11 +130,36 @@ describe('containment', () => {
   it('lets one of two simultaneous workers own the containment; the other drops out', async () => {
     const d = deps();
     const { incident } = await recordDetection(d, detected(), where());
-    const config = { ...d, modes: parseModeConfig('dry-run', undefined), leaseMs: 60_000 };
+    // Both workers read the open incident before either writes: without this, a worker slowed by
+    // the machine may start after the other has finished, and rightly find nothing left to do.
+    let arrived = 0;
+    let bothRead!: () => void;
+    const together = new Promise<void>((resolve) => (bothRead = resolve));
+    const readTogether = new Proxy(incidents, {
+      get(target, name, receiver) {
+        const member = Reflect.get(target, name, receiver) as unknown;
+        if (typeof member !== 'function') return member;
+        return async (...args: unknown[]) => {
+          const result = await (member as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          if (name === 'get' && arrived < 2) {
+            if (++arrived === 2) bothRead();
+            await together;
+          }
+          return result;
+        };
+      },
+    });
+    const config = {
+      ...d,
+      incidents: readTogether,
+      modes: parseModeConfig('dry-run', undefined),
+      leaseMs: 60_000,
+    };
     const outcomes = await Promise.all([
       containIncident(incident.id, config),
       containIncident(incident.id, config),
     ]);
+    expect(arrived).toBe(2);
     expect(outcomes.filter((o) => o.outcome === 'ended')).toHaveLength(1);
     const planned = (await incidents.timeline(incident.id)).filter((e) => e.type === 'revocation_planned');
     expect(planned).toHaveLength(1);
