@@ -63,6 +63,8 @@ export interface IncidentPage {
   readonly cursor?: string;
 }
 
+export type TimelineOrder = 'time' | 'written';
+
 export interface IncidentRepository {
   /**
    * Opens the incident for a new fingerprint, or merges the exposure into the existing one; each
@@ -70,7 +72,13 @@ export interface IncidentRepository {
    */
   recordDetection(incident: NewIncident, exposure: Exposure, event: TimelineEvent): Promise<DetectionResult>;
   get(id: string): Promise<Incident | undefined>;
-  timeline(id: string): Promise<TimelineEvent[]>;
+  /**
+   * The incident's timeline: by the events' times (default), or in the order they were written.
+   * That order grows at its end (an event stamped before a slow step and written after another
+   * writer's comes after it), except between writes sent within the same few milliseconds: what a
+   * cursor over posted events needs.
+   */
+  timeline(id: string, order?: TimelineOrder): Promise<TimelineEvent[]>;
   exposures(id: string): Promise<Exposure[]>;
   /**
    * Moves the incident to `to` only if its current status allows it (a conditional write), appending

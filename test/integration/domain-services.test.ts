@@ -224,4 +224,30 @@ describe('the Slack card', () => {
     expect(replies).toHaveLength(2);
     expect(replies[1]!.text.split('\n').map((line) => /· (\w+):/.exec(line)?.[1])).toEqual(types);
   });
+
+  it("posts an event stamped before another writer's but written after it, once, and repeats nothing", async () => {
+    // Containment stamps its claim before the live check and writes it after; meanwhile a second
+    // sighting is recorded and a sync posts it.
+    const d = deps();
+    const chat = new RecordingChat();
+    const { incident } = await recordDetection(d, detected(), where());
+    const notify = { incidents, chat, channel: 'C1', clock: systemClock, claimStaleAfterMs: 60_000 };
+    await syncCard(incident.id, notify);
+    const claimedAt = new Date(Date.now() + 1000).toISOString();
+    const sightedAt = new Date(Date.now() + 1050).toISOString();
+    const event = (at: string, type: string, detail: string) => ({ at, type, actor: SYSTEM, detail });
+    await incidents.appendEvent(incident.id, event(sightedAt, 'exposure_added', 'seen again in ci.yml'));
+    await syncCard(incident.id, notify);
+    await incidents.write(incident.id, {}, [event(claimedAt, 'status_changed', 'containment started')]);
+    await syncCard(incident.id, notify);
+    const thread = chat.posts.filter((p) => p.threadTs).flatMap((p) => p.text.split('\n'));
+    expect(thread.filter((line) => line.includes('seen again in ci.yml'))).toHaveLength(1);
+    expect(thread.filter((line) => line.includes('containment started'))).toHaveLength(1);
+    expect(thread).toHaveLength((await incidents.timeline(incident.id)).length);
+    // The timeline itself still reads in time order.
+    expect((await incidents.timeline(incident.id)).slice(-2).map((e) => e.type)).toEqual([
+      'status_changed',
+      'exposure_added',
+    ]);
+  });
 });

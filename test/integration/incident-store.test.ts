@@ -151,6 +151,31 @@ describe('DynamoIncidentStore', () => {
       }),
     );
     expect(items.Count).toBe(3);
+    // In the order written, the other writer's event comes after the whole first write.
+    expect((await store.timeline(id, 'written')).map((e) => e.type)).toEqual([
+      'detected',
+      'claim',
+      'live_check',
+      'mark',
+      'exposure_added',
+    ]);
+  });
+
+  it('keeps the order of writing even when they share one clock millisecond', async () => {
+    const frozen = new Date();
+    const still = new DynamoIncidentStore(client, tableName, () => frozen);
+    const cred = credential();
+    const id = incidentIdFor(cred.fingerprint);
+    await still.recordDetection(cred, exposure('acme/api'), detected());
+    const types = Array.from({ length: 12 }, (_, i) => `step_${i}`);
+    for (const [i, type] of types.entries())
+      await still.appendEvent(id, {
+        at: new Date(frozen.getTime() - i).toISOString(), // stamped ever earlier
+        type,
+        actor: SYSTEM,
+        detail: type,
+      });
+    expect((await still.timeline(id, 'written')).map((e) => e.type)).toEqual(['detected', ...types]);
   });
 
   it('writes a step’s events with its transition in one transaction, in the order given, even at one timestamp', async () => {

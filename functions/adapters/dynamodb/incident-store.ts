@@ -2,9 +2,11 @@
  * IncidentRepository on one DynamoDB table (see TABLE in functions/shared/resources.ts):
  *   INC#<id> / META        the incident (status, phases, first exposures, Slack card)
  *   INC#<id> / EXP#<key>   every exposure, indexed by repository (byRepo)
- *   INC#<id> / EVT#<at>#…  the timeline, append-only: one event, or the events of one write
- *                          together (`events`, in order): DynamoDB Local spends ~1.3 ms of CPU per
- *                          item in a transaction, and a containment step writes up to three
+ *   INC#<id> / EVT#<written>#<seq>#…  the timeline, append-only: one event, or the events of one
+ *                          write together (`events`, in order): DynamoDB Local spends ~1.3 ms of CPU
+ *                          per item in a transaction, and a containment step writes up to three.
+ *                          Keyed by when the write was made, not by the events' own times (a claim
+ *                          is stamped before its live check), so key order is the order of writing
  * Status changes are conditional writes in a transaction with their timeline event.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -37,6 +39,7 @@ import type {
   IncidentPage,
   IncidentQuery,
   IncidentRepository,
+  TimelineOrder,
   TransitionOptions,
   UpdateCondition,
 } from '../../domain/ports.ts';
@@ -59,40 +62,39 @@ const KEY_FIELDS = [
 
 const incidentKey = (id: string) => ({ pk: `INC#${id}`, sk: META });
 
-function eventItem(id: string, event: TimelineEvent) {
-  return {
-    pk: `INC#${id}`,
-    sk: `EVT#${event.at}#${randomBytes(4).toString('hex')}`,
-    itemType: 'event',
-    ...event,
-  };
+/** This process's writes, counted: orders its writes within one clock millisecond. */
+let writeSeq = 0;
+
+/** An event item's sort key: when it is written, then this process's write count, then a random tie-break. */
+function eventSk(writtenAt: Date): string {
+  writeSeq = (writeSeq + 1) % 0x1000000;
+  return `EVT#${writtenAt.toISOString()}#${writeSeq.toString(16).padStart(6, '0')}#${randomBytes(3).toString('hex')}`;
+}
+
+function eventItem(id: string, event: TimelineEvent, writtenAt: Date) {
+  return { pk: `INC#${id}`, sk: eventSk(writtenAt), itemType: 'event', ...event };
 }
 
 /** The transaction entry appending events in the order given: one item, whatever their number. */
-function eventPuts(tableName: string, id: string, events: readonly TimelineEvent[]) {
+function eventPuts(tableName: string, id: string, events: readonly TimelineEvent[], writtenAt: Date) {
   const [first] = events;
   if (!first) return [];
-  if (events.length === 1) return [{ Put: { TableName: tableName, Item: eventItem(id, first) } }];
-  return [
-    {
-      Put: {
-        TableName: tableName,
-        Item: {
-          pk: `INC#${id}`,
-          sk: `EVT#${first.at}#${randomBytes(4).toString('hex')}`,
-          itemType: 'events',
-          events,
-        },
-      },
-    },
-  ];
+  const item =
+    events.length === 1
+      ? eventItem(id, first, writtenAt)
+      : { pk: `INC#${id}`, sk: eventSk(writtenAt), itemType: 'events', events };
+  return [{ Put: { TableName: tableName, Item: item } }];
 }
 
-/** Event items in key order as timeline events, in time order (stable: a write's events keep theirs). */
-function timelineOf(items: readonly Record<string, unknown>[]): TimelineEvent[] {
+/**
+ * Event items (in key order) as timeline events: in the order they were written, or in time order
+ * (stable: a write's events keep theirs).
+ */
+function timelineOf(items: readonly Record<string, unknown>[], order: TimelineOrder): TimelineEvent[] {
   const events = items.flatMap((item) =>
     Array.isArray(item.events) ? (item.events as TimelineEvent[]) : [strip<TimelineEvent>(item)],
   );
+  if (order === 'written') return events;
   return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }
 
@@ -213,7 +215,7 @@ export class DynamoIncidentStore implements IncidentRepository {
               Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
             },
             { Put: { TableName: this.tableName, Item: exposureItem(id, exposure) } },
-            { Put: { TableName: this.tableName, Item: eventItem(id, event) } },
+            { Put: { TableName: this.tableName, Item: eventItem(id, event, this.now()) } },
           ],
         }),
       );
@@ -252,7 +254,7 @@ export class DynamoIncidentStore implements IncidentRepository {
                 ExpressionAttributeValues: { ':one': 1, ':now': event.at },
               },
             },
-            { Put: { TableName: this.tableName, Item: eventItem(id, event) } },
+            { Put: { TableName: this.tableName, Item: eventItem(id, event, this.now()) } },
           ],
         }),
       );
@@ -357,8 +359,8 @@ export class DynamoIncidentStore implements IncidentRepository {
     return items;
   }
 
-  async timeline(id: string): Promise<TimelineEvent[]> {
-    return timelineOf(await this.queryAll(id, 'EVT#'));
+  async timeline(id: string, order: TimelineOrder = 'time'): Promise<TimelineEvent[]> {
+    return timelineOf(await this.queryAll(id, 'EVT#'), order);
   }
 
   async exposures(id: string): Promise<Exposure[]> {
@@ -402,10 +404,12 @@ export class DynamoIncidentStore implements IncidentRepository {
                   },
                 },
               },
-              ...eventPuts(this.tableName, id, [
-                ...(options.events ?? []),
-                { ...event, from: before.status, to },
-              ]),
+              ...eventPuts(
+                this.tableName,
+                id,
+                [...(options.events ?? []), { ...event, from: before.status, to }],
+                this.now(),
+              ),
             ],
           }),
         );
@@ -472,7 +476,7 @@ export class DynamoIncidentStore implements IncidentRepository {
                 ExpressionAttributeValues: values,
               },
             },
-            ...eventPuts(this.tableName, id, events),
+            ...eventPuts(this.tableName, id, events, this.now()),
           ],
         }),
       );
@@ -484,7 +488,9 @@ export class DynamoIncidentStore implements IncidentRepository {
   }
 
   async appendEvent(id: string, event: TimelineEvent): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: eventItem(id, event) }));
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: eventItem(id, event, this.now()) }),
+    );
   }
 
   async updateOnce(
@@ -515,7 +521,7 @@ export class DynamoIncidentStore implements IncidentRepository {
                 ExpressionAttributeValues: values,
               },
             },
-            { Put: { TableName: this.tableName, Item: eventItem(id, event) } },
+            { Put: { TableName: this.tableName, Item: eventItem(id, event, this.now()) } },
           ],
         }),
       );

@@ -87,7 +87,8 @@ export async function syncCard(incidentId: string, deps: NotifyDeps, current?: I
   }
   const slack = incident.slack;
   if (!slack) return;
-  const timeline = await deps.incidents.timeline(incidentId);
+  // In the order written: the cursor counts what was posted, so the list may only grow at its end.
+  const timeline = await deps.incidents.timeline(incidentId, 'written');
   if (timeline.length <= slack.threadCursor) return;
   // Claim the entries first, so two workers never post the same ones.
   if (!(await deps.incidents.advanceSlackThread(incidentId, slack.threadCursor, timeline.length))) return;
