@@ -1,9 +1,10 @@
 /**
- * `leakstop scan [PATH…|-] [--diff] [--format jsonl|sarif|table|baseline] [--baseline FILE]`
+ * `leakstop scan [PATH…|-] [--diff] [--staged] [--format jsonl|sarif|table|baseline] [--baseline FILE]`
  *
  * Walks files and folders (skipping binaries, `.git` and paths matched by `.gitignore` and
- * `.leakstopignore` files), or reads stdin with `-`, or scans unified diffs with `--diff`, and
- * prints findings without their plaintext unless `--show-secret` is given.
+ * `.leakstopignore` files), or reads stdin with `-`, or scans unified diffs with `--diff`, or
+ * what is staged for commit with `--staged`, and prints findings without their plaintext unless
+ * `--show-secret` is given.
  * Exit code: 0 nothing found, 1 findings, 2 error.
  */
 import {
@@ -21,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { createScanner } from '../domain/detection/index.ts';
 import type { Confidence, Finding } from '../domain/detection/index.ts';
 import { IgnoreRules } from './ignore.ts';
+import { stagedDiff } from './staged.ts';
 import { toSarif } from './sarif.ts';
 
 export const USAGE = `Usage: leakstop scan [PATH…|-] [options]
@@ -32,6 +34,9 @@ Options:
                           and report only added lines, with new-file paths and line numbers;
                           for a push, give it git log -p (every commit) so a credential added
                           and removed within the range is still reported
+  --staged                scan what is staged for commit in the git repository here (git diff
+                          --cached): added lines only, paths from the repository root. For a
+                          pre-commit hook: exit code 1 stops the commit
   --format FORMAT         table | jsonl | sarif | baseline (default: table on a terminal,
                           jsonl otherwise); baseline prints a baseline file of the
                           findings' fingerprints
@@ -86,6 +91,7 @@ type Format = 'jsonl' | 'sarif' | 'table' | 'baseline';
 
 interface Options {
   diff: boolean;
+  staged: boolean;
   format: Format;
   baseline?: string;
   minConfidence: Confidence;
@@ -108,6 +114,7 @@ function parseOptions(args: string[], io: ScanIO): Options | 'help' {
       strict: true,
       options: {
         diff: { type: 'boolean', default: false },
+        staged: { type: 'boolean', default: false },
         format: { type: 'string' },
         baseline: { type: 'string' },
         'min-confidence': { type: 'string', default: 'medium' },
@@ -131,12 +138,15 @@ function parseOptions(args: string[], io: ScanIO): Options | 'help' {
   const minConfidence = values['min-confidence'];
   if (minConfidence !== 'low' && minConfidence !== 'medium' && minConfidence !== 'high')
     throw new UsageError(`unknown --min-confidence '${minConfidence}' (use low, medium or high)`);
+  if (values.staged && positionals.length > 0)
+    throw new UsageError('--staged scans the staged changes of the repository here: give no PATH');
   const maxFileSize =
     values['max-file-size'] === undefined ? 25 * 1024 * 1024 : Number(values['max-file-size']);
   if (!Number.isFinite(maxFileSize) || maxFileSize <= 0)
     throw new UsageError('--max-file-size must be a positive number');
   return {
     diff: values.diff ?? false,
+    staged: values.staged ?? false,
     format,
     ...(values.baseline === undefined ? {} : { baseline: values.baseline }),
     minConfidence,
@@ -427,7 +437,8 @@ async function scan(opts: Options, io: ScanIO): Promise<number> {
   let stdinText: string | undefined;
   const readStdinOnce = async (): Promise<string> => (stdinText ??= await io.readStdin());
 
-  for (const path of opts.paths) {
+  if (opts.staged) emit(scanner.scanUnifiedDiff(counted(await stagedDiff(io.cwd)) as string));
+  for (const path of opts.staged ? [] : opts.paths) {
     if (path === '-') {
       const text = counted(await readStdinOnce()) as string;
       emit(opts.diff ? scanner.scanUnifiedDiff(text) : scanner.scanText(text, '-'));

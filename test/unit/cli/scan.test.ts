@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRng, Gen } from '../../../bench/scan/tokens.ts';
+import { createRng, Gen, STANDALONE } from '../../../bench/scan/tokens.ts';
 import { runScanCommand } from '../../../functions/cli/scan.ts';
 import type { ScanIO } from '../../../functions/cli/scan.ts';
 
@@ -166,6 +166,58 @@ describe('stdin and diffs', () => {
     expect(lines(r.stdout).map((f) => [f.file, f.line, f.fingerprint === undefined])).toEqual([
       ['.env', 2, false],
     ]);
+  });
+});
+
+describe('--staged (a pre-commit hook)', () => {
+  const git = (cwd: string, ...args: string[]): void => {
+    const r = spawnSync('git', ['-c', 'user.name=dev', '-c', 'user.email=dev@example.com', ...args], {
+      cwd,
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  };
+  function repository(files: Record<string, string>): string {
+    const root = tree(files);
+    git(root, 'init', '-q');
+    git(root, 'add', '.');
+    git(root, 'commit', '-q', '-m', 'first');
+    return root;
+  }
+
+  it('reports credentials in staged lines only, with repository paths and new-file line numbers', async () => {
+    const root = repository({ 'app/settings.py': 'DEBUG = False\nNAME = "api"\n', 'README.md': '# app\n' });
+    const staged = g.githubToken('ghp_');
+    const unstaged = g.githubToken('ghp_');
+    writeFileSync(join(root, 'app/settings.py'), `DEBUG = False\nTOKEN = "${staged}"\nNAME = "api"\n`);
+    writeFileSync(join(root, 'café.env'), `SLACK=${STANDALONE.slack_bot_token!(g)}\n`);
+    git(root, 'add', 'app/settings.py', 'café.env');
+    // Changed after staging: not what the commit records.
+    writeFileSync(join(root, 'README.md'), `# app\nGH=${unstaged}\n`);
+    const r = await run(['--staged', '--format', 'jsonl'], { cwd: join(root, 'app') });
+    expect(r.code).toBe(1);
+    expect(lines(r.stdout).map((f) => [f.file, f.line, f.type])).toEqual([
+      ['app/settings.py', 2, 'github_pat_classic'],
+      ['café.env', 1, 'slack_bot_token'],
+    ]);
+    expect(r.stdout).not.toContain(staged);
+  });
+
+  it('exits 0 when nothing staged holds a credential', async () => {
+    const root = repository({ 'a.txt': 'hello\n' });
+    writeFileSync(join(root, 'a.txt'), 'hello\nworld\n');
+    git(root, 'add', 'a.txt');
+    const r = await run(['--staged', '--format', 'jsonl'], { cwd: root });
+    expect([r.code, r.stdout]).toEqual([0, '']);
+  });
+
+  it('fails with exit code 2 and says why outside a git repository or with a PATH', async () => {
+    const outside = await run(['--staged'], { cwd: tree({ 'a.txt': 'x\n' }) });
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toMatch(/--staged: .* is not in a git repository's work tree/);
+    const withPath = await run(['--staged', 'src']);
+    expect(withPath.code).toBe(2);
+    expect(withPath.stderr).toContain('give no PATH');
   });
 });
 
