@@ -91,7 +91,8 @@ export function isTransient(status: number, headers: { get(name: string): string
   );
 }
 
-function links(link: string | null): Record<string, string> {
+/** A `Link` header's relations: `<url>; rel="next", <url>; rel="last"` → `{ next, last }`. */
+export function links(link: string | null): Record<string, string> {
   const found: Record<string, string> = {};
   for (const part of link?.split(',') ?? []) {
     const match = /<([^>]+)>\s*;\s*rel="([^"]+)"/.exec(part);

@@ -25,7 +25,13 @@ import {
   type Timing,
 } from '../tracing/calls.ts';
 import { GitHubAppTokens } from './app-auth.ts';
-import { GitHubClient, GitHubRateLimited, GitHubRequestFailed, GitHubUnavailable } from './github-client.ts';
+import {
+  GitHubClient,
+  GitHubRateLimited,
+  GitHubRequestFailed,
+  GitHubUnavailable,
+  links,
+} from './github-client.ts';
 
 /** A token that can read an organisation's alerts, or undefined to call unauthenticated. */
 export type OrgTokenProvider = (org: string) => Promise<string | undefined>;
@@ -53,11 +59,6 @@ interface RawAlert {
   secret?: unknown;
   html_url?: unknown;
   repository?: { full_name?: unknown; name?: unknown; owner?: { login?: unknown } };
-}
-
-/** `Link: <…>; rel="next"` → the next page's URL (github-client.ts has the same, unexported). */
-function nextLink(link: string | null): string | undefined {
-  return link?.split(',').flatMap((part) => /<([^>]+)>\s*;\s*rel="next"/.exec(part)?.[1] ?? [])[0];
 }
 
 const retryable = (error: unknown) =>
@@ -194,7 +195,7 @@ export class GitHubOrgAlertsTracer implements Tracer {
     const body = (await response.json()) as unknown;
     if (!Array.isArray(body))
       throw new GitHubRequestFailed(response.status, what, 'expected a list of alerts');
-    const next = nextLink(response.headers.get('link'));
+    const next = links(response.headers.get('link')).next;
     return { alerts: body as RawAlert[], ...(next ? { next } : {}) };
   }
 
