@@ -7,6 +7,7 @@ const USAGE = `leakstop — leaked-credential response pipeline
 Usage:
   leakstop scan [PATH…|-] [options]   scan files, folders, stdin or a diff for credentials
   leakstop local [options]            run the whole pipeline on this machine
+  leakstop incidents [options]        list incidents from the history API (table, jsonl, csv)
   leakstop help [COMMAND]             show help for a command
 
 Run 'leakstop COMMAND --help' for a command's options.
@@ -17,6 +18,7 @@ type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   scan: async () => (await import('../functions/cli/scan.ts')).runScanCommand,
   local: async () => (await import('../functions/local/main.ts')).runLocalCommand,
+  incidents: async () => (await import('../functions/cli/incidents.ts')).runIncidentsCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

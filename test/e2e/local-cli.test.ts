@@ -4,7 +4,7 @@
  * two credentials → two incidents, redeliveries change nothing, bad signatures get 401, and no
  * planted value reaches the data folder, the output, the API or Slack. Data survives a restart.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,9 +91,19 @@ describe('leakstop local --sandbox (the README quick start)', () => {
     expect((await listIncidents(again.url)).map((i) => i.id).sort()).toEqual(
       incidents.map((i) => i.id).sort(),
     );
+    // The security lead's export, through the history API.
+    const exported = spawnSync(
+      process.execPath,
+      ['bin/leakstop.js', 'incidents', '--url', again.url, '--repo', 'acme/web', '--format', 'csv'],
+      { encoding: 'utf8' },
+    );
+    expect([exported.status, exported.stderr]).toEqual([0, '']);
+    const [header, ...rows] = exported.stdout.trim().split('\n');
+    expect(header).toMatch(/^id,status,type,provider,.*,revoke_ms,verify_ms,/);
+    expect(rows.map((r) => r.split(',')[0]).sort()).toEqual(incidents.map((i) => i.id).sort());
     await again.stop();
 
-    const haystacks = [cli.output(), again.output(), JSON.stringify(incidents), slack];
+    const haystacks = [cli.output(), again.output(), JSON.stringify(incidents), slack, exported.stdout];
     for (const entry of await readdir(dataDir, { recursive: true, withFileTypes: true })) {
       if (entry.isFile())
         haystacks.push((await readFile(join(entry.parentPath, entry.name))).toString('latin1'));
