@@ -8,7 +8,7 @@
  * Against the IAM-authorised Function URL in AWS, requests are signed with SigV4 (service `lambda`)
  * from the default AWS credential chain; against the local run, nothing is signed.
  */
-import { parseArgs } from 'node:util';
+import { alignColumns, parseCommandLine, UsageError } from './command-line.ts';
 import { signedHeaders } from './sigv4.ts';
 
 export const INCIDENTS_USAGE = `Usage: leakstop incidents [options]
@@ -61,8 +61,6 @@ interface IncidentView {
 /** Phase timings, in the order a lead reads them, as the API names them. */
 const TIMINGS = ['acknowledge', 'revoke', 'verify', 'containmentEnd', 'scopeCorrect', 'resolve'] as const;
 
-class UsageError extends Error {}
-
 class ApiError extends Error {}
 
 interface Options {
@@ -78,29 +76,18 @@ const LOCAL_URL = 'http://127.0.0.1:3000';
 const FUNCTION_URL_HOST = /^[a-z0-9]+\.lambda-url\.([a-z0-9-]+)\.on\.aws$/;
 
 function parseOptions(args: string[], io: IncidentsIO): Options | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        status: { type: 'string' },
-        type: { type: 'string' },
-        repo: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        limit: { type: 'string' },
-        format: { type: 'string' },
-        url: { type: 'string' },
-        sign: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(args, {
+    status: { type: 'string' },
+    type: { type: 'string' },
+    repo: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    limit: { type: 'string' },
+    format: { type: 'string' },
+    url: { type: 'string' },
+    sign: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) return 'help';
   let show: string | undefined;
   if (positionals.length > 0) {
@@ -252,14 +239,8 @@ function tableOf(items: readonly IncidentView[]): string {
     seconds(i.timings?.verify),
     seconds(i.timings?.acknowledge),
   ]);
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] as string).length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, c) => cell.padEnd(widths[c] as number))
-      .join('  ')
-      .trimEnd();
   const n = items.length;
-  return `${[line(header), ...rows.map(line)].join('\n')}\n\n${n} incident${n === 1 ? '' : 's'}; times from detection.\n`;
+  return `${alignColumns(header, rows).join('\n')}\n\n${n} incident${n === 1 ? '' : 's'}; times from detection.\n`;
 }
 
 function showOne(incident: Record<string, unknown>, format: Options['format']): string {

@@ -18,9 +18,9 @@ import {
   statSync,
 } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createScanner } from '../domain/detection/index.ts';
 import type { Confidence, Finding } from '../domain/detection/index.ts';
+import { alignColumns, parseCommandLine, UsageError } from './command-line.ts';
 import { IgnoreRules } from './ignore.ts';
 import { stagedDiff } from './staged.ts';
 import { toSarif } from './sarif.ts';
@@ -103,33 +103,20 @@ interface Options {
   paths: string[];
 }
 
-class UsageError extends Error {}
-
 function parseOptions(args: string[], io: ScanIO): Options | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        diff: { type: 'boolean', default: false },
-        staged: { type: 'boolean', default: false },
-        format: { type: 'string' },
-        baseline: { type: 'string' },
-        'min-confidence': { type: 'string', default: 'medium' },
-        'show-secret': { type: 'boolean', default: false },
-        'no-ignore': { type: 'boolean', default: false },
-        'use-gitignore': { type: 'boolean', default: false },
-        stats: { type: 'boolean', default: false },
-        'max-file-size': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(args, {
+    diff: { type: 'boolean', default: false },
+    staged: { type: 'boolean', default: false },
+    format: { type: 'string' },
+    baseline: { type: 'string' },
+    'min-confidence': { type: 'string', default: 'medium' },
+    'show-secret': { type: 'boolean', default: false },
+    'no-ignore': { type: 'boolean', default: false },
+    'use-gitignore': { type: 'boolean', default: false },
+    stats: { type: 'boolean', default: false },
+    'max-file-size': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) return 'help';
   const format = values.format ?? (io.isTTY ? 'table' : 'jsonl');
   if (format !== 'jsonl' && format !== 'sarif' && format !== 'table' && format !== 'baseline') {
@@ -352,14 +339,8 @@ function formatTable(findings: Finding[], showSecret: boolean): string {
     showSecret ? f.secret.replace(/\n/g, '\\n') : f.redacted,
   ]);
   const header = ['LOCATION', 'TYPE', 'CONFIDENCE', 'REVOCABLE', showSecret ? 'SECRET' : 'PREVIEW'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number)))
-      .join('  ')
-      .trimEnd();
   const n = findings.length;
-  return `${[line(header), ...rows.map(line)].join('\n')}\n\n${n} credential${n === 1 ? '' : 's'} found.\n`;
+  return `${alignColumns(header, rows).join('\n')}\n\n${n} credential${n === 1 ? '' : 's'} found.\n`;
 }
 
 const defaultIO = (): ScanIO => ({

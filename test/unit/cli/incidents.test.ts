@@ -133,6 +133,18 @@ describe('leakstop incidents', () => {
     expect(second).toContain(`,acme/web,"'=HYPERLINK(""x"")",1,`);
   });
 
+  it('prints a table on a terminal, with the revoke and verify times in seconds', async () => {
+    const r = await run([], { isTTY: true });
+    const [header, first] = r.stdout.split('\n');
+    expect(header).toMatch(/^ID +STATUS +TYPE +REPO +DETECTED +REVOKE +VERIFY +ACK$/);
+    expect(first).toMatch(
+      new RegExp(
+        `^${ALL[0]!.id} +contained +aws_access_key +acme/api +2026-11-01T10:00:00Z +0\\.9 s +1\\.4 s +–$`,
+      ),
+    );
+    expect(r.stdout).toContain('7 incidents; times from detection.');
+  });
+
   it('prints one incident with its timeline', async () => {
     const r = await run(['show', ALL[2]!.id, '--format', 'table']);
     expect(r.code).toBe(0);
