@@ -6,7 +6,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { acknowledge, escalate, markFalsePositive, type ActionResult } from '../domain/incidents/actions.ts';
+import {
+  acknowledge,
+  approveRevocation,
+  escalate,
+  markFalsePositive,
+  type ActionResult,
+} from '../domain/incidents/actions.ts';
 import type { Actor } from '../domain/incidents/incident.ts';
 import type { IncidentJob } from '../domain/jobs.ts';
 import { ACTIONS, renderCard } from '../domain/notifications/card.ts';
@@ -21,7 +27,8 @@ const incidents = incidentStore();
 const deps = {
   incidents,
   notifications: queue<IncidentJob>('notifications'),
-  // A false positive still holding a value in the vault (a failed containment) gets it emptied.
+  // An approval resumes containment; a false positive still holding a value in the vault (a failed
+  // containment) gets it emptied.
   containment: queue<IncidentJob>('containment'),
   clock,
 };
@@ -68,6 +75,10 @@ async function interaction(body: string): Promise<LambdaFunctionURLResult> {
     const id = action.value ?? '';
     let result: ActionResult;
     switch (action.action_id) {
+      case ACTIONS.approve:
+        result = await approveRevocation(deps, id, actor);
+        messages.push(describe(result, 'Approved the revocation:'));
+        break;
       case ACTIONS.acknowledge:
         result = await acknowledge(deps, id, actor);
         messages.push(describe(result, 'Acknowledged'));

@@ -20,6 +20,7 @@ const STATUS_LABEL: Record<IncidentStatus, string> = {
 };
 
 export const ACTIONS = {
+  approve: 'incident.approve',
   acknowledge: 'incident.acknowledge',
   escalate: 'incident.escalate',
   falsePositive: 'incident.false_positive',
@@ -69,8 +70,28 @@ export function renderCard(incident: Incident): CardView {
   ];
   if (!isTerminal(incident.status)) {
     const buttons: Record<string, unknown>[] = [];
+    if (awaitsApproval(incident))
+      buttons.push({
+        ...button('Approve revocation', ACTIONS.approve, incident.id, 'primary'),
+        confirm: {
+          title: { type: 'plain_text', text: 'Revoke this credential now?' },
+          text: {
+            type: 'mrkdwn',
+            text: `leakstop revokes the ${incident.provider} credential ${incident.redacted} and proves it dead. Whatever still uses it stops working.`,
+          },
+          confirm: { type: 'plain_text', text: 'Revoke' },
+          deny: { type: 'plain_text', text: 'Cancel' },
+        },
+      });
     if (!incident.acknowledged)
-      buttons.push(button('Acknowledge', ACTIONS.acknowledge, incident.id, 'primary'));
+      buttons.push(
+        button(
+          'Acknowledge',
+          ACTIONS.acknowledge,
+          incident.id,
+          awaitsApproval(incident) ? undefined : 'primary',
+        ),
+      );
     if (!incident.escalated) buttons.push(button('Escalate', ACTIONS.escalate, incident.id));
     buttons.push({
       ...button('False positive', ACTIONS.falsePositive, incident.id, 'danger'),
@@ -91,6 +112,12 @@ export function renderCard(incident: Incident): CardView {
   const lines = [`┌ ${title}`, ...facts.map(([k, v]) => `│ ${k.padEnd(12)} ${v}`), '└'];
   return { text: `${status}: ${title} (${incident.id})`, blocks, lines };
 }
+
+/** Containment in approval mode, checked and waiting for a person to approve the revocation. */
+const awaitsApproval = (incident: Incident): boolean =>
+  incident.status === 'containing' &&
+  incident.approval?.requestedAt !== undefined &&
+  incident.approval.approvedAt === undefined;
 
 function button(
   label: string,
