@@ -1,8 +1,8 @@
 /**
  * Incident actions API (Function URL, AWS_IAM auth in AWS):
  *   POST /incidents/{id}/approve  — approve the revocation an approval-mode containment waits for
- * The caller is the IAM principal that signed the request (locally: `local`). The Slack button a
- * later issue adds calls the same domain transition (approveRevocation).
+ * The caller is the IAM principal that signed the request (locally: `local`). The card's Approve
+ * button (slack.ts) calls the same domain transition (approveRevocation).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
