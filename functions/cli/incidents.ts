@@ -141,7 +141,10 @@ async function get(opts: Options, io: IncidentsIO, path: string, query: URLSearc
   try {
     response = await io.fetch(url, { headers, signal: AbortSignal.timeout(30_000) });
   } catch (error) {
-    throw new ApiError(`cannot reach ${url.origin}: ${(error as Error).message}`);
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (error as Error).message;
+    const hint = opts.url.href === new URL(LOCAL_URL).href ? ' (is `npm start` running? Or give --url)' : '';
+    throw new ApiError(`cannot reach ${url.origin}: ${why}${hint}`);
   }
   const text = await response.text();
   if (!response.ok) {

@@ -174,6 +174,23 @@ describe('leakstop incidents', () => {
     ]);
   });
 
+  it('says which address it could not reach, and why', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    let stderr = '';
+    const code = await runIncidentsCommand(['--url', `http://127.0.0.1:${port}`], {
+      stdout: () => undefined,
+      stderr: (c) => (stderr += c),
+      env: {},
+    });
+    expect([code, stderr]).toEqual([
+      2,
+      `leakstop incidents: cannot reach http://127.0.0.1:${port}: ECONNREFUSED\n`,
+    ]);
+  });
+
   it('signs with SigV4 for Lambda when asked, as AWS verifies it; the local run gets no signature', async () => {
     const env = {
       AWS_REGION: 'eu-west-1',
