@@ -16,11 +16,9 @@ import type { DynamoDBClient, ServiceInputTypes, ServiceOutputTypes } from '@aws
 import type { FinalizeRequestMiddleware } from '@smithy/types';
 
 /** Cancellation reasons that say nothing was decided about the item: worth sending again. */
-const TRANSIENT_REASONS = new Set([
-  'TransactionConflict',
-  'ThrottlingError',
-  'ProvisionedThroughputExceeded',
-]);
+const THROTTLED_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded']);
+const isTransientReason = (code: string): boolean =>
+  code === 'TransactionConflict' || THROTTLED_REASONS.has(code);
 
 interface RejectedWrite {
   name?: string;
@@ -34,16 +32,11 @@ export function isConflictRejection(error: unknown): boolean {
   if (e?.name === 'TransactionConflictException') return true;
   if (e?.name !== 'TransactionCanceledException') return false;
   const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-  return (
-    codes.some((c) => TRANSIENT_REASONS.has(c)) &&
-    codes.every((c) => c === 'None' || TRANSIENT_REASONS.has(c))
-  );
+  return codes.some(isTransientReason) && codes.every((c) => c === 'None' || isTransientReason(c));
 }
 
 const isThrottledCancellation = (error: RejectedWrite): boolean =>
-  (error.CancellationReasons ?? []).some(
-    (r) => r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded',
-  );
+  (error.CancellationReasons ?? []).some((r) => THROTTLED_REASONS.has(r.Code ?? ''));
 
 export const CONFLICT_MIDDLEWARE = 'leakstopRetryTransactionConflicts';
 

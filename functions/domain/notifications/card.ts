@@ -70,7 +70,8 @@ export function renderCard(incident: Incident): CardView {
   ];
   if (!isTerminal(incident.status)) {
     const buttons: Record<string, unknown>[] = [];
-    if (awaitsApproval(incident))
+    const awaiting = awaitsApproval(incident);
+    if (awaiting)
       buttons.push({
         ...button('Approve revocation', ACTIONS.approve, incident.id, 'primary'),
         confirm: {
@@ -84,14 +85,7 @@ export function renderCard(incident: Incident): CardView {
         },
       });
     if (!incident.acknowledged)
-      buttons.push(
-        button(
-          'Acknowledge',
-          ACTIONS.acknowledge,
-          incident.id,
-          awaitsApproval(incident) ? undefined : 'primary',
-        ),
-      );
+      buttons.push(button('Acknowledge', ACTIONS.acknowledge, incident.id, awaiting ? undefined : 'primary'));
     if (!incident.escalated) buttons.push(button('Escalate', ACTIONS.escalate, incident.id));
     buttons.push({
       ...button('False positive', ACTIONS.falsePositive, incident.id, 'danger'),
