@@ -29,6 +29,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { redact } from '../../functions/domain/detection/redact.ts';
+import { percentile } from '../../functions/shared/percentile.ts';
 import { awsKeyPair, githubToken, slackToken } from '../../test/helpers/credentials.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -253,11 +254,6 @@ async function settle(
     if (done.length === repos.size || Date.now() > deadline) return byRepo;
     await new Promise((r) => setTimeout(r, 500));
   }
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 function stats(samples: readonly number[]) {

@@ -9,6 +9,7 @@
  * from the default AWS credential chain; against the local run, nothing is signed.
  */
 import { alignColumns, parseCommandLine, UsageError } from './command-line.ts';
+import { humanDuration, renderSummary, summarize } from './incident-summary.ts';
 import { signedHeaders } from './sigv4.ts';
 
 export const INCIDENTS_USAGE = `Usage: leakstop incidents [options]
@@ -23,6 +24,8 @@ Options:
   --from DATE        detected at or after DATE (ISO-8601: 2026-10-01 or a UTC timestamp)
   --to DATE          detected before DATE
   --limit N          at most N incidents (default: all)
+  --summary          instead of the list: counts by status, type and repository, and how long
+                     each phase took from detection (p50, p90, max)
   --format FORMAT    table | jsonl | csv (default: table on a terminal, jsonl otherwise)
   --url URL          the history API (default: $LEAKSTOP_HISTORY_URL, else the local run
                      at http://127.0.0.1:3000). A Lambda Function URL (*.lambda-url.*.on.aws)
@@ -70,6 +73,7 @@ interface Options {
   readonly format: 'table' | 'jsonl' | 'csv';
   readonly url: URL;
   readonly sign: boolean;
+  readonly summary: boolean;
 }
 
 const LOCAL_URL = 'http://127.0.0.1:3000';
@@ -86,6 +90,7 @@ function parseOptions(args: string[], io: IncidentsIO): Options | 'help' {
     format: { type: 'string' },
     url: { type: 'string' },
     sign: { type: 'boolean', default: false },
+    summary: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) return 'help';
@@ -100,6 +105,8 @@ function parseOptions(args: string[], io: IncidentsIO): Options | 'help' {
   const format = values.format ?? (io.isTTY ? 'table' : 'jsonl');
   if (format !== 'table' && format !== 'jsonl' && format !== 'csv')
     throw new UsageError(`unknown --format '${format}' (use table, jsonl or csv)`);
+  if (values.summary && (show || format === 'csv'))
+    throw new UsageError('--summary is a table or one JSON object (--format jsonl), for a list of incidents');
   const limit = values.limit === undefined ? Infinity : Number(values.limit);
   if (!(limit === Infinity || (Number.isInteger(limit) && limit > 0)))
     throw new UsageError('--limit must be a positive integer');
@@ -124,6 +131,7 @@ function parseOptions(args: string[], io: IncidentsIO): Options | 'help' {
     format,
     url,
     sign: values.sign || FUNCTION_URL_HOST.test(url.hostname),
+    summary: values.summary,
   };
 }
 
@@ -227,7 +235,7 @@ function csvRow(i: IncidentView): string {
     .join(',');
 }
 
-const seconds = (ms: number | undefined): string => (ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`);
+const took = (ms: number | undefined): string => (ms === undefined ? '–' : humanDuration(ms));
 
 function tableOf(items: readonly IncidentView[]): string {
   if (items.length === 0) return 'No incidents.\n';
@@ -238,9 +246,9 @@ function tableOf(items: readonly IncidentView[]): string {
     i.type,
     i.exposures?.[0]?.repo ?? '',
     i.detectedAt.replace(/\.\d+Z$/, 'Z'),
-    seconds(i.timings?.revoke),
-    seconds(i.timings?.verify),
-    seconds(i.timings?.acknowledge),
+    took(i.timings?.revoke),
+    took(i.timings?.verify),
+    took(i.timings?.acknowledge),
   ]);
   const n = items.length;
   return `${alignColumns(header, rows).join('\n')}\n\n${n} incident${n === 1 ? '' : 's'}; times from detection.\n`;
@@ -253,7 +261,7 @@ function showOne(incident: Record<string, unknown>, format: Options['format']): 
   };
   const lines = [
     `${view.id}  ${view.status}  ${view.type} (${view.provider})  ${view.redacted ?? ''}`.trimEnd(),
-    `detected ${view.detectedAt}; ${TIMINGS.map((t) => `${t} ${seconds(view.timings?.[t])}`).join(', ')}`,
+    `detected ${view.detectedAt}; ${TIMINGS.map((t) => `${t} ${took(view.timings?.[t])}`).join(', ')}`,
     '',
     'exposures:',
     ...(view.exposures ?? []).map((e) => `  ${e.repo ?? '?'} ${e.path ?? ''}:${e.line ?? ''}`),
@@ -291,6 +299,13 @@ export async function runIncidentsCommand(args: string[], io: Partial<IncidentsI
         unknown
       >;
       sys.stdout(showOne(incident, opts.format));
+      return 0;
+    }
+    if (opts.summary) {
+      const items: IncidentView[] = [];
+      for await (const item of incidents(opts, sys)) items.push(item);
+      const summary = summarize(items);
+      sys.stdout(opts.format === 'table' ? renderSummary(summary) : `${JSON.stringify(summary)}\n`);
       return 0;
     }
     if (opts.format === 'table') {

@@ -133,23 +133,32 @@ describe('leakstop incidents', () => {
     expect(second).toContain(`,acme/web,"'=HYPERLINK(""x"")",1,`);
   });
 
-  it('prints a table on a terminal, with the revoke and verify times in seconds', async () => {
+  it('prints a table on a terminal, with the revoke and verify times', async () => {
     const r = await run([], { isTTY: true });
     const [header, first] = r.stdout.split('\n');
     expect(header).toMatch(/^ID +STATUS +TYPE +REPO +DETECTED +REVOKE +VERIFY +ACK$/);
     expect(first).toMatch(
       new RegExp(
-        `^${ALL[0]!.id} +contained +aws_access_key +acme/api +2026-11-01T10:00:00Z +0\\.9 s +1\\.4 s +–$`,
+        `^${ALL[0]!.id} +contained +aws_access_key +acme/api +2026-11-01T10:00:00Z +901 ms +1\\.4 s +–$`,
       ),
     );
     expect(r.stdout).toContain('7 incidents; times from detection.');
+  });
+
+  it('summarises every page of the filtered incidents with --summary', async () => {
+    const r = await run(['--summary', '--status', 'contained']);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout) as { count: number; phases: { revoke: { n: number; max: number } } };
+    expect([summary.count, summary.phases.revoke]).toEqual([7, { n: 7, p50: 904, p90: 907, max: 907 }]);
+    expect(queries().map((q) => q.get('status'))).toEqual(['contained']);
+    expect((await run(['--summary', '--format', 'csv'])).code).toBe(2);
   });
 
   it('prints one incident with its timeline', async () => {
     const r = await run(['show', ALL[2]!.id, '--format', 'table']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${ALL[2]!.id}  contained  aws_access_key (aws)`);
-    expect(r.stdout).toMatch(/revoke 0\.9 s, verify 1\.4 s/);
+    expect(r.stdout).toMatch(/revoke 903 ms, verify 1\.4 s/);
     expect(r.stdout).toContain('detected: found in a push');
   });
 
