@@ -1,6 +1,7 @@
 /**
  * `leakstop incidents --summary`: what a security lead asks of a quarter — how many leaked, of
- * which kinds, where, and how fast each phase was reached from detection (p50 / p90 / max).
+ * which kinds, where, whose (the identity the issuer named in the live check), and how fast each
+ * phase was reached from detection (p50 / p90 / max).
  */
 import { percentile } from '../shared/percentile.ts';
 import { alignColumns } from './command-line.ts';
@@ -11,6 +12,7 @@ export interface SummarizedIncident {
   readonly type: string;
   readonly detectedAt: string;
   readonly exposures?: readonly { readonly repo?: string }[];
+  readonly liveCheck?: { readonly identity?: string };
   readonly timings?: Readonly<Record<string, number | undefined>>;
 }
 
@@ -39,6 +41,8 @@ export interface IncidentSummary {
   readonly byType: Record<string, number>;
   /** Incidents per repository of their first exposure, most first. */
   readonly byRepo: Record<string, number>;
+  /** Incidents per owning identity (the live check's answer), most first. */
+  readonly byIdentity: Record<string, number>;
   /** Milliseconds from detection, over the incidents that reached each phase. */
   readonly phases: Record<string, PhaseStats>;
 }
@@ -71,6 +75,7 @@ export function summarize(incidents: readonly SummarizedIncident[]): IncidentSum
     byStatus: countsOf(incidents.map((i) => i.status)),
     byType: countsOf(incidents.map((i) => i.type)),
     byRepo: countsOf(incidents.map((i) => i.exposures?.[0]?.repo ?? '(none)')),
+    byIdentity: countsOf(incidents.map((i) => i.liveCheck?.identity ?? '(unknown)')),
     phases,
   };
 }
@@ -101,6 +106,7 @@ export function renderSummary(s: IncidentSummary): string {
     `status        ${listed(s.byStatus)}`,
     `type          ${listed(s.byType)}`,
     `repositories  ${listed(s.byRepo)}`,
+    `owners        ${listed(s.byIdentity)}`,
     '',
     ...(rows.length > 0
       ? alignColumns(['from detection to', 'n', 'p50', 'p90', 'max'], rows)

@@ -57,6 +57,8 @@ interface IncidentView {
   exposureCount?: number;
   exposures?: { repo?: string; path?: string; line?: number }[];
   acknowledged?: { by?: { name?: string; id?: string } };
+  /** Whose credential it is, as its issuer answered the live check before revocation. */
+  liveCheck?: { identity?: string };
   escalated?: unknown;
   timings?: Record<string, number | undefined>;
 }
@@ -201,6 +203,7 @@ const CSV_COLUMNS = [
   'path',
   'line',
   'exposures',
+  'identity',
   'acknowledged_by',
   ...TIMINGS.map((t) => `${t.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_ms`),
 ];
@@ -228,6 +231,7 @@ function csvRow(i: IncidentView): string {
     first?.path,
     first?.line,
     i.exposureCount ?? i.exposures?.length,
+    i.liveCheck?.identity,
     by ? (by.name ?? by.id) : undefined,
     ...TIMINGS.map((t) => i.timings?.[t]),
   ]

@@ -26,17 +26,20 @@ const QUARTER = [
       verify: (i + 1) * 200,
     }),
   ),
-  incident(20, 'contained', 'github_pat_classic', 'acme/web', {
-    revoke: 60_000,
-    verify: 90_000,
-    acknowledge: 300_000,
-  }),
+  {
+    ...incident(20, 'contained', 'github_pat_classic', 'acme/web', {
+      revoke: 60_000,
+      verify: 90_000,
+      acknowledge: 300_000,
+    }),
+    liveCheck: { identity: 'GitHub user octocat' },
+  },
   incident(12, 'containment_unverified', 'slack_bot_token', 'acme/web', {}),
   incident(15, 'false_positive', 'github_pat_classic', 'acme/docs', {}),
 ];
 
 describe('incident summary', () => {
-  it('counts by status, type and repository, most first', () => {
+  it('counts by status, type, repository and owner, most first', () => {
     const s = summarize(QUARTER);
     expect(s.count).toBe(12);
     expect([s.firstDetectedAt, s.lastDetectedAt]).toEqual([
@@ -49,6 +52,7 @@ describe('incident summary', () => {
       ['github_pat_classic', 2],
       ['slack_bot_token', 1],
     ]);
+    expect(s.byIdentity).toEqual({ '(unknown)': 11, 'GitHub user octocat': 1 });
     expect(Object.entries(s.byRepo)).toEqual([
       ['acme/api', 9],
       ['acme/web', 2],
@@ -75,6 +79,7 @@ describe('incident summary', () => {
     ]);
     const text = renderSummary(summarize(QUARTER));
     expect(text).toContain('12 incidents, detected 2026-10-01T08:00:00.000Z … 2026-10-20T08:00:00.000Z');
+    expect(text).toContain('owners        (unknown) 11 · GitHub user octocat 1');
     expect(text).toMatch(/^revoked +10 +500 ms +900 ms +1\.0 min$/m);
     expect(text).toMatch(/^acknowledged +1 +5\.0 min +5\.0 min +5\.0 min$/m);
     expect(renderSummary(summarize([]))).toBe('No incidents.\n');

@@ -116,7 +116,10 @@ describe('leakstop incidents', () => {
             status: 200,
             body: {
               items: [
-                incident(1, { exposures: [{ repo: 'acme/api', path: 'a,"b".env', line: 3 }] }),
+                incident(1, {
+                  exposures: [{ repo: 'acme/api', path: 'a,"b".env', line: 3 }],
+                  liveCheck: { identity: 'arn:aws:iam::111122223333:user/ci' },
+                }),
                 incident(2, { exposures: [{ repo: 'acme/web', path: '=HYPERLINK("x")', line: 1 }] }),
               ],
             },
@@ -125,10 +128,10 @@ describe('leakstop incidents', () => {
     const r = await run(['--format', 'csv']);
     const [header, first, second] = r.stdout.trim().split('\n');
     expect(header).toBe(
-      'id,status,type,provider,severity,redacted,detected_at,repo,path,line,exposures,acknowledged_by,acknowledge_ms,revoke_ms,verify_ms,containment_end_ms,scope_correct_ms,resolve_ms',
+      'id,status,type,provider,severity,redacted,detected_at,repo,path,line,exposures,identity,acknowledged_by,acknowledge_ms,revoke_ms,verify_ms,containment_end_ms,scope_correct_ms,resolve_ms',
     );
     expect(first).toBe(
-      `${ALL[0]!.id},contained,aws_access_key,aws,critical,AKIA…WXYZ,2026-11-01T10:00:00.000Z,acme/api,"a,""b"".env",3,1,,,901,1401,,,`,
+      `${ALL[0]!.id},contained,aws_access_key,aws,critical,AKIA…WXYZ,2026-11-01T10:00:00.000Z,acme/api,"a,""b"".env",3,1,arn:aws:iam::111122223333:user/ci,,,901,1401,,,`,
     );
     expect(second).toContain(`,acme/web,"'=HYPERLINK(""x"")",1,`);
   });
