@@ -169,6 +169,7 @@ describe('approval mode', () => {
       'Nothing changed: already approved by ana.',
     );
     await waitFor(async () => ((await approveButton()) ? undefined : true), 'the button to leave the card');
+    expect(JSON.stringify((await cardOf(id))?.blocks)).toMatch(/\*Revocation approved\*\\nby ana at 20/);
   });
 
   it('answers 404 for an unknown incident', async () => {

@@ -57,6 +57,12 @@ export function renderCard(incident: Incident): CardView {
       `by ${incident.acknowledged.by.name ?? incident.acknowledged.by.id} at ${incident.acknowledged.at}`,
     ]);
   if (incident.escalated) facts.push(['Escalated', incident.escalated.reason]);
+  const approval = incident.approval;
+  if (approval?.approvedAt)
+    facts.push([
+      'Revocation approved',
+      `by ${approval.approvedBy?.name ?? approval.approvedBy?.id ?? 'someone'} at ${approval.approvedAt}`,
+    ]);
   // What containment waits for: an approval, a provider's budget, a retry after provider trouble.
   if (incident.containmentNotice && incident.status === 'containing')
     facts.push(['Containment', incident.containmentNotice.text]);
