@@ -9,7 +9,7 @@
  * from the default AWS credential chain; against the local run, nothing is signed.
  */
 import { alignColumns, parseCommandLine, UsageError } from './command-line.ts';
-import { humanDuration, renderSummary, summarize } from './incident-summary.ts';
+import { humanDuration, PHASES, renderSummary, summarize } from './incident-summary.ts';
 import { signedHeaders } from './sigv4.ts';
 
 export const INCIDENTS_USAGE = `Usage: leakstop incidents [options]
@@ -59,12 +59,11 @@ interface IncidentView {
   acknowledged?: { by?: { name?: string; id?: string } };
   /** Whose credential it is, as its issuer answered the live check before revocation. */
   liveCheck?: { identity?: string };
-  escalated?: unknown;
   timings?: Record<string, number | undefined>;
 }
 
-/** Phase timings, in the order a lead reads them, as the API names them. */
-const TIMINGS = ['acknowledge', 'revoke', 'verify', 'containmentEnd', 'scopeCorrect', 'resolve'] as const;
+/** Phase timings as the API names them, in the order a lead reads them. */
+const TIMINGS = PHASES.map(([phase]) => phase);
 
 class ApiError extends Error {}
 

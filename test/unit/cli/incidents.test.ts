@@ -128,10 +128,10 @@ describe('leakstop incidents', () => {
     const r = await run(['--format', 'csv']);
     const [header, first, second] = r.stdout.trim().split('\n');
     expect(header).toBe(
-      'id,status,type,provider,severity,redacted,detected_at,repo,path,line,exposures,identity,acknowledged_by,acknowledge_ms,revoke_ms,verify_ms,containment_end_ms,scope_correct_ms,resolve_ms',
+      'id,status,type,provider,severity,redacted,detected_at,repo,path,line,exposures,identity,acknowledged_by,revoke_ms,verify_ms,containment_end_ms,acknowledge_ms,scope_correct_ms,resolve_ms',
     );
     expect(first).toBe(
-      `${ALL[0]!.id},contained,aws_access_key,aws,critical,AKIA…WXYZ,2026-11-01T10:00:00.000Z,acme/api,"a,""b"".env",3,1,arn:aws:iam::111122223333:user/ci,,,901,1401,,,`,
+      `${ALL[0]!.id},contained,aws_access_key,aws,critical,AKIA…WXYZ,2026-11-01T10:00:00.000Z,acme/api,"a,""b"".env",3,1,arn:aws:iam::111122223333:user/ci,,901,1401,,,,`,
     );
     expect(second).toContain(`,acme/web,"'=HYPERLINK(""x"")",1,`);
   });
@@ -161,7 +161,7 @@ describe('leakstop incidents', () => {
     const r = await run(['show', ALL[2]!.id, '--format', 'table']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${ALL[2]!.id}  contained  aws_access_key (aws)`);
-    expect(r.stdout).toMatch(/revoke 903 ms, verify 1\.4 s/);
+    expect(r.stdout).toMatch(/revoke 903 ms, verify 1\.4 s, containmentEnd –, acknowledge –/);
     expect(r.stdout).toContain('detected: found in a push');
   });
 
