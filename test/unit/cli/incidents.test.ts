@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runIncidentsCommand, type IncidentsIO } from '../../../functions/cli/incidents.ts';
 import { expectedSignature, parseAuthorization } from '../../../functions/local/sandbox/aws-auth.ts';
+import { runCaptured } from '../../helpers/cli.ts';
 
 const incident = (n: number, extra: Record<string, unknown> = {}) => ({
   id: `inc_${n.toString(16).padStart(20, '0')}`,
@@ -69,18 +70,8 @@ beforeEach(() => {
   answer = undefined;
 });
 
-async function run(args: string[], io: Partial<IncidentsIO> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runIncidentsCommand([...args, '--url', base], {
-    stdout: (c) => (stdout += c),
-    stderr: (c) => (stderr += c),
-    isTTY: false,
-    env: {},
-    ...io,
-  });
-  return { code, stdout, stderr };
-}
+const run = (args: string[], io: Partial<IncidentsIO> = {}) =>
+  runCaptured(runIncidentsCommand, [...args, '--url', base], io);
 
 const queries = () => requests.map((r) => new URL(r.url ?? '/', 'http://x').searchParams);
 
@@ -191,12 +182,7 @@ describe('leakstop incidents', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
-    let stderr = '';
-    const code = await runIncidentsCommand(['--url', `http://127.0.0.1:${port}`], {
-      stdout: () => undefined,
-      stderr: (c) => (stderr += c),
-      env: {},
-    });
+    const { code, stderr } = await runCaptured(runIncidentsCommand, ['--url', `http://127.0.0.1:${port}`]);
     expect([code, stderr]).toEqual([
       2,
       `leakstop incidents: cannot reach http://127.0.0.1:${port}: ECONNREFUSED\n`,

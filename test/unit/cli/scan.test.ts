@@ -11,27 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { createRng, Gen, STANDALONE } from '../../../bench/scan/tokens.ts';
 import { runScanCommand } from '../../../functions/cli/scan.ts';
 import type { ScanIO } from '../../../functions/cli/scan.ts';
+import { runCaptured } from '../../helpers/cli.ts';
 
 const g = new Gen(createRng(99));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(args: string[], io: Partial<ScanIO> = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runScanCommand(args, {
-    stdout: (c) => (stdout += c),
-    stderr: (c) => (stderr += c),
-    isTTY: false,
-    env: {},
-    ...io,
-  });
-  return { code, stdout, stderr };
-}
+const run = (args: string[], io: Partial<ScanIO> = {}) => runCaptured(runScanCommand, args, io);
 
 const lines = (out: string): Array<Record<string, unknown>> =>
   out
