@@ -78,15 +78,16 @@ const org = () => `org-${Date.now().toString(36)}-${++orgs}`;
 describe('GitHub organisation secret-scanning alerts', () => {
   it('finds the credential in other repositories of the exposure’s organisation and in configured ones', async () => {
     const token = githubToken();
+    // A different token sharing every character but the last: not this credential.
+    const lookAlike = `${token.slice(0, -1)}${token.endsWith('Z') ? 'Y' : 'Z'}`;
     const [acme, other] = [org(), org()];
     const own = await push(acme, 'api', { '.env': `GITHUB_TOKEN=${token}\n` });
     const web = await push(acme, 'web', { 'deploy/ci.yml': `steps:\n  token: ${token}\n` });
-    const docs = await push(acme, 'docs', { 'README.md': `${token.slice(0, -1)}Z\n` });
+    const docs = await push(acme, 'docs', { 'README.md': `${lookAlike}\n` });
     const infra = await push(other, 'infra', { 'main.tf': `\n\ntoken = "${token}"\n` });
     await alert(acme, 'api', token, own, '.env', 1);
     await alert(acme, 'web', token, web, 'deploy/ci.yml', 2);
-    // A different token sharing every character but the last: not this credential.
-    await alert(acme, 'docs', `${token.slice(0, -1)}Z`, docs, 'README.md', 1);
+    await alert(acme, 'docs', lookAlike, docs, 'README.md', 1);
     await alert(other, 'infra', token, infra, 'main.tf', 3);
 
     const exposure: Exposure = {
