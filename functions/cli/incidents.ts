@@ -10,7 +10,6 @@
  */
 import { alignColumns, parseCommandLine, UsageError } from './command-line.ts';
 import { humanDuration, PHASES, renderSummary, summarize } from './incident-summary.ts';
-import { signedHeaders } from './sigv4.ts';
 
 export const INCIDENTS_USAGE = `Usage: leakstop incidents [options]
        leakstop incidents show ID [--url URL]
@@ -144,6 +143,8 @@ async function get(opts: Options, io: IncidentsIO, path: string, query: URLSearc
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.sign) {
     if (!region) throw new UsageError('--sign needs a region: set AWS_REGION');
+    // Loaded only to sign: the credential chain is not needed against the local run.
+    const { signedHeaders } = await import('./sigv4.ts');
     Object.assign(headers, await signedHeaders(url, region, io.env));
   }
   let response: Response;
