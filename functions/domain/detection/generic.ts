@@ -382,6 +382,9 @@ function looksLikeIdentifier(value: string): boolean {
   return false;
 }
 
+const isRandomAwsSecret = (provider: { type: string }, value: string): boolean =>
+  provider.type === 'aws_secret_access_key' && !isCamelCaseWords(value) && shannonEntropy(value) >= 4.0;
+
 /** `SignatureV4SignWithCredentials`: words glued in CamelCase, not random characters. */
 function isCamelCaseWords(value: string): boolean {
   const words = value.match(/[A-Z]?[a-z]{3,}/g);
@@ -602,9 +605,13 @@ export function matchGeneric(
   if (!confidence) return undefined;
   // A value in a known format (ghp_…, sk_live_…, AKIA…) is judged by that format's detector alone.
   if (isKnownFormat(value)) return undefined;
-  if (!parsed.literal && looksLikeIdentifier(value)) return undefined;
   const nearby = (): string => ctx.text.slice(Math.max(0, ctx.lineStart - 300), ctx.lineEnd);
   const provider = keyed(joined, value, nearby);
+  // An unquoted bare word is code (`password = getPassword`), but not under an AWS secret key name
+  // when it has that key's exact shape and no words: about one real AWS secret key in 4,000 has no
+  // digit, `/` or `+`.
+  if (!parsed.literal && looksLikeIdentifier(value) && !(provider && isRandomAwsSecret(provider, value)))
+    return undefined;
   if (provider) {
     if (looksLikePlaceholder(value)) return undefined;
     return documented(

@@ -125,7 +125,13 @@ export function classifySecret(value: string, options: ClassifyOptions): Classif
   const key = options.fingerprintKey;
   const raw = value.trim();
   const pair = awsPairFromJson(raw);
-  const text = pair ? (pair.secret ? `${pair.id}\n${pair.secret}` : pair.id) : raw;
+  // The pair's parts under their names, as in a credentials file: the secret is known to be the
+  // secret, so the bare-value shape test (which wants a digit, for precision) must not drop it.
+  const text = pair
+    ? pair.secret
+      ? `aws_access_key_id = ${pair.id}\naws_secret_access_key = ${pair.secret}`
+      : pair.id
+    : raw;
   const hits = findHits(text).filter((h) => h.type !== 'aws_secret_access_key');
   // The hit covering most of the value is the credential; ties go to the earliest.
   let best: Hit | undefined;

@@ -156,6 +156,28 @@ describe('classifying a raw value (GitHub secret-scanning alerts)', () => {
     });
   });
 
+  it('keeps an AWS key pair whole, whatever characters its random secret happens to lack', () => {
+    const accessKeyId = gen(59).awsKeyId('AKIA');
+    // No digit (about 1 real secret key in 900), and letters only (about 1 in 4,000).
+    for (const secretAccessKey of [
+      'hQzvTgRkLmNp/bYcXdAeFsGuHiJoKqPrStUvWxYz',
+      'hQzvTgRkLmNpWbYcXdAeFsGuHiJoKqPrStUvWxYz',
+      'hQzvTgRkLmNp3bYcXdAeFsGuHiJoKqPrStUvWxYz',
+    ]) {
+      const classified = classifySecret(JSON.stringify({ accessKeyId, secretAccessKey }), {
+        fingerprintKey: KEY,
+      });
+      expect(classified?.type).toBe('aws_access_key');
+      expect(JSON.parse(classified!.secret)).toEqual({ accessKeyId, secretAccessKey });
+      const [inFile] = scan(
+        `aws_access_key_id = ${accessKeyId}\naws_secret_access_key = ${secretAccessKey}\n`,
+      );
+      expect(JSON.parse(inFile!.secret)).toEqual({ accessKeyId, secretAccessKey });
+    }
+    // Words glued together under the same name are not a secret key.
+    expect(scan('aws_secret_access_key = TheAwsSecretAccessKeyValueGoesRightHereX\n')).toEqual([]);
+  });
+
   it("falls back to GitHub's secret type, never revocable, for a shape it does not know", () => {
     const classified = classifySecret('opaque-value-1234', {
       fingerprintKey: KEY,
