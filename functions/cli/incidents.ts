@@ -8,6 +8,7 @@
  * Against the IAM-authorised Function URL in AWS, requests are signed with SigV4 (service `lambda`)
  * from the default AWS credential chain; against the local run, nothing is signed.
  */
+import { isIncidentId } from '../domain/incidents/incident.ts';
 import { alignColumns, parseCommandLine, UsageError } from './command-line.ts';
 import { humanDuration, PHASES, renderSummary, summarize } from './incident-summary.ts';
 
@@ -23,8 +24,8 @@ Options:
   --from DATE        detected at or after DATE (ISO-8601: 2026-10-01 or a UTC timestamp)
   --to DATE          detected before DATE
   --limit N          at most N incidents (default: all)
-  --summary          instead of the list: counts by status, type and repository, and how long
-                     each phase took from detection (p50, p90, max)
+  --summary          instead of the list: counts by status, type, repository and owner, and
+                     how long each phase took from detection (p50, p90, max)
   --format FORMAT    table | jsonl | csv (default: table on a terminal, jsonl otherwise)
   --url URL          the history API (default: $LEAKSTOP_HISTORY_URL, else the local run
                      at http://127.0.0.1:3000). A Lambda Function URL (*.lambda-url.*.on.aws)
@@ -99,7 +100,7 @@ function parseOptions(args: string[], io: IncidentsIO): Options | 'help' {
     if (positionals[0] !== 'show' || positionals.length !== 2)
       throw new UsageError(`unexpected ${positionals.join(' ')} (use: leakstop incidents show ID)`);
     show = positionals[1];
-    if (!/^inc_[0-9a-f]{20}$/.test(show ?? ''))
+    if (!isIncidentId(show ?? ''))
       throw new UsageError(`'${show}' is not an incident id (inc_ and 20 hex digits)`);
   }
   const format = values.format ?? (io.isTTY ? 'table' : 'jsonl');
@@ -189,6 +190,12 @@ async function* incidents(opts: Options, io: IncidentsIO): AsyncGenerator<Incide
     }
     cursor = page.cursor;
   } while (cursor && left > 0);
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
 }
 
 const CSV_COLUMNS = [
@@ -306,16 +313,12 @@ export async function runIncidentsCommand(args: string[], io: Partial<IncidentsI
       return 0;
     }
     if (opts.summary) {
-      const items: IncidentView[] = [];
-      for await (const item of incidents(opts, sys)) items.push(item);
-      const summary = summarize(items);
+      const summary = summarize(await collect(incidents(opts, sys)));
       sys.stdout(opts.format === 'table' ? renderSummary(summary) : `${JSON.stringify(summary)}\n`);
       return 0;
     }
     if (opts.format === 'table') {
-      const items: IncidentView[] = [];
-      for await (const item of incidents(opts, sys)) items.push(item);
-      sys.stdout(tableOf(items));
+      sys.stdout(tableOf(await collect(incidents(opts, sys))));
       return 0;
     }
     if (opts.format === 'csv') sys.stdout(`${CSV_COLUMNS.join(',')}\n`);

@@ -3,6 +3,7 @@
  * never a credential value. Every body is validated on receipt: a malformed one fails loudly
  * (and, after its retries, rests in the dead-letter queue) instead of being half-processed.
  */
+import { isIncidentId } from './incidents/incident.ts';
 
 export interface PushScanJob {
   readonly kind: 'push';
@@ -258,7 +259,7 @@ function parseScanJobKind(job: Record<string, unknown>): ScanJob {
 export function parseIncidentJob(body: string): IncidentJob {
   const job = record(parseJson(body), 'incident job');
   const incidentId = text(job.incidentId, 'incidentId');
-  if (!/^inc_[0-9a-f]{20}$/.test(incidentId)) throw new MalformedMessage('incidentId is not an incident id');
+  if (!isIncidentId(incidentId)) throw new MalformedMessage('incidentId is not an incident id');
   if (job.step !== undefined && job.step !== 'finish')
     throw new MalformedMessage(`unknown incident job step ${JSON.stringify(job.step)}`);
   if (job.ifStatus !== undefined && job.ifStatus !== 'containing')

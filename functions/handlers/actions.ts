@@ -8,7 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { approveRevocation } from '../domain/incidents/actions.ts';
-import type { Actor } from '../domain/incidents/incident.ts';
+import { INCIDENT_ID_PATTERN, type Actor } from '../domain/incidents/incident.ts';
 import type { IncidentJob } from '../domain/jobs.ts';
 import { jsonResponse, problem } from './common/http.ts';
 import { logger } from './common/logger.ts';
@@ -28,9 +28,11 @@ function caller(event: LambdaFunctionURLEvent): Actor {
   return { kind: 'api', id: iam?.userArn ?? iam?.userId ?? 'local' };
 }
 
+const APPROVE_ROUTE = new RegExp(`^/incidents/(${INCIDENT_ID_PATTERN})/approve$`);
+
 export async function actions(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
   const path = (event.rawPath ?? '/').replace(/\/+$/, '');
-  const approve = /^\/incidents\/(inc_[0-9a-f]{20})\/approve$/.exec(path);
+  const approve = APPROVE_ROUTE.exec(path);
   if (!approve?.[1]) return problem(404, 'unknown route');
   if (event.requestContext?.http?.method !== 'POST') return problem(405, 'use POST');
   const result = await approveRevocation(deps, approve[1], caller(event));

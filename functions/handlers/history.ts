@@ -6,7 +6,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { INCIDENT_STATUSES, type Incident, type IncidentStatus } from '../domain/incidents/incident.ts';
+import {
+  INCIDENT_ID_PATTERN,
+  INCIDENT_STATUSES,
+  type Incident,
+  type IncidentStatus,
+} from '../domain/incidents/incident.ts';
 import { InvalidCursor } from '../adapters/dynamodb/incident-store.ts';
 import { jsonResponse, problem } from './common/http.ts';
 import { logger } from './common/logger.ts';
@@ -63,10 +68,12 @@ export function incidentView(incident: Incident) {
 
 const ISO = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/;
 
+const INCIDENT_ROUTE = new RegExp(`^/incidents/(${INCIDENT_ID_PATTERN})$`);
+
 export async function history(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
   if (event.requestContext?.http?.method !== 'GET') return problem(405, 'use GET');
   const path = (event.rawPath ?? '/').replace(/\/+$/, '');
-  const one = /^\/incidents\/(inc_[0-9a-f]{20})$/.exec(path);
+  const one = INCIDENT_ROUTE.exec(path);
   if (one?.[1]) {
     const incident = await incidents.get(one[1]);
     if (!incident) return problem(404, `no incident ${one[1]}`);

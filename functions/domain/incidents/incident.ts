@@ -170,6 +170,11 @@ export function incidentIdFor(fingerprint: string): string {
   return `inc_${fingerprint.slice(0, 20)}`;
 }
 
+/** An incident id as `incidentIdFor` makes it, for route patterns: `inc_` and 20 hex digits. */
+export const INCIDENT_ID_PATTERN = 'inc_[0-9a-f]{20}';
+const INCIDENT_ID = new RegExp(`^${INCIDENT_ID_PATTERN}$`);
+export const isIncidentId = (value: string): boolean => INCIDENT_ID.test(value);
+
 /** A stable key for an exposure, so the same location reported twice is recorded once. */
 export function exposureKey(exposure: Pick<Exposure, 'repo' | 'commit' | 'path' | 'line'>): string {
   return `${exposure.repo}@${exposure.commit}:${exposure.path}:${exposure.line}`;
