@@ -393,7 +393,12 @@ function resolve(hits: Hit[]): Hit[] {
     }
   }
   if (!overlap) return hits;
-  const byPriority = [...hits].sort((a, b) => b.priority - a.priority || a.start - b.start);
+  // At equal priority an issuer's format beats a generic shape: a GitHub or GitLab token used as
+  // the password of a clone URL is that token (revocable), not only a URL with a password.
+  const generic = (h: Hit): number => (h.provider === 'generic' ? 1 : 0);
+  const byPriority = [...hits].sort(
+    (a, b) => b.priority - a.priority || generic(a) - generic(b) || a.start - b.start,
+  );
   const kept: Hit[] = [];
   for (const h of byPriority) {
     if (kept.some((k) => h.start < k.end && k.start < h.end)) continue;

@@ -27,6 +27,8 @@ export interface TokenSpec extends KindInfo {
   readonly priority?: number;
   /** Where the credential starts when the anchor is not its first character (or -1 to reject). */
   readonly startBefore?: (text: string, anchorAt: number) => number;
+  /** A word this credential may follow directly, without a boundary (Telegram's `…/bot<token>/` URLs). */
+  readonly prefixWord?: string;
 }
 
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
@@ -89,7 +91,10 @@ export function openSshCipher(body: string): string | undefined {
 }
 
 type Extra = Partial<
-  Pick<TokenSpec, 'minEntropy' | 'validate' | 'fileContext' | 'priority' | 'startBefore' | 'source'>
+  Pick<
+    TokenSpec,
+    'minEntropy' | 'validate' | 'fileContext' | 'priority' | 'startBefore' | 'prefixWord' | 'source'
+  >
 >;
 
 const T = (
@@ -531,6 +536,8 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     {
       minEntropy: 3.6,
       startBefore: (text, at) => runStart(text, at, isDigit, 8, 10),
+      // The Bot API puts the token in the path: https://api.telegram.org/bot<token>/getMe
+      prefixWord: '/bot',
       source: 'https://core.telegram.org/bots/api#authorizing-your-bot',
     },
   ),
@@ -1024,7 +1031,9 @@ export function leftBoundaryOk(text: string, at: number): boolean {
 /** Try one spec at the anchor found at `at`; returns a hit or undefined. */
 export function matchSpec(spec: TokenSpec, text: string, at: number): Hit | undefined {
   const start = spec.startBefore ? spec.startBefore(text, at) : at;
-  if (start < 0 || !leftBoundaryOk(text, start)) return undefined;
+  if (start < 0) return undefined;
+  if (!leftBoundaryOk(text, start) && !(spec.prefixWord && text.endsWith(spec.prefixWord, start)))
+    return undefined;
   spec.pattern.lastIndex = at;
   const m = spec.pattern.exec(text);
   if (!m) return undefined;

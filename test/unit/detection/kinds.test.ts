@@ -9,7 +9,7 @@ import { IN_CONTEXT, STANDALONE } from '../../../bench/scan/tokens.ts';
 import { fileContext } from '../../../functions/domain/detection/context.ts';
 import { findHits } from '../../../functions/domain/detection/engine.ts';
 import { createScanner, KINDS } from '../../../functions/domain/detection/index.ts';
-import { gen, KEY, scan } from './helpers.ts';
+import { gen, KEY, scan, typesIn } from './helpers.ts';
 
 const KIND = new Map(KINDS.map((k) => [k.type, k]));
 
@@ -103,6 +103,34 @@ describe('finding fields', () => {
     expect(JSON.parse(findings[0]?.secret ?? '{}')).toEqual({ accessKeyId: id, secretAccessKey: secret });
     expect(findings[0]?.attributes).toMatchObject({ paired: true });
     expect(findings[0]?.fingerprint).toBe(createHmac('sha256', KEY).update(id).digest('hex'));
+  });
+
+  it('reports a provider token used as a clone URL password as that token, so it can be revoked', () => {
+    for (const type of ['github_fine_grained_pat', 'gitlab_personal_access_token', 'github_pat_classic']) {
+      const token = STANDALONE[type]?.(gen(type.length)) as string;
+      const line = `RUN git clone https://x-access-token:${token}@github.com/acme/lib.git /deps/lib`;
+      const findings = scan(`FROM node:20\n${line}\n`, 'Dockerfile');
+      expect(findings.map((f) => [f.type, f.line, f.revocable])).toEqual([[type, 2, true]]);
+      expect(findings[0]?.column).toBe(line.indexOf(token) + 1);
+    }
+  });
+
+  it('still reports a plain password in a connection URL as that URL', () => {
+    const password = gen(5).mixed('abcdefghijkmnopqrstuvwxyzABCDEFGH23456789', 18);
+    expect(typesIn(`DATABASE_URL=postgres://app:${password}@db.internal:5432/orders\n`)).toEqual([
+      'postgres_uri',
+    ]);
+  });
+
+  it('finds a Telegram bot token in a Bot API URL path', () => {
+    const token = STANDALONE.telegram_bot_token?.(gen(6)) as string;
+    const findings = scan(
+      `curl -s "https://api.telegram.org/bot${token}/sendMessage?chat_id=-100123&text=hi"\n`,
+      'ops/notify.sh',
+    );
+    expect(findings.map((f) => f.type)).toEqual(['telegram_bot_token']);
+    // Glued to any other word it is still not a token.
+    expect(typesIn(`x = "robot${token}"\n`)).toEqual([]);
   });
 
   it('keeps an AWS key id and a secret far apart as two findings', () => {
