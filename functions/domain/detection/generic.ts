@@ -586,6 +586,16 @@ function documented(ctx: AssignmentContext, hit: Hit): Hit {
   return isDocComment(ctx) || inDocstring(ctx) ? withHit(hit, { confidence: 'low' }) : hit;
 }
 
+const SEALED_CIPHERTEXT = /^Ag[A-Za-z0-9+/]{300,}={0,2}$/;
+
+/**
+ * Bitnami Sealed Secrets are made to be committed: `encryptedData` holds base64 of a 2-byte key
+ * length (`Ag…`), an RSA-wrapped session key and AES-GCM ciphertext, readable only in the cluster.
+ */
+function isSealedSecretCiphertext(text: string, value: string): boolean {
+  return SEALED_CIPHERTEXT.test(value) && /^kind:\s*SealedSecret\s*$/m.test(text);
+}
+
 /** Analyse the assignment around one keyword hit. */
 export function matchGeneric(
   ctx: AssignmentContext,
@@ -605,6 +615,7 @@ export function matchGeneric(
   if (!confidence) return undefined;
   // A value in a known format (ghp_…, sk_live_…, AKIA…) is judged by that format's detector alone.
   if (isKnownFormat(value)) return undefined;
+  if (isSealedSecretCiphertext(ctx.text, value)) return undefined;
   const nearby = (): string => ctx.text.slice(Math.max(0, ctx.lineStart - 300), ctx.lineEnd);
   const provider = keyed(joined, value, nearby);
   // An unquoted bare word is code (`password = getPassword`), but not under an AWS secret key name

@@ -107,6 +107,23 @@ describe('generic assignments in the syntaxes people write', () => {
     ];
     expect(scan(`${lines.join('\n')}\n`, 'keys.py')).toEqual([]);
   });
+
+  it('leaves the ciphertext of a Bitnami SealedSecret alone, and still reads the same shape elsewhere', () => {
+    const g = gen(12);
+    const sealed = () => `Ag${g.mixed(`${ALNUM}+/`, 700)}==`;
+    const manifest = [
+      'apiVersion: bitnami.com/v1alpha1',
+      'kind: SealedSecret',
+      'metadata:',
+      '  name: app',
+      'spec:',
+      '  encryptedData:',
+      `    API_TOKEN: ${sealed()}`,
+      `    DB_PASSWORD: ${sealed()}`,
+    ];
+    expect(scan(`${manifest.join('\n')}\n`, 'deploy/k8s/sealed-secret.yaml')).toEqual([]);
+    expect(typesIn(`API_TOKEN: ${sealed()}\n`, 'deploy/config.yaml')).toEqual(['generic_token']);
+  });
 });
 
 describe('suppression', () => {
