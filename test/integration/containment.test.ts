@@ -542,7 +542,8 @@ describe('tracing after verification', () => {
     kind: 'copies',
     appliesTo: () => true,
     trace: async () => ({
-      detail: 'one copy in an SSM parameter',
+      // Tracers may name themselves (the real ones do): the timeline names each once.
+      detail: 'test-copies: one copy in an SSM parameter',
       copies: [{ repo: 'aws:ssm', commit: '', path: '/prod/deploy/key', line: 0, source: 'copies_search' }],
     }),
   };
@@ -551,7 +552,7 @@ describe('tracing after verification', () => {
     kind: 'copies',
     appliesTo: () => true,
     trace: async () => {
-      throw new Error('logs unavailable');
+      throw new Error('test-broken: logs unavailable');
     },
   };
 
@@ -573,8 +574,11 @@ describe('tracing after verification', () => {
     const timeline = await incidents.timeline(incident.id);
     for (const type of ['usage_traced', 'copies_searched', 'trace_failed'])
       expect(timeline.find((e) => e.type === type)?.durationMs, type).toBeGreaterThanOrEqual(0);
-    expect(timeline.find((e) => e.type === 'trace_failed')?.detail).toMatch(
-      /test-broken failed: logs unavailable/,
+    expect(timeline.find((e) => e.type === 'trace_failed')?.detail).toBe(
+      'test-broken failed: logs unavailable',
+    );
+    expect(timeline.find((e) => e.type === 'copies_searched')?.detail).toBe(
+      'test-copies: one copy in an SSM parameter',
     );
     const order = timeline.map((e) => e.type);
     expect(order.indexOf('vault_cleared')).toBeGreaterThan(order.indexOf('usage_traced'));

@@ -45,6 +45,12 @@ export function mergeUsage(a: UsageSummary | undefined, b: UsageSummary): UsageS
   };
 }
 
+/** A tracer's detail, prefixed with its name unless the tracer already wrote it that way. */
+const named = (name: string, detail: string): string =>
+  detail.startsWith(`${name}: `) ? detail : `${name}: ${detail}`;
+const unnamed = (name: string, detail: string): string =>
+  detail.startsWith(`${name}: `) ? detail.slice(name.length + 2) : detail;
+
 export async function runTracers(
   incident: Incident,
   secret: string,
@@ -97,7 +103,7 @@ export async function runTracers(
           at: at.toISOString(),
           type: tracer.kind === 'usage' ? 'usage_traced' : 'copies_searched',
           actor: SYSTEM,
-          detail: `${tracer.name}: ${result.detail}${result.truncated ? ' (stopped early: counts are lower bounds)' : ''}${actions}`,
+          detail: `${named(tracer.name, result.detail)}${result.truncated ? ' (stopped early: counts are lower bounds)' : ''}${actions}`,
           durationMs: at.getTime() - started,
           data: {
             tracer: tracer.name,
@@ -113,7 +119,7 @@ export async function runTracers(
           at: at.toISOString(),
           type: 'trace_failed',
           actor: SYSTEM,
-          detail: `${tracer.name} failed: ${error instanceof Error ? error.message : 'unknown error'}`,
+          detail: `${tracer.name} failed: ${unnamed(tracer.name, error instanceof Error ? error.message : 'unknown error')}`,
           durationMs: at.getTime() - started,
           data: { tracer: tracer.name, kind: tracer.kind },
         });
