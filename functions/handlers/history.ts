@@ -8,6 +8,7 @@ import middy from '@middy/core';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import {
   INCIDENT_ID_PATTERN,
+  notAnIncidentId,
   INCIDENT_STATUSES,
   type Incident,
   type IncidentStatus,
@@ -83,7 +84,10 @@ export async function history(event: LambdaFunctionURLEvent): Promise<LambdaFunc
     ]);
     return jsonResponse(200, { ...incidentView(incident), exposures, timeline });
   }
-  if (path !== '/incidents') return problem(404, 'unknown route');
+  if (path !== '/incidents') {
+    const segment = /^\/incidents\/([^/]+)$/.exec(path)?.[1];
+    return problem(404, segment ? notAnIncidentId(segment) : 'unknown route');
+  }
 
   const q = event.queryStringParameters ?? {};
   const limit = q.limit === undefined ? 50 : Number(q.limit);

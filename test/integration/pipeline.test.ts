@@ -182,4 +182,19 @@ describe('the local pipeline, end to end', () => {
     expect((await fetch(`${pipeline.url}/incidents?status=exploded`)).status).toBe(400);
     expect((await fetch(`${pipeline.url}/incidents?limit=1000`)).status).toBe(400);
   });
+
+  it('says what an incident id looks like when the path holds something else', async () => {
+    for (const [method, path] of [
+      ['GET', '/incidents/inc_doesnotexist'],
+      ['POST', '/incidents/inc_doesnotexist/approve'],
+    ] as const) {
+      const response = await fetch(`${pipeline.url}${path}`, { method });
+      expect(response.status, path).toBe(404);
+      expect(JSON.stringify(await response.json()), path).toContain(
+        'no incident inc_doesnotexist: incident ids are inc_ and 20 hex digits',
+      );
+    }
+    const unknown = await fetch(`${pipeline.url}/incidents/inc_00000000000000000000/archive`);
+    expect(unknown.status).toBe(404);
+  });
 });

@@ -175,6 +175,10 @@ export const INCIDENT_ID_PATTERN = 'inc_[0-9a-f]{20}';
 const INCIDENT_ID = new RegExp(`^${INCIDENT_ID_PATTERN}$`);
 export const isIncidentId = (value: string): boolean => INCIDENT_ID.test(value);
 
+/** The answer for a path segment that cannot be an incident id (a typo, a fingerprint, a repo name). */
+export const notAnIncidentId = (value: string): string =>
+  `no incident ${value.length > 64 ? `${value.slice(0, 64)}…` : value}: incident ids are inc_ and 20 hex digits (as GET /incidents lists them)`;
+
 /** A stable key for an exposure, so the same location reported twice is recorded once. */
 export function exposureKey(exposure: Pick<Exposure, 'repo' | 'commit' | 'path' | 'line'>): string {
   return `${exposure.repo}@${exposure.commit}:${exposure.path}:${exposure.line}`;
