@@ -8,7 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { approveRevocation } from '../domain/incidents/actions.ts';
-import { INCIDENT_ID_PATTERN, notAnIncidentId, type Actor } from '../domain/incidents/incident.ts';
+import { isIncidentId, notAnIncidentId, type Actor } from '../domain/incidents/incident.ts';
 import type { IncidentJob } from '../domain/jobs.ts';
 import { jsonResponse, problem } from './common/http.ts';
 import { logger } from './common/logger.ts';
@@ -28,15 +28,14 @@ function caller(event: LambdaFunctionURLEvent): Actor {
   return { kind: 'api', id: iam?.userArn ?? iam?.userId ?? 'local' };
 }
 
-const APPROVE_ROUTE = new RegExp(`^/incidents/(${INCIDENT_ID_PATTERN})/approve$`);
+/** `/incidents/{segment}/approve`; the segment is then checked to be an incident id. */
+const APPROVE_ROUTE = /^\/incidents\/([^/]+)\/approve$/;
 
 export async function actions(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
   const path = (event.rawPath ?? '/').replace(/\/+$/, '');
   const approve = APPROVE_ROUTE.exec(path);
-  if (!approve?.[1]) {
-    const segment = /^\/incidents\/([^/]+)\/approve$/.exec(path)?.[1];
-    return problem(404, segment ? notAnIncidentId(segment) : 'unknown route');
-  }
+  if (!approve?.[1]) return problem(404, 'unknown route');
+  if (!isIncidentId(approve[1])) return problem(404, notAnIncidentId(approve[1]));
   if (event.requestContext?.http?.method !== 'POST') return problem(405, 'use POST');
   const result = await approveRevocation(deps, approve[1], caller(event));
   if (result.outcome === 'not_found') return problem(404, `no incident ${approve[1]}`);

@@ -7,9 +7,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import {
-  INCIDENT_ID_PATTERN,
-  notAnIncidentId,
   INCIDENT_STATUSES,
+  isIncidentId,
+  notAnIncidentId,
   type Incident,
   type IncidentStatus,
 } from '../domain/incidents/incident.ts';
@@ -69,13 +69,15 @@ export function incidentView(incident: Incident) {
 
 const ISO = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/;
 
-const INCIDENT_ROUTE = new RegExp(`^/incidents/(${INCIDENT_ID_PATTERN})$`);
+/** `/incidents/{segment}`; the segment is then checked to be an incident id. */
+const INCIDENT_ROUTE = /^\/incidents\/([^/]+)$/;
 
 export async function history(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
   if (event.requestContext?.http?.method !== 'GET') return problem(405, 'use GET');
   const path = (event.rawPath ?? '/').replace(/\/+$/, '');
   const one = INCIDENT_ROUTE.exec(path);
   if (one?.[1]) {
+    if (!isIncidentId(one[1])) return problem(404, notAnIncidentId(one[1]));
     const incident = await incidents.get(one[1]);
     if (!incident) return problem(404, `no incident ${one[1]}`);
     const [exposures, timeline] = await Promise.all([
@@ -84,10 +86,7 @@ export async function history(event: LambdaFunctionURLEvent): Promise<LambdaFunc
     ]);
     return jsonResponse(200, { ...incidentView(incident), exposures, timeline });
   }
-  if (path !== '/incidents') {
-    const segment = /^\/incidents\/([^/]+)$/.exec(path)?.[1];
-    return problem(404, segment ? notAnIncidentId(segment) : 'unknown route');
-  }
+  if (path !== '/incidents') return problem(404, 'unknown route');
 
   const q = event.queryStringParameters ?? {};
   const limit = q.limit === undefined ? 50 : Number(q.limit);

@@ -170,9 +170,8 @@ export function incidentIdFor(fingerprint: string): string {
   return `inc_${fingerprint.slice(0, 20)}`;
 }
 
-/** An incident id as `incidentIdFor` makes it, for route patterns: `inc_` and 20 hex digits. */
-export const INCIDENT_ID_PATTERN = 'inc_[0-9a-f]{20}';
-const INCIDENT_ID = new RegExp(`^${INCIDENT_ID_PATTERN}$`);
+/** An incident id as `incidentIdFor` makes it: `inc_` and 20 hex digits. */
+const INCIDENT_ID = /^inc_[0-9a-f]{20}$/;
 export const isIncidentId = (value: string): boolean => INCIDENT_ID.test(value);
 
 /** The answer for a path segment that cannot be an incident id (a typo, a fingerprint, a repo name). */
