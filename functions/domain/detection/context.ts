@@ -13,6 +13,12 @@ export interface FileContext {
   readonly kind: FileKind;
   /** Under a test, fixture or example folder, or named like a test file. */
   readonly fixture: boolean;
+  /**
+   * Written to show an API: a document under an examples or samples folder (`awscli/examples/…
+   * .rst`), or a data file of examples (`botocore/…/examples-1.json`). A config template such as
+   * `config.example.json` or `.env.example` is not one: real values get pasted into those.
+   */
+  readonly example: boolean;
 }
 
 const CODE = new Set(
@@ -60,6 +66,10 @@ const FIXTURE_DIRS =
 const TEST_FILE =
   /(?:^|\/)(?:[^/]+[._-](?:test|spec)s?\.[a-z0-9]+|test_[^/]+\.py|conftest\.py|[A-Z][A-Za-z0-9]*Tests?\.(?:java|kt|cs|scala|groovy|swift|php))$/;
 
+const EXAMPLE_DIRS = /(?:^|\/)(?:examples?|samples?)\//i;
+/** `examples-1.json` (botocore), `iam-2010-05-08.examples.json` (aws-sdk); not `config.example.json`. */
+const EXAMPLE_DATA = /(?:^(?:examples?|samples?)|[-_.]examples)(?:[-_.][^/]*)?\.(?:json|ya?ml)$/;
+
 const cache = new Map<string, FileContext>();
 
 export function fileContext(path: string): FileContext {
@@ -79,7 +89,8 @@ export function fileContext(path: string): FileContext {
   else if (CONFIG.has(ext) || base.startsWith('dockerfile')) kind = 'config';
   else if (DOC.has(ext)) kind = 'doc';
   else kind = 'other';
-  const ctx: FileContext = { path, kind, fixture: FIXTURE_DIRS.test(p) || TEST_FILE.test(p) };
+  const example = (kind === 'doc' && EXAMPLE_DIRS.test(p)) || EXAMPLE_DATA.test(base);
+  const ctx: FileContext = { path, kind, fixture: FIXTURE_DIRS.test(p) || TEST_FILE.test(p), example };
   if (cache.size > 10_000) cache.clear();
   cache.set(path, ctx);
   return ctx;

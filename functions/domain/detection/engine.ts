@@ -15,7 +15,7 @@
  */
 import type { FileContext } from './context.ts';
 import { fileContext } from './context.ts';
-import { GENERIC_KEYWORDS, isMinifiedLine, matchGeneric } from './generic.ts';
+import { GENERIC_KEYWORDS, isMinifiedLine, lowerIfDocumented, matchGeneric } from './generic.ts';
 import { charClasses, isHex, looksLikePlaceholder, shannonEntropy } from './heuristics.ts';
 import type { Hit } from './model.ts';
 import { makeHit, PRIORITY, withHit } from './model.ts';
@@ -55,11 +55,18 @@ function matchSessionToken(text: string, at: number): Hit | undefined {
 
 const AWS_SECRET_MARK = 'aws_secret_access_key';
 
+/** The key id a presigned S3 URL carries (SigV4 `X-Amz-Credential=`, SigV2 `AWSAccessKeyId=`). */
+const PRESIGNED_URL_ID = /(?:X-Amz-Credential|AWSAccessKeyId)=$/;
+
 function matchAwsKeyId(text: string, at: number): Hit | undefined {
   const hit = matchSpec(AWS_KEY_ID_SPEC, text, at);
   if (!hit) return undefined;
   const longTerm = hit.secret.startsWith('AKIA');
+  // A presigned URL shows the key id beside a signature that expires, never the secret: worth a
+  // look (low confidence), not a revocation.
+  const presigned = PRESIGNED_URL_ID.test(text.slice(Math.max(0, at - 17), at));
   return withHit(hit, {
+    ...(presigned ? { confidence: 'low' as const } : {}),
     type: longTerm ? 'aws_access_key' : 'aws_temporary_access_key',
     revocable: longTerm,
     secret: JSON.stringify({ accessKeyId: hit.secret }),
@@ -300,8 +307,15 @@ export function findHits(text: string, file: FileContext = fileContext('')): Hit
   runGeneric(text, file, hits);
   if (hits.length === 0) return hits;
   hits.sort((a, b) => a.start - b.start);
-  const resolved = resolve(pairAwsKeys(text, hits));
+  const resolved = resolve(pairAwsKeys(text, hits)).map((hit) =>
+    isConnectionUrl(hit) ? lowerIfDocumented(text, file, hit) : hit,
+  );
   return file.fixture ? resolved.map(asFixture) : resolved;
+}
+
+/** Connection URLs are judged like assignments in documentation: a docstring's `postgres://scott:…@` is an example. */
+function isConnectionUrl(hit: Hit): boolean {
+  return hit.type === 'url_with_password' || hit.type.endsWith('_uri');
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   isHashLength,
   isHex,
   isRedaction,
+  isTypedInOrder,
   isUuid,
   longestRun,
   looksLikePlaceholder,
@@ -45,9 +46,16 @@ const EXCLUDED_WORDS = new Set(
     'tokenize scope scopes audience issuer event events handler callback request response status state ' +
     'hidden arn ssm source secretref page next cursor continuation csrf xsrf captcha recaptcha sync ' +
     'policies confirm confirmation repeat retype forgot strategy secrets keys passwords credentials ' +
-    'mapping map'
+    'mapping map verification starting pagination idempotency subject factory encoder decoder ' +
+    'generator builder hasher verifier mgr realm'
   ).split(' '),
 );
+
+/** Words in a key name that make its value a test's own: reported at low confidence. */
+const TEST_WORDS = new Set(['test', 'testing', 'dummy', 'fake', 'mock', 'mocked', 'fixture', 'stub']);
+
+/** Last words that make the key name something else: `password_encryption`, `token_signature`. */
+const NOT_SECRET_HEADS = new Set(['encryption', 'signature', 'identifier']);
 
 export interface AssignmentContext {
   readonly text: string;
@@ -220,6 +228,7 @@ function parseAssignment(ctx: AssignmentContext, kwStart: number, kwEnd: number)
  */
 function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: number): Parsed | undefined {
   const { text, lineStart, lineEnd } = ctx;
+  if (before === 58 /* : */ && inArn(text, lineStart, ks)) return undefined;
   const paired = pairedValue(ctx, ks, ke);
   if (paired) return paired;
   let key = text.slice(ks, ke);
@@ -258,7 +267,9 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
     i += 1;
     form = 'call';
   } else if (c0 === 44 /* , */ && quotedKey) {
-    // ("SECRET_KEY", "value"): a key/value call or tuple.
+    // ("SECRET_KEY", "value"): a key/value call or tuple. Not a row of a test-vector table,
+    // `("passphrase", "qiyh4X…"),` (a password and its hash): a bare tuple led by a plain word.
+    if (/^[a-z]+$/.test(key) && /^\s*[([]$/.test(text.slice(lineStart, ks - 1))) return undefined;
     i += 1;
     form = 'call';
   } else if (cli && i > ke && i < lineEnd) {
@@ -301,6 +312,13 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   return { key, valueStart: got.start, value: got.value, literal, form };
 }
 
+/** `arn:aws:secretsmanager:…:secret:name`: a resource type inside an ARN, not a key. */
+function inArn(text: string, lineStart: number, at: number): boolean {
+  let i = at;
+  while (i > lineStart && !isSpace(text.charCodeAt(i - 1)) && !isQuote(text.charCodeAt(i - 1))) i--;
+  return text.startsWith('arn:', i);
+}
+
 /** `Authorization: Bearer <token>` / `Basic <base64>` / `token <token>`, quoted or not. */
 function headerValue(ctx: AssignmentContext, key: string, at: number): Parsed | undefined {
   if (!/auth|token|header/i.test(key)) return undefined;
@@ -328,6 +346,7 @@ type Category = 'password' | 'secret' | 'token' | 'api_key' | 'authorization';
 
 function categorize(words: string[], joined: string): Category | undefined {
   for (const w of words) if (EXCLUDED_WORDS.has(w)) return undefined;
+  if (NOT_SECRET_HEADS.has(words[words.length - 1] as string)) return undefined;
   if (words.includes('authorization')) return 'authorization';
   if (
     words.some(
@@ -369,7 +388,16 @@ const CODE_REFERENCE =
 const HASH_SHAPE =
   /^(?:\$2[abxy]?\$\d\d\$|\$argon2|\$[156]\$|\$pbkdf2|\$scrypt|pbkdf2_sha|sha\d+[$:-]|\{S?SHA\d*\}|\{bcrypt\}|md5[$:]|sha1\$|bcrypt\$|argon2\$)/i;
 const WEAK_WORDS =
-  /passw|p[a@4]ssw[o0]rd|secret|s3cr3t|token|apikey|api_key|test|demo|mock|stub|sample|lorem|ipsum|hunter|todo|fixme|none|null|undefined|admin|guest|default|qwerty|letmein|welcome|changeit|abc123|foobar|pa55|example|insecure|unsafe|notsecret|dev[_-]?only/i;
+  /passw|p[a@4][s5$]{2}\W?w[o0]rd|p[4@#][s5$]{2}|pa[5$]{2}|salt|secret|s3cr3t|token|apikey|api_key|test|demo|mock|stub|sample|lorem|ipsum|hunter|todo|fixme|none|null|undefined|admin|guest|default|qwerty|letmein|welcome|changeit|abc123|foobar|example|insecure|unsafe|notsecret|dev[_-]?only/i;
+/** Algorithm names a setting chooses (`password_encryption = scram-sha-256`), not secrets. */
+const ALGORITHM_NAME =
+  /^(?:scram-sha-(?:1|256)(?:-plus)?|(?:hmac-?)?sha-?(?:1|224|256|384|512)|md5|aes-?(?:128|192|256)(?:-(?:gcm|cbc|ctr|ecb))?|chacha20-poly1305|pbkdf2[\w-]*|bcrypt|argon2(?:id|i|d)?|ed25519|x25519|rsa-?(?:sha-?\d+|\d+)?|[hre]s(?:256|384|512))$/i;
+/** Text written as escapes (`\u30D1\u30B9…`, `Schl\u00FCssel`, `b't\xc3\xa1…'`) or in a non-Latin script: a message, not a key. */
+const NATURAL_TEXT = /\\u[0-9a-fA-F]{4}|(?:\\\\?x[0-9a-fA-F]{2}){2}|[\u0080-\u{10ffff}]/u;
+/** `Jobs[-1].JobId`, `data.items[0].token`: a path into a document (JMESPath, JSONPath), not a value. */
+const PROPERTY_PATH = /^[A-Za-z_$][\w$]*(?:\[[^\]]*\])*(?:\.[A-Za-z_$][\w$]*(?:\[[^\]]*\])*)+$/;
+/** Interpolation in an f-string or format string: `f"{name}@{host}"`, `"{0}:{token}"`. */
+const INTERPOLATION = /\{[A-Za-z_][^{}]*\}/;
 /** Regular-expression syntax: a pattern matching secrets, not a secret. */
 const REGEX_SYNTAX = /\[\^|\(\?[:=!<]|\\[dswbDSWB]|\{\d+,\d*\}|\[[A-Za-z0-9]-[A-Za-z0-9]/;
 
@@ -419,6 +447,7 @@ function isDateOrNumber(value: string): boolean {
 function judgePassword(v: string): boolean {
   if (v.length < 8 || v.length > 128) return false;
   if (/^[a-z]+$|^[A-Z][a-z]+$|^[A-Z]+$/.test(v)) return false; // a dictionary-looking word
+  if (/^[A-Z]*(?:[A-Z][a-z]{2,}){2,}$/.test(v)) return false; // a CamelCase name (`StorageEncrypted`, `HTTPRedirectHandler`)
   if (/^[a-z]+[^A-Za-z0-9][a-z]+$/.test(v)) return false; // two words joined by a symbol
   const classes = charClasses(v);
   const entropy = shannonEntropy(v);
@@ -474,9 +503,17 @@ function judgeValue(category: Category, value: string): boolean {
   if (looksLikePlaceholder(v) || isDefaultPassword(v) || WEAK_WORDS.test(v) || REGEX_SYNTAX.test(v))
     return false;
   if (v.endsWith('\\') || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return false; // escapes, CONSTANT_NAMES
+  if (v.startsWith('arn:') || ALGORITHM_NAME.test(v) || NATURAL_TEXT.test(v)) return false;
+  if ((v.includes('[') && PROPERTY_PATH.test(v)) || INTERPOLATION.test(v) || isTypedInOrder(v)) return false;
   if (isCamelCaseWords(v) || looksLikePathOrUrl(v) || isUuid(v) || isDateOrNumber(v)) return false;
   if (/^(?:sha\d+|md5)-/.test(v)) return false; // SRI integrity
+  // The next setting's key (`password= scmVersion=` in a shell list of `-D` flags): a word and `=`
+  // that base64 padding could not end (its length is not a multiple of 4).
+  if (v.length % 4 !== 0 && /^[A-Za-z_][\w.-]*=$/.test(v)) return false;
   if (/^[a-z]+(?:[-_.][a-z]+)+$/i.test(v)) return false; // kebab/snake words
+  // Names made of words and numbers: `0006_require_contenttypes_0002` (a Django migration), `apr_md5_crypt`.
+  if (/^(?:[a-z]+\d*|\d+)(?:[-_.](?:[a-z]+\d*|\d+))+$/.test(v) && (v.match(/[a-z]{3,}/g) ?? []).length >= 2)
+    return false;
   // Serial, license and recovery codes (`A3-C4ZJMN-PQTZTL-…`): groups of capitals and digits.
   if (/^[A-Z0-9]{1,8}(?:-[A-Z0-9]{2,8}){2,}$/.test(v)) return false;
   // A Kubernetes Secret or an npm `_auth` line holds the value base64-encoded: judge what it says
@@ -492,7 +529,10 @@ function judgeValue(category: Category, value: string): boolean {
 
 /** The decoded text when `value` is base64 of printable ASCII, else undefined. */
 function printableBase64(value: string): string | undefined {
-  if (value.length < 8 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  // Padded base64, or unpadded base64url (`eyJzZXNzaW9uX2lkIjogImRlZmF1bHQifQ` is `{"session_id": "default"}`).
+  if (value.length < 8 || !(/^[A-Za-z0-9+/]+={0,2}$/.test(value) || /^[A-Za-z0-9_-]+$/.test(value)))
+    return undefined;
+  if (value.length % 4 === 1 || (value.includes('=') && value.length % 4 !== 0)) return undefined;
   const decoded = Buffer.from(value, 'base64').toString('latin1');
   return /^[\x20-\x7e]{6,}$/.test(decoded) ? decoded : undefined;
 }
@@ -534,13 +574,34 @@ function keyed(
   return undefined;
 }
 
+const EXAMPLE_MARK = /[A-Z0-9]EXAMPLE(?![a-z])|(?<![A-Za-z])EXAMPLE[A-Z0-9]/;
+
 /** Where a generic value may be reported, and how sure the engine may be about it. */
 function contextConfidence(ctx: AssignmentContext, parsed: Parsed): Confidence | undefined {
   const kind = ctx.file.kind;
   if (kind === 'lock' || kind === 'declaration' || kind === 'generated') return undefined;
   // In source code (and Terraform/HCL) an unquoted value is an expression.
   if (kind === 'code' && !parsed.literal) return undefined;
+  // API documentation shows example values: an examples document, or a line holding one of the
+  // AWS documentation's marked values (`AccessKeyId=ABCDE12345670EXAMPLE, RawSecretAccessKey=…`).
+  if (ctx.file.example || EXAMPLE_MARK.test(ctx.text.slice(ctx.lineStart, ctx.lineEnd))) return 'low';
   return 'medium';
+}
+
+/**
+ * The query of a link made to be published: a status badge's image (`…/badge.svg?token=…`,
+ * `….svg?style=svg&circle-token=…`) or a meeting invitation (`zoom.us/j/952…?pwd=…`).
+ */
+const PUBLISHED_LINK_QUERY =
+  /https?:\/\/(?:[^\s"'()<>?]*(?:\.svg|\.png|\/badges?\b[^\s"'()<>?]*)|(?:[\w-]+\.)?zoom\.us\/[jw]\/\d+)\?[^\s"'()<>]*$/;
+
+/**
+ * Codecov and CircleCI badge tokens are read-only by design and meant for a README's badge, and
+ * a Zoom link carries its meeting passcode for whoever is invited: a value there is low confidence.
+ */
+function inPublishedLink(ctx: AssignmentContext, kwStart: number): boolean {
+  const before = ctx.text.slice(Math.max(ctx.lineStart, kwStart - 300), kwStart);
+  return before.includes('?') && PUBLISHED_LINK_QUERY.test(before);
 }
 
 /** Inside a Python triple-quoted string: a docstring shows example values, not secrets. */
@@ -582,8 +643,35 @@ function isDocComment(ctx: AssignmentContext): boolean {
 
 /** API documentation (JSDoc, `///`, Python docstrings) shows example values: low confidence there. */
 function documented(ctx: AssignmentContext, hit: Hit): Hit {
-  if (ctx.file.kind !== 'code' || hit.confidence === 'low') return hit;
+  if (hit.confidence === 'low') return hit;
+  if (ctx.file.kind === 'doc') return introducedAsExample(ctx) ? withHit(hit, { confidence: 'low' }) : hit;
+  if (ctx.file.kind !== 'code') return hit;
   return isDocComment(ctx) || inDocstring(ctx) ? withHit(hit, { confidence: 'low' }) : hit;
+}
+
+/** `documented` for a hit found by another detector (connection URLs): its line is found from its start. */
+export function lowerIfDocumented(text: string, file: FileContext, hit: Hit): Hit {
+  const lineStart = text.lastIndexOf('\n', hit.start - 1) + 1;
+  const newline = text.indexOf('\n', hit.start);
+  return documented({ text, lineStart, lineEnd: newline < 0 ? text.length : newline, file }, hit);
+}
+
+/** Prose that introduces what follows as an illustration. */
+const EXAMPLE_PROSE =
+  /\bfor (?:example|instance)\b|\be\.g\.|\bexamples?:|\bsomething like\b|\blooks? like this\b/i;
+
+/**
+ * In documentation, the three lines before a value (and its own) say "for example", "e.g.",
+ * "looks like this": the Cargo book's `token = "854D…"` under "for example:". A document that
+ * pastes a real credential rarely announces it as an illustration.
+ */
+function introducedAsExample(ctx: AssignmentContext): boolean {
+  let start = ctx.lineStart;
+  for (let n = 0; n < 3 && start > 0; n++) {
+    const prev = ctx.text.lastIndexOf('\n', start - 2);
+    start = prev + 1;
+  }
+  return EXAMPLE_PROSE.test(ctx.text.slice(Math.max(start, ctx.lineStart - 600), ctx.lineEnd));
 }
 
 const SEALED_CIPHERTEXT = /^Ag[A-Za-z0-9+/]{300,}={0,2}$/;
@@ -611,8 +699,9 @@ export function matchGeneric(
   if (value.length < 6) return undefined;
   const { words, joined } = keyWords(parsed.key);
   if (words.length === 0 || words.length > 8) return undefined;
-  const confidence = contextConfidence(ctx, parsed);
-  if (!confidence) return undefined;
+  const context = contextConfidence(ctx, parsed);
+  if (!context) return undefined;
+  const confidence = context === 'medium' && inPublishedLink(ctx, kwStart) ? 'low' : context;
   // A value in a known format (ghp_…, sk_live_…, AKIA…) is judged by that format's detector alone.
   if (isKnownFormat(value)) return undefined;
   if (isSealedSecretCiphertext(ctx.text, value)) return undefined;
@@ -643,9 +732,11 @@ export function matchGeneric(
     return header && documented(ctx, header);
   }
   if (!judgeValue(category, value)) return undefined;
+  // `TEST_DB_PASSWORD`, `fake_token`: the name says the value is a test's own.
+  const named = words.some((w) => TEST_WORDS.has(w)) ? 'low' : confidence;
   return documented(
     ctx,
-    valueHit(parsed, value, genericKind(`generic_${category}`), confidence, PRIORITY.generic),
+    valueHit(parsed, value, genericKind(`generic_${category}`), named, PRIORITY.generic),
   );
 }
 

@@ -104,6 +104,37 @@ export function longestSequence(value: string): number {
 }
 
 /**
+ * Whether a value was typed in order rather than generated: letters and digits, taken apart and
+ * each in its order, mostly step to the next one (`AB1C2defGHijk…`, `abcd1234defg5678`,
+ * `A1b2c3d4`, `12cs345-67cd-890b-…`). Case is ignored and 9 steps to 0. A random value steps
+ * forward about once in 20 pairs; this needs every other pair and at least four steps.
+ */
+export function isTypedInOrder(value: string): boolean {
+  let steps = 0;
+  let pairs = 0;
+  let letter = -1;
+  let digit = -1;
+  for (let i = 0; i < value.length; i++) {
+    const raw = value.charCodeAt(i);
+    const c = raw >= 65 && raw <= 90 ? raw + 32 : raw;
+    if (c >= 97 && c <= 122) {
+      if (letter >= 0) {
+        pairs++;
+        if (c === letter + 1) steps++;
+      }
+      letter = c;
+    } else if (c >= 48 && c <= 57) {
+      if (digit >= 0) {
+        pairs++;
+        if (c === digit + 1 || (digit === 57 && c === 48)) steps++;
+      }
+      digit = c;
+    }
+  }
+  return steps >= 4 && steps * 2 >= pairs;
+}
+
+/**
  * Words and shapes that mark a value as a placeholder, template or redaction rather than a
  * live credential. Applied to every detector's value (specific formats included), so it holds
  * only strings a random token essentially never contains.

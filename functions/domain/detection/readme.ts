@@ -26,14 +26,21 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    \`name: X / value: …\`, \`setdefault("SECRET_KEY", …)\`, \`--token …\`, \`Authorization: Bearer …\`)
    are judged by the key's words (hashes, ids, URLs, public keys are excluded), the value's
    strength (length, character classes, entropy; templates, references, identifiers, paths,
-   UUIDs, versions, regexes and weak words rejected) and the file: in source code only string
-   literals are values; lockfiles, type declarations, source maps and minified files are skipped;
-   API documentation comments and docstrings give low confidence.
+   UUIDs, versions, regexes, weak words, ARNs, algorithm names, format strings, property paths,
+   escaped or non-Latin text and values typed in order such as \`abcd1234efgh5678\` rejected)
+   and the file: in source code only string literals are values; lockfiles, type declarations,
+   source maps and minified files are skipped; API documentation comments and docstrings give
+   low confidence.
 4. **AWS pairs.** An access key id with a 40-character secret within 6 lines is one finding,
    reported at the id; the vault gets both.
 5. **Context.** A private key under a test, fixture or example folder is low confidence (libraries
-   ship the keys their tests sign with). Low-confidence findings are dropped unless asked for
-   (\`minConfidence: 'low'\`, \`leakstop scan --min-confidence low\`).
+   ship the keys their tests sign with). So is any finding in a documentation file under an
+   \`examples\` or \`samples\` folder, in example request data (\`examples-1.json\`,
+   \`sample.yaml\`; not \`config.example.json\` or \`.env.example\`, which people fill in), on a
+   line holding one of AWS's marked example values (\`…EXAMPLE\`), and an access key id inside a
+   presigned URL (\`X-Amz-Credential=\`: a presigned URL never carries the secret).
+   Low-confidence findings are dropped unless asked for (\`minConfidence: 'low'\`,
+   \`leakstop scan --min-confidence low\`).
 6. **Suppression.** A line containing \`leakstop:allow\` is never reported; a baseline is a set of
    fingerprints (HMAC-SHA256 of the credential's identity under the fingerprint key), never values.
 7. **Diffs.** Only added lines are reported, with new-file line numbers; context lines are kept

@@ -38,6 +38,10 @@ const sha256 = (value: string): string => createHash('sha256').update(value).dig
  * so this file holds no credential-shaped strings). A match is an example, not a leak.
  */
 const DOCUMENTED_EXAMPLES = new Set([
+  // Google Authenticator's Key Uri Format example TOTP secret (JBSWY3DP…), used across TOTP libraries' docs and tests.
+  '8be5d113c0871ce1a122d68a7dff940ab7b09ad8dfcfd9a85aa5c1acc026279e',
+  // The Cargo book's registry token in credentials.toml (854DvwSl…).
+  '3c14aab79351be94e9c4202d8f6d28c4a5d73cfb2e6e302d2d2478159ef57f9f',
   // Stripe API reference test keys (sk_test_4eC39…, sk_test_BQokik…, sk_test_26PHem…, rk_test_26PHem…).
   '2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326',
   'f2d6ca16515033e5dce14eba840b979d27b5cbae24bb3e5bf484339667f86397',
@@ -57,7 +61,7 @@ const DOCUMENTED_EXAMPLES = new Set([
 ]);
 
 /** Lengths of the examples above: a value of another length is not one of them (no hash needed). */
-const EXAMPLE_LENGTHS = new Set([10, 22, 28, 32, 39, 44, 53]);
+const EXAMPLE_LENGTHS = new Set([10, 16, 22, 28, 32, 39, 44, 53]);
 
 export function isDocumentedExample(value: string): boolean {
   return EXAMPLE_LENGTHS.has(value.length) && DOCUMENTED_EXAMPLES.has(sha256(value));

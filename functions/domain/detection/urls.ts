@@ -109,10 +109,18 @@ function acceptablePassword(password: string, user: string, otherScheme: boolean
   if (looksLikePlaceholder(password)) return false;
   if (/^[$%{[(<]|[{}]|\$\(|%[sd]|^:/.test(password)) return false;
   if (/^[A-Z][A-Z0-9_]*$/.test(password) && password.includes('_')) return false; // an env var name
-  if (/password|passwd|secret|token/i.test(password)) return false;
+  if (/p[a@4#][s5$]{2}w[o0]r?d|passwd|secret|token/i.test(password)) return false;
+  if (user.toLowerCase() === 'scott' && /^tiger/i.test(password)) return false; // Oracle's demo account
   if (shannonEntropy(password) < 2.5) return false;
   const classes = charClasses(password);
   // Outside database and queue URLs (proxies, ftp, docs), ask for a password that looks generated.
-  if (otherScheme) return !password.includes(':') && password.length >= 8 && classes.count >= 3;
+  // `dotenv://:key_1234@dotenv.org` in an error message is a word and a number, not generated.
+  if (otherScheme)
+    return (
+      !password.includes(':') &&
+      password.length >= 8 &&
+      classes.count >= 3 &&
+      !/^[A-Za-z]+[_-]?\d{1,6}$/.test(password)
+    );
   return password.length >= 10 || classes.count >= 2;
 }

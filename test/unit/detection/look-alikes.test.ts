@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { B64, HEX, STANDALONE, strongPassword } from '../../../bench/scan/tokens.ts';
-import { gen, scan, typesIn } from './helpers.ts';
+import { createScanner } from '../../../functions/domain/detection/index.ts';
+import { gen, KEY, scan, typesIn } from './helpers.ts';
 
 /** Kinds whose body has a fixed length (one character less is not the format any more). */
 const FIXED_LENGTH = [
@@ -232,6 +233,200 @@ describe('hashes, identifiers and encoded data', () => {
     // The same assignment outside a comment is reported.
     expect(scan(`client.login({ password: "${pw}" });\n`, 'src/client.js').map((f) => f.type)).toEqual([
       'generic_password',
+    ]);
+  });
+});
+
+describe('what installed software ships (site-packages, the JDK, /etc, node_modules)', () => {
+  const g = gen(31);
+  const secret = g.mixed(B64, 40);
+  const pw = strongPassword(g);
+
+  it('ignores messages under password keys: escaped or non-Latin text, CamelCase names', () => {
+    const lines = [
+      '{ "key.password", "Schl\\u00FCsselkennwort" },',
+      '{ "keystore.password", "\\u30AD\\u30FC\\u30B9\\u30C8\\u30A2\\u306E\\u30D1\\u30B9" },',
+      'password = "Schlüsselkennwort2"',
+      "\"Additional properties are ignored ('MasterUserPassword', 'StorageEncrypted')\"",
+    ];
+    expect(scan(`${lines.join('\n')}\n`, 'resources/keytool_de.java')).toEqual([]);
+    expect(typesIn(`{ "key.password", "${pw}" },\n`, 'resources/Keys.java')).toEqual(['generic_password']);
+  });
+
+  it('ignores names whose last word is not the secret, and algorithm names', () => {
+    const lines = [
+      'ps("SecretKeyFactory", "PBKDF2WithHmacSHA512/224",',
+      'password_encryption = scram-sha-256',
+      '# METHOD can be "trust", "reject", "md5", "password", "scram-sha-256",',
+      `--token-signature "${secret}"`,
+      `"VerificationToken": "${secret}",`,
+    ];
+    expect(scan(`${lines.join('\n')}\n`, 'conf/settings.conf')).toEqual([]);
+    expect(typesIn(`signature_secret = "${secret}"\n`, 'conf/settings.conf')).toEqual(['generic_secret']);
+  });
+
+  it('ignores ARNs, document paths and interpolations under key names', () => {
+    const lines = [
+      '"encryptionKey": "arn:aws:kms:us-west-2:111122223333:key/c9fe2447-0795-4fda-afbe-8464574ae162",',
+      '"usernameSecretArn": "arn:aws:secretsmanager:us-west-2:111122223333:secret:windfarm1-auth-1ABCDE"',
+      '"output_token": "Jobs[-1].JobId",',
+    ];
+    expect(scan(`${lines.join('\n')}\n`, 'data/service.json')).toEqual([]);
+    expect(scan(`new_token = f"{log_group}@{pages[-1]['name']}"\n`, 'models.py')).toEqual([]);
+  });
+
+  it('ignores values typed in order, and spelt-out passwords', () => {
+    const lines = [
+      '"passphrase": "AB1C2defGHijkLMNo3PqQRstUvwxyzaBCDEfghh4ijklMN5opqrStuVWxyzAbCDEfghIJ"',
+      '"token": "abcd1234defg5678"',
+      '--change-token 12cs345-67cd-890b-1cd2-c3a4567d89f1',
+      '--master-user-password A1b2c3d4',
+      'credentials = {"username": "admin", "password": "P@55w0rd!"}',
+    ];
+    expect(scan(`${lines.join('\n')}\n`, 'docs/usage.txt')).toEqual([]);
+  });
+
+  it('reports what an examples document shows only at low confidence, and the same line elsewhere', () => {
+    const doc = `Output::\n\n    {\n        "ServicePassword": "${secret}",\n    }\n`;
+    expect(scan(doc, 'awscli/examples/iam/create-service-specific-credential.rst')).toEqual([]);
+    expect(scan(`{"Password": "${pw}"}\n`, 'botocore/data/iam/2010-05-08/examples-1.json')).toEqual([]);
+    expect(scan(`{"Password": "${pw}"}\n`, 'apis/iam-2010-05-08.examples.json')).toEqual([]);
+    const low = createScanner({ fingerprintKey: KEY, minConfidence: 'low' });
+    expect(low.scanText(doc, 'awscli/examples/iam/x.rst').map((f) => f.confidence)).toEqual(['low']);
+    // Not an examples document: a config template, an example program, a README.
+    expect(typesIn(doc, 'docs/iam.rst')).toEqual(['generic_password']);
+    expect(typesIn(`{"Password": "${pw}"}\n`, 'config.example.json')).toEqual(['generic_password']);
+    expect(typesIn(`PASSWORD = "${pw}"\n`, 'examples/connect.py')).toEqual(['generic_password']);
+  });
+
+  it("lowers a value on a line holding one of AWS's marked example values", () => {
+    const line = `--xks-proxy-authentication-credential "AccessKeyId=ABCDE12345670EXAMPLE, RawSecretAccessKey=${secret}"`;
+    expect(scan(`${line}\n`, 'docs/kms.txt')).toEqual([]);
+    expect(typesIn(`RawSecretAccessKey=${secret}\n`, 'docs/kms.txt')).toEqual(['aws_secret_access_key']);
+  });
+
+  it('reports the key id a presigned S3 URL shows only at low confidence', () => {
+    const id = STANDALONE.aws_access_key?.(gen(32)) as string;
+    const url = `https://bucket.s3.amazonaws.com/obj?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${id}%2F20190814%2Fus-west-2%2Fs3%2Faws4_request&X-Amz-Signature=${g.str(HEX, 64)}`;
+    expect(scan(`${url}\n`, 'notes.md')).toEqual([]);
+    const low = createScanner({ fingerprintKey: KEY, minConfidence: 'low' });
+    expect(low.scanText(`${url}\n`, 'notes.md').map((f) => [f.type, f.confidence])).toEqual([
+      ['aws_access_key', 'low'],
+    ]);
+    expect(typesIn(`aws_access_key_id = ${id}\n`, 'notes.md')).toEqual(['aws_access_key']);
+  });
+
+  it('ignores the next key of a list of settings as a value', () => {
+    const completion = '__mvncomp "username= message= passphrase= password= scmVersion= $(x)" "-D" "${cur}"';
+    expect(scan(`${completion}\n`, 'completions/mvn')).toEqual([]);
+    expect(typesIn(`password= ${pw}\n`, 'settings.conf')).toEqual(['generic_password']);
+  });
+
+  it('reports a read-only badge token in an image URL only at low confidence', () => {
+    const token = g.str(HEX, 40);
+    const badges = [
+      `[![CircleCI](https://circleci.com/gh/o/r.svg?style=svg&circle-token=${token})](https://circleci.com/gh/o/r)`,
+      `[![codecov](https://codecov.io/gh/o/r/branch/main/graph/badge.svg?token=${token})](https://codecov.io/gh/o/r)`,
+    ];
+    expect(scan(`${badges.join('\n')}\n`, 'README.md')).toEqual([]);
+    const low = createScanner({ fingerprintKey: KEY, minConfidence: 'low' });
+    expect(low.scanText(`${badges[0]}\n`, 'README.md').map((f) => f.confidence)).toEqual(['low']);
+    // The same token in an API call is a credential.
+    expect(typesIn(`curl "https://circleci.com/api/v1.1/me?circle-token=${token}"\n`, 'README.md')).toEqual([
+      'generic_token',
+    ]);
+  });
+
+  it('reports a Zoom invitation passcode only at low confidence', () => {
+    const invite = `- Where: [Zoom](https://zoom.us/j/95228013874?pwd=${g.mixed(B64.replace(/[+/]/g, ''), 32)}.1)`;
+    expect(scan(`${invite}\n`, 'METADATA')).toEqual([]);
+    expect(typesIn(`db = connect(host, pwd="${pw}")\n`, 'app.py')).toEqual(['generic_password']);
+  });
+
+  it('reports a generic value whose key says it is a test value only at low confidence', () => {
+    const value = g.mixed(B64.replace(/[+/]/g, ''), 40);
+    const lines = [
+      `TEST_API_KEY = "${value}"`,
+      `env={"TEST_DB_PASSWORD": "${pw}"}`,
+      `fake_token = "${value}"`,
+    ];
+    expect(scan(`${lines.join('\n')}\n`, 'posthog/test/test_utils.py')).toEqual([]);
+    const low = createScanner({ fingerprintKey: KEY, minConfidence: 'low' });
+    expect(low.scanText(`${lines[0]}\n`, 'x.py').map((f) => [f.type, f.confidence])).toEqual([
+      ['generic_api_key', 'low'],
+    ]);
+    expect(typesIn(`API_KEY = "${value}"\n`, 'posthog/test/test_utils.py')).toEqual(['generic_api_key']);
+  });
+
+  it('ignores class names and leetspeak passwords under password keys', () => {
+    const lines = [
+      "u'HTTPPasswordMgrWithDefaultRealm', u'HTTPRedirectHandler',",
+      'env={"DB_PASSWORD": "p4ssRUNTIME"},',
+      '"password": "Pa$$phrase2024"',
+    ];
+    expect(scan(`${lines.join('\n')}\n`, 'fixes/fix_imports2.py')).toEqual([]);
+  });
+
+  it('ignores migration and scheme names, escaped bytes, salts and encoded JSON under secret keys', () => {
+    const lines = [
+      '("auth", "0006_require_contenttypes_0002"),',
+      'ht.set_hash("user1", hash_scheme("password","apr_md5_crypt"))',
+      "PASS_TABLE_UTF8 = b't\\xc3\\xa1\\xd0\\x91\\xe2\\x84\\x93\\xc9\\x99' # utf-8",
+      `("password", '@salt${g.str(HEX, 44)}'),`,
+      `exports.DEFAULT_TOKEN = "${Buffer.from('{"session_id": "default"}').toString('base64url')}";`,
+    ];
+    expect(scan(`${lines.join('\n')}\n`, 'lib/handlers.py')).toEqual([]);
+    // Base64url of random bytes is still judged as a token.
+    const random = Buffer.from(g.str(HEX, 48), 'hex').toString('base64url');
+    expect(typesIn(`DEFAULT_TOKEN = "${random}"\n`, 'lib/handlers.py')).toEqual(['generic_token']);
+  });
+
+  it('ignores the rows of a table of passwords and their hashes, not a call with a default', () => {
+    const value = g.mixed(B64.replace(/[+/]/g, ''), 24);
+    const table = `known_correct_hashes = [\n    ("passphrase",               "${value}"),\n    ('password', '${value}'),\n]\n`;
+    expect(scan(table, 'passlib/tests/test_handlers.py')).toEqual([]);
+    expect(typesIn(`db_password = os.environ.get("password", "${value}")\n`, 'app.py')).toEqual([
+      'generic_password',
+    ]);
+    expect(typesIn(`    ("SECRET_KEY", "${value}"),\n`, 'settings.py')).toEqual(['generic_secret']);
+  });
+
+  it("ignores Google Authenticator's example TOTP secret", () => {
+    const uri = 'otpauth://totp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example';
+    expect(scan(`otp = from_uri("${uri}")\n`, 'tests/test_totp.py')).toEqual([]);
+  });
+
+  it('reports a connection URL in a docstring only at low confidence, and Oracle demo passwords not at all', () => {
+    const url = `postgresql://app:${pw.replace(/[:@/]/g, 'x')}@db.internal:5432/app`;
+    const doc = `def connect():\n    """Connect.\n\n    engine = create_engine("${url}")\n    """\n`;
+    const low = createScanner({ fingerprintKey: KEY, minConfidence: 'low' });
+    expect(scan(doc, 'lib/db.py')).toEqual([]);
+    expect(low.scanText(doc, 'lib/db.py').map((f) => [f.type, f.confidence])).toEqual([
+      ['postgres_uri', 'low'],
+    ]);
+    expect(typesIn(`engine = create_engine("${url}")\n`, 'lib/db.py')).toEqual(['postgres_uri']);
+    expect(scan('"mssql+pyodbc://scott:tiger^5HHH@mssql2017:1433/test?driver=ODBC",\n', 'x.txt')).toEqual([]);
+    expect(scan('    postgres://user:p#ssword!@db.internal/foobar\n', 'METADATA')).toEqual([]);
+  });
+
+  it('reports a value that documentation introduces as an example only at low confidence', () => {
+    const token = g.mixed(B64.replace(/[+/]/g, ''), 32);
+    const page = `<p>It has a separate table for each registry, for example:</p>\n<pre><code class="language-toml">[registries.my-registry]\ntoken = "${token}"\n</code></pre>\n`;
+    expect(scan(page, 'doc/cargo/reference/registries.html')).toEqual([]);
+    expect(scan(`E.g. set\n\n    token = "${token}"\n`, 'docs/setup.md')).toEqual([]);
+    // Four lines on, or outside documentation, the prose no longer speaks for the value.
+    expect(typesIn(`for example:\n\n\n\ntoken = "${token}"\n`, 'docs/setup.md')).toEqual(['generic_token']);
+    expect(typesIn(`# for example:\ntoken = "${token}"\n`, 'config/registry.toml')).toEqual([
+      'generic_token',
+    ]);
+  });
+
+  it('ignores a word and a number as the password of a URL outside databases and queues', () => {
+    expect(scan('Must be in valid uri format like dotenv://:key_1234@dotenv.org/vault/.env.vault\n')).toEqual(
+      [],
+    );
+    expect(typesIn(`proxy = http://user:${pw.replace(/[:@/]/g, 'x')}@proxy.corp.example:8080\n`)).toEqual([
+      'url_with_password',
     ]);
   });
 });
