@@ -30,7 +30,8 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    escaped or non-Latin text and values typed in order such as \`abcd1234efgh5678\` rejected)
    and the file: in source code only string literals are values; lockfiles, type declarations,
    source maps and minified files are skipped; API documentation comments and docstrings give
-   low confidence.
+   low confidence, and so does a key named as a test's own (\`TEST_API_KEY\`, \`fake_token\`).
+   Rows of a table of passwords and their hashes (\`("passphrase", "qiyh…"),\`) are data.
 4. **AWS pairs.** An access key id with a 40-character secret within 6 lines is one finding,
    reported at the id; the vault gets both.
 5. **Context.** A private key under a test, fixture or example folder is low confidence (libraries
@@ -38,7 +39,11 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    \`examples\` or \`samples\` folder, in example request data (\`examples-1.json\`,
    \`sample.yaml\`; not \`config.example.json\` or \`.env.example\`, which people fill in), on a
    line holding one of AWS's marked example values (\`…EXAMPLE\`), and an access key id inside a
-   presigned URL (\`X-Amz-Credential=\`: a presigned URL never carries the secret).
+   presigned URL (\`X-Amz-Credential=\`: a presigned URL never carries the secret). In
+   documentation, a value the three lines before introduce as an example ("for example", "e.g.")
+   is low confidence; in any file, so is a token in a link made to be published (a Codecov or
+   CircleCI badge image, a Zoom invitation). A connection URL in a docstring or documentation
+   comment is judged like an assignment there.
    Low-confidence findings are dropped unless asked for (\`minConfidence: 'low'\`,
    \`leakstop scan --min-confidence low\`).
 6. **Suppression.** A line containing \`leakstop:allow\` is never reported; a baseline is a set of
