@@ -577,7 +577,7 @@ function keyed(
 const EXAMPLE_MARK = /[A-Z0-9]EXAMPLE(?![a-z])|(?<![A-Za-z])EXAMPLE[A-Z0-9]/;
 
 /** Where a generic value may be reported, and how sure the engine may be about it. */
-function contextConfidence(ctx: AssignmentContext, parsed: Parsed): Confidence | undefined {
+function contextConfidence(ctx: AssignmentContext, parsed: Parsed, kwStart: number): Confidence | undefined {
   const kind = ctx.file.kind;
   if (kind === 'lock' || kind === 'declaration' || kind === 'generated') return undefined;
   // In source code (and Terraform/HCL) an unquoted value is an expression.
@@ -585,7 +585,7 @@ function contextConfidence(ctx: AssignmentContext, parsed: Parsed): Confidence |
   // API documentation shows example values: an examples document, or a line holding one of the
   // AWS documentation's marked values (`AccessKeyId=ABCDE12345670EXAMPLE, RawSecretAccessKey=…`).
   if (ctx.file.example || EXAMPLE_MARK.test(ctx.text.slice(ctx.lineStart, ctx.lineEnd))) return 'low';
-  return 'medium';
+  return inPublishedLink(ctx, kwStart) ? 'low' : 'medium';
 }
 
 /**
@@ -699,9 +699,8 @@ export function matchGeneric(
   if (value.length < 6) return undefined;
   const { words, joined } = keyWords(parsed.key);
   if (words.length === 0 || words.length > 8) return undefined;
-  const context = contextConfidence(ctx, parsed);
-  if (!context) return undefined;
-  const confidence = context === 'medium' && inPublishedLink(ctx, kwStart) ? 'low' : context;
+  const confidence = contextConfidence(ctx, parsed, kwStart);
+  if (!confidence) return undefined;
   // A value in a known format (ghp_…, sk_live_…, AKIA…) is judged by that format's detector alone.
   if (isKnownFormat(value)) return undefined;
   if (isSealedSecretCiphertext(ctx.text, value)) return undefined;
