@@ -202,7 +202,13 @@ function positives(g: Gen, lang: Lang): Array<() => Plant> {
           a(key, make(g), type),
     ),
     ...Object.entries(IN_CONTEXT)
-      .filter(([type]) => !(type in KEYED) && !type.startsWith('generic_') && type !== 'npm_legacy_token')
+      .filter(
+        ([type]) =>
+          !(type in KEYED) &&
+          !type.startsWith('generic_') &&
+          type !== 'npm_legacy_token' &&
+          type !== 'postgres_password',
+      )
       .map(([type, make]) => () => {
         const sample = make(g);
         return { lines: sample.lines, labels: [{ offset: sample.line, type }] };
@@ -444,6 +450,17 @@ function negatives(g: Gen, lang: Lang): Array<() => Plant> {
     () => a('TOKEN', '[REDACTED]'),
     () => a('SECRET_KEY', 'REPLACE_ME_WITH_A_REAL_SECRET'),
     () => none(`      token: \${{ secrets.DEPLOY_TOKEN }}`),
+    // Command lines that prompt for the password or take it from the environment.
+    () => none('mysql -u root -p shop < dump.sql'),
+    () => none('mysqldump -u backup -p"$MYSQL_PASSWORD" --all-databases > all.sql'),
+    () => none('sshpass -p "$DEPLOY_PASSWORD" ssh deploy@bastion uptime'),
+    () => none('sshpass -e ssh deploy@bastion uptime'),
+    () => none('curl -u "$JENKINS_USER:$JENKINS_TOKEN" https://ci.internal/api/json'),
+    () => none('curl -u admin https://ci.internal/api/json'),
+    () => none('echo "$REGISTRY_PASSWORD" | docker login -u ci --password-stdin registry.internal'),
+    () => none('docker login -u ci -p ${{ secrets.REGISTRY_PASSWORD }} registry.internal'),
+    () => none('redis-cli -a "$(cat /run/secrets/redis)" ping'),
+    () => none("sshpass -p '<password>' ssh deploy@bastion uptime"),
     () => none(`const apiKey = process.env.API_KEY;`),
     () => none(`password = os.environ["DB_PASSWORD"]`),
     () => none(`api_key = os.environ.get("OPENAI_API_KEY")`),
@@ -842,6 +859,15 @@ const WHOLE_FILES: WholeFile[] = [
     );
     return { path: `${dir}/certs/ca-bundle.crt`, content: `${blocks.join('\n')}\n`, labels: [] };
   },
+  // A PostgreSQL password file: the fifth field of each line is the password.
+  (g, dir) => ({
+    path: `${dir}/.pgpass`,
+    content: `# hostname:port:database:username:password\ndb.internal:5432:orders:app:${strongPassword(g)}\n*:*:*:replicator:${strongPassword(g)}\n`,
+    labels: [
+      { line: 2, type: 'postgres_password' },
+      { line: 3, type: 'postgres_password' },
+    ],
+  }),
   // An .npmrc with a legacy (UUID) auth token.
   (g, dir) => ({
     path: `${dir}/.npmrc`,

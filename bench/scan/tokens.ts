@@ -280,6 +280,26 @@ export const IN_CONTEXT: Record<string, (g: Gen) => { file: string; lines: strin
     lines: ['# Twilio API key', `API_KEY_SID = "SK${g.mixed(HEX, 32)}"`],
     line: 1,
   }),
+  twilio_api_key_secret: (g) => ({
+    file: 'scripts/send-sms.sh',
+    lines: [
+      '#!/bin/sh',
+      `curl -X POST "https://api.twilio.com/2010-04-01/Accounts/AC${g.mixed(HEX, 32)}/Messages.json" \\`,
+      `  -u "SK${g.mixed(HEX, 32)}:${g.mixed(ALNUM, 32)}" \\`,
+      '  --data-urlencode "Body=deploy finished"',
+    ],
+    line: 2,
+  }),
+  command_line_password: (g) => ({
+    file: 'scripts/backup.sh',
+    lines: ['#!/bin/sh', `mysqldump -u backup -p${strongPassword(g)} --all-databases > /backups/all.sql`],
+    line: 1,
+  }),
+  postgres_password: (g) => ({
+    file: 'home/deploy/.pgpass',
+    lines: ['# hostname:port:database:username:password', `db.internal:5432:orders:app:${strongPassword(g)}`],
+    line: 1,
+  }),
   heroku_api_key: (g) => ({ file: '.env', lines: [`HEROKU_API_KEY=${uuidOf(g)}`], line: 0 }),
   authorization_header: (g) => ({
     file: 'scripts/call.sh',
@@ -338,6 +358,23 @@ export const IN_CONTEXT: Record<string, (g: Gen) => { file: string; lines: strin
       '-----END PGP PRIVATE KEY BLOCK-----',
     ],
     line: 0,
+  }),
+  jwk_private_key: (g) => ({
+    file: 'config/jwks.json',
+    lines: [
+      '{',
+      '  "keys": [',
+      '    {',
+      '      "kty": "EC",',
+      '      "crv": "P-256",',
+      `      "x": "${g.mixed(B64URL, 43)}",`,
+      `      "y": "${g.mixed(B64URL, 43)}",`,
+      `      "d": "${g.mixed(B64URL, 43)}"`,
+      '    }',
+      '  ]',
+      '}',
+    ],
+    line: 7,
   }),
   putty_private_key: (g) => ({
     file: 'keys/deploy.ppk',

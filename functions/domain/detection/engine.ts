@@ -13,13 +13,21 @@
  * (checksum-validated formats beat shapes beat keyword guesses), and the file's context sets
  * the confidence (a private key under `test/` is most likely a fixture).
  */
+import { COMMAND_ANCHORS, COMMAND_PASSWORD, matchCommandPassword } from './commands.ts';
 import type { FileContext } from './context.ts';
 import { fileContext } from './context.ts';
-import { GENERIC_KEYWORDS, isMinifiedLine, lowerIfDocumented, matchGeneric } from './generic.ts';
+import {
+  GENERIC_KEYWORDS,
+  isMinifiedLine,
+  lowerIfDocumented,
+  matchGeneric,
+  printableBase64,
+} from './generic.ts';
 import { charClasses, isHex, looksLikePlaceholder, shannonEntropy } from './heuristics.ts';
 import type { Hit } from './model.ts';
 import { makeHit, PRIORITY, withHit } from './model.ts';
-import { matchPrivateKey, matchPuttyKey } from './pem.ts';
+import { matchJwkPrivateKey, matchPrivateKey, matchPuttyKey } from './pem.ts';
+import { isPgpassFile, matchPgpass } from './pgpass.ts';
 import { fingerprint, redact } from './redact.ts';
 import type { TokenSpec } from './tokens.ts';
 import { AWS_KEY_ID_SPEC, leftBoundaryOk, matchSpec, TOKEN_SPECS } from './tokens.ts';
@@ -126,7 +134,9 @@ function buildIndex(): { pivots: PivotTable[]; literal: RegExp; literals: Map<st
   for (const a of AWS_KEY_ID_SPEC.anchors) add(a, matchAwsKeyId);
   add('-----BEGIN ', matchPrivateKey);
   add('PuTTY-User-Key-File-', matchPuttyKey);
+  add('kty', matchJwkPrivateKey);
   add('://', matchUrlWithPassword);
+  for (const a of COMMAND_ANCHORS) add(a, matchCommandPassword);
   for (const a of ['IQoJb3JpZ2luX2Vj', 'FwoGZXIvYXdzE', 'FQoGZXIvYXdzE']) add(a, matchSessionToken);
 
   const pivots: PivotTable[] = PIVOTS.map((pivot) => ({
@@ -249,7 +259,7 @@ function runContextOnly(text: string, context: ContextCheck, hits: Hit[]): void 
 }
 
 function runGeneric(text: string, file: FileContext, hits: Hit[]): void {
-  if (file.kind === 'lock' || file.kind === 'declaration' || file.kind === 'generated') return;
+  if (NO_ASSIGNMENTS.has(file.kind)) return;
   const re = GENERIC_KEYWORDS;
   re.lastIndex = 0;
   let lineStart = -1;
@@ -305,17 +315,54 @@ export function findHits(text: string, file: FileContext = fileContext('')): Hit
   runLiterals(text, context, hits);
   runContextOnly(text, context, hits);
   runGeneric(text, file, hits);
+  if (isPgpassFile(file.path)) matchPgpass(text, hits);
   if (hits.length === 0) return hits;
   hits.sort((a, b) => a.start - b.start);
-  const resolved = resolve(pairAwsKeys(text, hits)).map((hit) =>
-    isConnectionUrl(hit) ? lowerIfDocumented(text, file, hit) : hit,
-  );
+  const resolved: Hit[] = [];
+  for (const found of resolve(pairAwsKeys(text, hits))) {
+    const hit = found.provider === 'generic' ? encodedFormat(found) : found;
+    if (!hit) continue;
+    const command = hit.type === COMMAND_PASSWORD;
+    if (command && NO_ASSIGNMENTS.has(file.kind)) continue;
+    // An examples document's command line shows an API, as its assignments do.
+    const judged = command && file.example ? withHit(hit, { confidence: 'low' }) : hit;
+    resolved.push(judgedLikeAssignments(judged) ? lowerIfDocumented(text, file, judged) : judged);
+  }
   return file.fixture ? resolved.map(asFixture) : resolved;
 }
 
-/** Connection URLs are judged like assignments in documentation: a docstring's `postgres://scott:…@` is an example. */
-function isConnectionUrl(hit: Hit): boolean {
-  return hit.type === 'url_with_password' || hit.type.endsWith('_uri');
+/**
+ * A generic value that is base64 of an issuer's token (a Kubernetes Secret's `data:`, a CI
+ * variable stored encoded) is that token: revocable as such. The finding stays on the encoded
+ * value; the vault gets the decoded token, which is what the issuer knows. Undefined drops the
+ * hit: base64 of a token whose checksum fails.
+ */
+function encodedFormat(hit: Hit): Hit | undefined {
+  const decoded = printableBase64(hit.secret);
+  if (decoded === undefined) return hit;
+  const token = decoded.trim();
+  const inner = findHits(token);
+  const only = inner.length === 1 ? inner[0] : undefined;
+  if (!only || only.priority < PRIORITY.specific || only.end - only.start < token.length)
+    // A checksum-validated format whose checksum failed is not a token, encoded or not.
+    return isKnownFormat(token) ? undefined : hit;
+  return withHit(only, {
+    start: hit.start,
+    end: hit.end,
+    confidence: hit.confidence === 'low' ? 'low' : only.confidence,
+    attributes: { ...only.attributes, encoding: 'base64' },
+  });
+}
+
+/** Files that hold no one's own settings (lockfiles, type declarations, bundles): no command lines there. */
+const NO_ASSIGNMENTS: ReadonlySet<FileContext['kind']> = new Set(['lock', 'declaration', 'generated']);
+
+/**
+ * Connection URLs and command-line passwords are judged like assignments in documentation: a
+ * docstring's `postgres://scott:…@` or an API example's `mysql -p…` is an example.
+ */
+function judgedLikeAssignments(hit: Hit): boolean {
+  return hit.type === 'url_with_password' || hit.type.endsWith('_uri') || hit.type === COMMAND_PASSWORD;
 }
 
 /**
@@ -408,10 +455,15 @@ function resolve(hits: Hit[]): Hit[] {
   }
   if (!overlap) return hits;
   // At equal priority an issuer's format beats a generic shape: a GitHub or GitLab token used as
-  // the password of a clone URL is that token (revocable), not only a URL with a password.
+  // the password of a clone URL is that token (revocable), not only a URL with a password. Then
+  // the longer hit: a Twilio SID with its secret (`-u SK…:…`) is the credential, the SID a part.
   const generic = (h: Hit): number => (h.provider === 'generic' ? 1 : 0);
   const byPriority = [...hits].sort(
-    (a, b) => b.priority - a.priority || generic(a) - generic(b) || a.start - b.start,
+    (a, b) =>
+      b.priority - a.priority ||
+      generic(a) - generic(b) ||
+      b.end - b.start - (a.end - a.start) ||
+      a.start - b.start,
   );
   const kept: Hit[] = [];
   for (const h of byPriority) {

@@ -54,6 +54,18 @@ const EXCLUDED_WORDS = new Set(
 /** Words in a key name that make its value a test's own: reported at low confidence. */
 const TEST_WORDS = new Set(['test', 'testing', 'dummy', 'fake', 'mock', 'mocked', 'fixture', 'stub']);
 
+/** Services whose name alone before `key` makes it an API key (`OPENAI_KEY`, `SENDGRID_KEY`). */
+const SERVICE_NAMES = new Set(
+  (
+    'openai anthropic claude gemini mistral cohere groq deepseek replicate huggingface hf pinecone ' +
+    'stripe sendgrid mailgun mailchimp mandrill postmark resend sparkpost twilio vonage nexmo plivo ' +
+    'github gitlab bitbucket slack discord telegram datadog dd newrelic sentry pagerduty opsgenie ' +
+    'algolia mapbox maps geocoder geocoding google gcp firebase azure heroku cloudflare vercel ' +
+    'netlify digitalocean linode supabase airtable notion linear shopify hubspot zendesk intercom ' +
+    'segment mixpanel amplitude pusher okta auth0 circleci travis snyk npm pypi docker dockerhub'
+  ).split(' '),
+);
+
 /** Last words that make the key name something else: `password_encryption`, `token_signature`. */
 const NOT_SECRET_HEADS = new Set(['encryption', 'signature', 'identifier']);
 
@@ -97,7 +109,10 @@ function keyWords(key: string): { words: string[]; joined: string } {
   // and at the last capital of a run before a lowercase letter (APIKey → API, Key).
   let end = key.length;
   while (end > 0 && key.charCodeAt(end - 1) === 46) end--;
-  const start = key.lastIndexOf('.', end - 1) + 1;
+  let start = key.lastIndexOf('.', end - 1) + 1;
+  // `app.geocoder.api.key`, `stripe.key`: a bare `key` segment is named by the one before it.
+  if (start > 1 && end - start === 3 && key.slice(start, end).toLowerCase() === 'key')
+    start = key.lastIndexOf('.', start - 2) + 1;
   const words: string[] = [];
   let word = '';
   const kind = (c: number): number =>
@@ -216,7 +231,8 @@ function parseAssignment(ctx: AssignmentContext, kwStart: number, kwEnd: number)
     next === 10 ||
     next === 13 ||
     isSpace(next) ||
-    isQuote(next)
+    isQuote(next) ||
+    (next === 92 && isQuote(text.charCodeAt(ke + 1)))
   ))
     return undefined;
   return parseFromKey(ctx, ks, ke, before);
@@ -240,6 +256,9 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   // Closing quote / bracket of a quoted or indexed key: "password": …, ENV['TOKEN'] = …
   if (isQuote(before) && text.charCodeAt(i) === before) {
     i++;
+    quotedKey = true;
+  } else if (isQuote(before) && text.charCodeAt(i) === 92 && text.charCodeAt(i + 1) === before) {
+    i += 2; // \"password\": in a JSON string inside JSON
     quotedKey = true;
   }
   if (text.charCodeAt(i) === 93 /* ] */) i++;
@@ -284,6 +303,8 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   ) {
     // .netrc: `machine api.example.com login me password VALUE`.
     form = 'assign';
+  } else if (c0 === 123 /* { */ && quotedKey) {
+    return terraformDefault(ctx, key, ks, i);
   } else {
     return undefined;
   }
@@ -297,6 +318,12 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   }
   const header = headerValue(ctx, key, i);
   if (header) return header;
+  // A string inside a string: a notebook's JSON source line `"dd_api_key = \"…\"\n",`.
+  if (text.charCodeAt(i) === 92 && isQuote(text.charCodeAt(i + 1))) {
+    const close = text.indexOf(text.slice(i, i + 2), i + 2);
+    if (close < 0 || close > lineEnd) return undefined;
+    return { key, valueStart: i + 2, value: text.slice(i + 2, close), literal: true, form };
+  }
   // String prefixes: b"…", r'…', u"…", f"…", @"…", $"…"
   if (/[bruBRUf@$]/.test(text[i] ?? '') && isQuote(text.charCodeAt(i + 1))) i++;
   if (isQuote(text.charCodeAt(i))) {
@@ -310,6 +337,39 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   // Only source code needs to know whether an unquoted value sits inside a string literal.
   const literal = ctx.file.kind === 'code' && insideString(text, lineStart, i);
   return { key, valueStart: got.start, value: got.value, literal, form };
+}
+
+const TERRAFORM_DEFAULT = /^[ \t]*default[ \t]*=[ \t]*/;
+
+/**
+ * `variable "smtp_password" { … default = "…" }`: in Terraform the name is the block's label and
+ * the value its `default`, a few lines down (up to the block's closing brace at the line start).
+ */
+function terraformDefault(
+  ctx: AssignmentContext,
+  key: string,
+  ks: number,
+  brace: number,
+): Parsed | undefined {
+  const { text, lineStart } = ctx;
+  if (!/\.(?:tf|hcl)$/.test(ctx.file.path) || !/^[ \t]*variable[ \t]+"$/.test(text.slice(lineStart, ks)))
+    return undefined;
+  let at = text.indexOf('\n', brace);
+  for (let n = 0; at >= 0 && n < 30; n++) {
+    const start = at + 1;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (text.charCodeAt(start) === 125 /* } */) return undefined;
+    const m = TERRAFORM_DEFAULT.exec(text.slice(start, end));
+    if (m) {
+      const got = isQuote(text.charCodeAt(start + m[0].length))
+        ? quotedAt(text, start + m[0].length, end)
+        : undefined;
+      return got && { key, valueStart: got.start, value: got.value, literal: true, form: 'assign' };
+    }
+    at = end < text.length ? end : -1;
+  }
+  return undefined;
 }
 
 /** `arn:aws:secretsmanager:…:secret:name`: a resource type inside an ARN, not a key. */
@@ -375,6 +435,8 @@ function categorize(words: string[], joined: string): Category | undefined {
       ))
   )
     return words.some((w) => w.includes('secret')) ? 'secret' : 'api_key';
+  // `OPENAI_KEY`, `stripe.key`: a key named after the service it opens.
+  if (words.length === 2 && words[1] === 'key' && SERVICE_NAMES.has(words[0] as string)) return 'api_key';
   if (words.some((w) => w === 'secret' || w.endsWith('secret') || w === 'secrets')) return 'secret';
   if (words.some((w) => w === 'token' || w.endsWith('token') || w === 'authtoken')) return 'token';
   if (words.length === 1 && (words[0] === 'auth' || words[0] === 'apikey')) return 'token';
@@ -413,9 +475,15 @@ function looksLikeIdentifier(value: string): boolean {
 const isRandomAwsSecret = (provider: { type: string }, value: string): boolean =>
   provider.type === 'aws_secret_access_key' && !isCamelCaseWords(value) && shannonEntropy(value) >= 4.0;
 
-/** `SignatureV4SignWithCredentials`: words glued in CamelCase, not random characters. */
+/**
+ * `SignatureV4SignWithCredentials`: words glued in CamelCase, not random characters. A run of
+ * lowercase letters reads as a word when it has a vowel or is a short capitalised acronym
+ * (`Http`, `Tls`): a random `edyemaRvxqSV9vwhdFM8` has runs, but `Rvxq` and `vwhd` are not words.
+ */
 function isCamelCaseWords(value: string): boolean {
-  const words = value.match(/[A-Z]?[a-z]{3,}/g);
+  const words = value
+    .match(/[A-Z]?[a-z]{3,}/g)
+    ?.filter((w) => /[aeiouy]/i.test(w) || (w.length <= 4 && /^[A-Z]/.test(w)));
   if (!words || words.length < 3) return false;
   return words.join('').length / value.length >= 0.7;
 }
@@ -527,8 +595,16 @@ function judgeValue(category: Category, value: string): boolean {
   return judgeKey(v) && !isDocumentedExample(v);
 }
 
+/**
+ * A password no key names (`mysql -p…`, `sshpass -p …`, a `.pgpass` line) is judged as a
+ * password assignment's value is; a backtick is command substitution, not part of a password.
+ */
+export function judgeBarePassword(value: string): boolean {
+  return !value.includes('`') && judgeValue('password', value);
+}
+
 /** The decoded text when `value` is base64 of printable ASCII, else undefined. */
-function printableBase64(value: string): string | undefined {
+export function printableBase64(value: string): string | undefined {
   // Padded base64, or unpadded base64url (`eyJzZXNzaW9uX2lkIjogImRlZmF1bHQifQ` is `{"session_id": "default"}`).
   if (value.length < 8 || !(/^[A-Za-z0-9+/]+={0,2}$/.test(value) || /^[A-Za-z0-9_-]+$/.test(value)))
     return undefined;

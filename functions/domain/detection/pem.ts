@@ -214,3 +214,40 @@ export function matchPuttyKey(text: string, at: number): Hit | undefined {
     attributes: { encrypted: encryption !== 'none', algorithm: m[1] ?? '' },
   });
 }
+
+/** The private member of a JSON Web Key: `"d"` (RSA, EC, OKP private exponent or scalar), base64url. */
+const JWK_D = /(?:^|[\s{,"'])d["']?\s*:\s*["']([A-Za-z0-9_-]{32,})["']/;
+const JWK_KTY = /kty["']?\s*:\s*["'](RSA|EC|OKP)["']/y;
+
+/**
+ * A private JSON Web Key (RFC 7517/7518): an object with `"kty"` and the private member `"d"`.
+ * A public JWK (`n`/`e`, or `x`/`y`, no `d`) and a symmetric `oct` key's `k` are not reported
+ * here. `at` is the position of `kty`; the object is the braces around it.
+ */
+export function matchJwkPrivateKey(text: string, at: number): Hit | undefined {
+  JWK_KTY.lastIndex = at;
+  const kty = JWK_KTY.exec(text);
+  if (!kty) return undefined;
+  const open = text.lastIndexOf('{', at);
+  if (open < 0 || at - open > 4000) return undefined;
+  const close = text.indexOf('}', at);
+  if (close < 0 || close - at > 8000) return undefined;
+  const object = text.slice(open, close);
+  const d = JWK_D.exec(object);
+  const value = d?.[1];
+  if (!d || !value || shannonEntropy(value) < 4.0 || longestRun(value) >= 8) return undefined;
+  const start = open + (d.index ?? 0) + d[0].length - value.length - 1;
+  return makeHit({
+    type: 'jwk_private_key',
+    provider: 'crypto',
+    revocable: false,
+    start,
+    end: start + value.length,
+    secret: text.slice(open, close + 1),
+    identity: `jwk_private_key:${sha256(value)}`,
+    preview: { value, prefix: '' },
+    confidence: 'high',
+    priority: PRIORITY.specific,
+    attributes: { keyType: kty[1] ?? '' },
+  });
+}

@@ -32,9 +32,20 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    source maps and minified files are skipped; API documentation comments and docstrings give
    low confidence, and so does a key named as a test's own (\`TEST_API_KEY\`, \`fake_token\`).
    Rows of a table of passwords and their hashes (\`("passphrase", "qiyh…"),\`) are data.
-4. **AWS pairs.** An access key id with a 40-character secret within 6 lines is one finding,
+   A dotted key ending in a bare \`key\` is named by the segment before it (\`app.geocoder.api.key\`),
+   and a key named after a service is an API key (\`OPENAI_KEY\`, \`SENDGRID_KEY\`); a Terraform
+   \`variable "db_password" { default = "…" }\` is read under its block's name, and a notebook's
+   JSON-escaped source line (\`"api_key = \\"…\\"\\n",\`) as the code it holds.
+   A base64 value that decodes to an issuer's token (a Kubernetes Secret's \`data:\`) is that
+   token, revocable as such.
+4. **Positions that say what a value is.** A password given to a command-line tool
+   (\`mysql -p…\`, \`sshpass -p\`, \`curl -u user:…\`, \`docker login -p\`, \`redis-cli -a\`, \`ldapsearch -w\`,
+   \`smbclient -U user%…\`, \`htpasswd -b\`; the command split as a shell would, \`\\\` continuations
+   followed, \`$VAR\`, \`$(…)\` and prompts ignored), the fifth field of a \`.pgpass\` line, Twilio's
+   \`AC…:token\` / \`SK…:secret\` userinfo, and the \`d\` member of a private JSON Web Key.
+5. **AWS pairs.** An access key id with a 40-character secret within 6 lines is one finding,
    reported at the id; the vault gets both.
-5. **Context.** A private key under a test, fixture or example folder is low confidence (libraries
+6. **Context.** A private key under a test, fixture or example folder is low confidence (libraries
    ship the keys their tests sign with). So is any finding in a documentation file under an
    \`examples\` or \`samples\` folder, in example request data (\`examples-1.json\`,
    \`sample.yaml\`; not \`config.example.json\` or \`.env.example\`, which people fill in), on a
@@ -43,12 +54,12 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    documentation, a value the three lines before introduce as an example ("for example", "e.g.")
    is low confidence; in any file, so is a token in a link made to be published (a Codecov or
    CircleCI badge image, a Zoom invitation). A connection URL in a docstring or documentation
-   comment is judged like an assignment there.
+   comment, and a command line there, is judged like an assignment.
    Low-confidence findings are dropped unless asked for (\`minConfidence: 'low'\`,
    \`leakstop scan --min-confidence low\`).
-6. **Suppression.** A line containing \`leakstop:allow\` is never reported; a baseline is a set of
+7. **Suppression.** A line containing \`leakstop:allow\` is never reported; a baseline is a set of
    fingerprints (HMAC-SHA256 of the credential's identity under the fingerprint key), never values.
-7. **Diffs.** Only added lines are reported, with new-file line numbers; context lines are kept
+8. **Diffs.** Only added lines are reported, with new-file line numbers; context lines are kept
    so multi-line keys and AWS pairs are seen whole. Each commit of \`git log -p\` is its own
    section, so a credential added by one commit of a push and removed by a later one is reported.
 

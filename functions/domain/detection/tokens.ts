@@ -842,6 +842,13 @@ export const OTHER_KINDS: readonly KindInfo[] = [
     source: 'https://datatracker.ietf.org/doc/html/rfc4880#section-6.2',
   },
   {
+    type: 'jwk_private_key',
+    provider: 'crypto',
+    revocable: false,
+    shape: 'a JSON Web Key with "kty" RSA/EC/OKP and the private member "d"',
+    source: 'https://datatracker.ietf.org/doc/html/rfc7518#section-6',
+  },
+  {
     type: 'putty_private_key',
     provider: 'crypto',
     revocable: false,
@@ -915,8 +922,30 @@ export const OTHER_KINDS: readonly KindInfo[] = [
     type: 'twilio_auth_token',
     provider: 'twilio',
     revocable: false,
-    shape: '32 hex under a Twilio auth token name',
+    shape:
+      '32 hex under a Twilio auth token name, or as the password of an AC… account SID (URL userinfo, curl -u)',
     source: 'https://www.twilio.com/docs/iam/api/authtoken',
+  },
+  {
+    type: 'twilio_api_key_secret',
+    provider: 'twilio',
+    revocable: false,
+    shape: '32 alphanumerics as the password of an SK… API key SID (URL userinfo, curl -u)',
+    source: 'https://www.twilio.com/docs/iam/api-keys',
+  },
+  {
+    type: 'postgres_password',
+    provider: 'postgres',
+    revocable: false,
+    shape: 'the password field of a .pgpass line (hostname:port:database:username:password)',
+    source: 'https://www.postgresql.org/docs/current/libpq-pgpass.html',
+  },
+  {
+    type: 'command_line_password',
+    provider: 'generic',
+    revocable: false,
+    shape:
+      "a password option's value: mysql -p…, sshpass -p, curl -u user:…, docker login -p, redis-cli -a, ldapsearch -w, htpasswd -b",
   },
   {
     type: 'heroku_api_key',

@@ -43,6 +43,22 @@ function endsAuthority(c: number): boolean {
 const HOST =
   /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?(?:,[A-Za-z0-9.-]+(?::\d{1,5})?)*$/;
 
+/**
+ * Userinfo an issuer defines: Twilio's REST API takes the account SID (`AC` + 32 hex) or an API
+ * key SID (`SK` + 32 hex) as the user and the auth token (32 hex) or API key secret (32
+ * alphanumerics) as the password, in `https://AC…:…@api.twilio.com` and `curl -u AC…:…`.
+ */
+export function issuerOfUserinfo(
+  user: string,
+  password: string,
+): { type: string; provider: string } | undefined {
+  if (/^AC[0-9a-f]{32}$/.test(user) && /^[0-9a-f]{32}$/.test(password))
+    return { type: 'twilio_auth_token', provider: 'twilio' };
+  if (/^SK[0-9a-f]{32}$/.test(user) && /^[A-Za-z0-9]{32}$/.test(password) && shannonEntropy(password) >= 3.5)
+    return { type: 'twilio_api_key_secret', provider: 'twilio' };
+  return undefined;
+}
+
 /** `at` is the position of `://`. */
 export function matchUrlWithPassword(text: string, at: number): Hit | undefined {
   // Cheap reject: a password-bearing URL has an `@` before the authority ends.
@@ -82,8 +98,9 @@ export function matchUrlWithPassword(text: string, at: number): Hit | undefined 
   } catch {
     // Not percent-encoded after all: judge it as written.
   }
-  const kind = SCHEME_TYPES[scheme] ?? { type: 'url_with_password', provider: 'generic' };
-  if (!acceptablePassword(password, user, kind.type === 'url_with_password')) return undefined;
+  const issued = issuerOfUserinfo(user, password);
+  const kind = issued ?? SCHEME_TYPES[scheme] ?? { type: 'url_with_password', provider: 'generic' };
+  if (!issued && !acceptablePassword(password, user, kind.type === 'url_with_password')) return undefined;
   // The vault gets the whole URL up to the next delimiter: that is what connects.
   let end = hostEnd;
   while (end < text.length && !/[\s"'`<>\\]/.test(text[end] as string)) end++;
@@ -107,7 +124,9 @@ function acceptablePassword(password: string, user: string, otherScheme: boolean
   if (password.length < 6 || password.length > 200) return false;
   if (password === user || isDefaultPassword(password) || isRedaction(password)) return false;
   if (looksLikePlaceholder(password)) return false;
-  if (/^[$%{[(<]|[{}]|\$\(|%[sd]|^:/.test(password)) return false;
+  // Templates: `${DB_PASS}`, `$(cat …)`, `%(password)s`, `%DB_PASS%`, `<password>`; a generated
+  // password may still begin with `%` when it is not percent-encoding (`%wWuV…`).
+  if (/^[${[(<]|^%(?:\(|\w+%$)|[{}]|\$\(|%[sd]|^:/.test(password)) return false;
   if (/^[A-Z][A-Z0-9_]*$/.test(password) && password.includes('_')) return false; // an env var name
   if (/p[a@4#][s5$]{2}w[o0]r?d|passwd|secret|token/i.test(password)) return false;
   if (user.toLowerCase() === 'scott' && /^tiger/i.test(password)) return false; // Oracle's demo account

@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { IN_CONTEXT, STANDALONE } from '../../../bench/scan/tokens.ts';
+import { B64URL, IN_CONTEXT, STANDALONE } from '../../../bench/scan/tokens.ts';
 import { fileContext } from '../../../functions/domain/detection/context.ts';
 import { findHits } from '../../../functions/domain/detection/engine.ts';
 import { createScanner, KINDS } from '../../../functions/domain/detection/index.ts';
@@ -120,6 +120,52 @@ describe('finding fields', () => {
     expect(typesIn(`DATABASE_URL=postgres://app:${password}@db.internal:5432/orders\n`)).toEqual([
       'postgres_uri',
     ]);
+  });
+
+  it('reads a URL password that begins with % but is not percent-encoding, and not a %NAME% template', () => {
+    const rest = gen(8).mixed('abcdefghijkmnopqrstuvwxyzABCDEFGH23456789', 18);
+    expect(typesIn(`url = 'https://deploy:%wW${rest}@artifacts.internal/repo'\n`, 'lib/client.rb')).toEqual([
+      'url_with_password',
+    ]);
+    expect(
+      typesIn(`url = 'https://deploy:%DEPLOY_PASSWORD%@artifacts.internal/repo'\n`, 'lib/client.rb'),
+    ).toEqual([]);
+  });
+
+  it('reports a private JWK by its d member, and not a public one', () => {
+    const g = gen(9);
+    const rsa = (d?: string) =>
+      JSON.stringify(
+        { kty: 'RSA', kid: 'k1', n: g.mixed(B64URL, 342), e: 'AQAB', ...(d ? { d } : {}) },
+        null,
+        2,
+      );
+    const d = g.mixed(B64URL, 342);
+    const findings = scan(`${rsa(d)}\n`, 'config/signing-key.json');
+    expect(findings.map((f) => [f.type, f.line, f.attributes?.keyType])).toEqual([
+      ['jwk_private_key', 6, 'RSA'],
+    ]);
+    expect(JSON.parse(findings[0]?.secret ?? '{}')).toMatchObject({ kty: 'RSA', d });
+    expect(typesIn(`${rsa()}\n`, 'config/jwks.json')).toEqual([]);
+    // In a JavaScript object literal too.
+    const js = `const key = { kty: 'OKP', crv: 'Ed25519', x: '${g.mixed(B64URL, 43)}', d: '${g.mixed(B64URL, 43)}' };\n`;
+    expect(typesIn(js, 'src/sign.ts')).toEqual(['jwk_private_key']);
+  });
+
+  it("reports a base64-encoded token in a Kubernetes Secret as the issuer's token, revocable", () => {
+    const token = STANDALONE.github_pat_classic?.(gen(10)) as string;
+    const encoded = Buffer.from(token).toString('base64');
+    const text = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ci\ndata:\n  GITHUB_TOKEN: ${encoded}\n`;
+    const findings = scan(text, 'k8s/ci-secret.yaml');
+    expect(findings.map((f) => [f.type, f.line, f.revocable, f.secret])).toEqual([
+      ['github_pat_classic', 6, true, token],
+    ]);
+    expect(findings[0]?.fingerprint).toBe(scan(`GITHUB_TOKEN=${token}\n`)[0]?.fingerprint);
+    // Encoded or not, a token whose checksum fails is not one.
+    const wrong = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    expect(
+      typesIn(text.replace(encoded, Buffer.from(wrong).toString('base64')), 'k8s/ci-secret.yaml'),
+    ).toEqual([]);
   });
 
   it('finds a Telegram bot token in a Bot API URL path', () => {
