@@ -207,7 +207,10 @@ function positives(g: Gen, lang: Lang): Array<() => Plant> {
           !(type in KEYED) &&
           !type.startsWith('generic_') &&
           type !== 'npm_legacy_token' &&
-          type !== 'postgres_password',
+          // Kinds a file's own name gives: planted as whole files below.
+          type !== 'postgres_password' &&
+          type !== 'rails_master_key' &&
+          type !== 'terraform_generated_password',
       )
       .map(([type, make]) => () => {
         const sample = make(g);
@@ -868,6 +871,20 @@ const WHOLE_FILES: WholeFile[] = [
       { line: 3, type: 'postgres_password' },
     ],
   }),
+  // A Rails app's master key and a Terraform state with a generated password.
+  (g, dir) => ({
+    path: `${dir}/config/master.key`,
+    content: `${g.mixed(HEX, 32)}\n`,
+    labels: [{ line: 1, type: 'rails_master_key' }],
+  }),
+  (g, dir) => {
+    const sample = IN_CONTEXT.terraform_generated_password?.(g) as { lines: string[]; line: number };
+    return {
+      path: `${dir}/infra/terraform.tfstate`,
+      content: `${sample.lines.join('\n')}\n`,
+      labels: [{ line: sample.line + 1, type: 'terraform_generated_password' }],
+    };
+  },
   // An .npmrc with a legacy (UUID) auth token.
   (g, dir) => ({
     path: `${dir}/.npmrc`,

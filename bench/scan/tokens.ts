@@ -140,6 +140,8 @@ export function realPrivateKeys(): string[] {
   return realPool;
 }
 
+/** The characters api.wordpress.org/secret-key draws WordPress salts from. */
+const WP_SALT = `${ALNUM}!@#$%^&*()-_ []{}<>~\`+=,.;:/?|`.replace(' ', '');
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'.toUpperCase();
@@ -299,6 +301,51 @@ export const IN_CONTEXT: Record<string, (g: Gen) => { file: string; lines: strin
     file: 'home/deploy/.pgpass',
     lines: ['# hostname:port:database:username:password', `db.internal:5432:orders:app:${strongPassword(g)}`],
     line: 1,
+  }),
+  wordpress_secret_key: (g) => ({
+    file: 'wp-config.php',
+    lines: ['<?php', `define( 'SECURE_AUTH_KEY',  '${g.str(WP_SALT, 64)}' );`],
+    line: 1,
+  }),
+  aspnet_machine_key: (g) => ({
+    file: 'Web.config',
+    lines: [
+      '<system.web>',
+      `  <machineKey validationKey="${g.mixed('0123456789ABCDEF', 128)}"`,
+      '    decryptionKey="AutoGenerate,IsolateApps" validation="HMACSHA256" decryption="AES" />',
+      '</system.web>',
+    ],
+    line: 1,
+  }),
+  rails_encryption_key: (g) => ({
+    file: 'config/credentials/production.yml',
+    lines: ['active_record_encryption:', `  primary_key: ${g.mixed(ALNUM, 32)}`],
+    line: 1,
+  }),
+  rails_master_key: (g) => ({ file: 'config/master.key', lines: [g.mixed(HEX, 32)], line: 0 }),
+  terraform_generated_password: (g) => ({
+    file: 'terraform.tfstate',
+    lines: [
+      '{',
+      '  "resources": [',
+      '    {',
+      '      "mode": "managed",',
+      '      "type": "random_password",',
+      '      "name": "db",',
+      '      "instances": [',
+      '        {',
+      '          "attributes": {',
+      `            "bcrypt_hash": "$2a$10$${g.str(B64, 53)}",`,
+      '            "length": 24,',
+      `            "result": "${strongPassword(g, 24, 24)}"`,
+      '          }',
+      '        }',
+      '      ]',
+      '    }',
+      '  ]',
+      '}',
+    ],
+    line: 11,
   }),
   heroku_api_key: (g) => ({ file: '.env', lines: [`HEROKU_API_KEY=${uuidOf(g)}`], line: 0 }),
   authorization_header: (g) => ({

@@ -11,7 +11,7 @@
  */
 import { judgeBarePassword } from './generic.ts';
 import type { Hit } from './model.ts';
-import { makeHit, PRIORITY } from './model.ts';
+import { makeHit, PRIORITY, valueHit } from './model.ts';
 import { issuerOfUserinfo } from './urls.ts';
 
 export const COMMAND_PASSWORD = 'command_line_password';
@@ -321,16 +321,11 @@ export function matchCommandPassword(text: string, at: number): Hit | undefined 
       priority: PRIORITY.specific,
     });
   }
-  return makeHit({
-    type: COMMAND_PASSWORD,
-    provider: 'generic',
-    revocable: false,
+  return valueHit(
+    { type: COMMAND_PASSWORD, provider: 'generic', revocable: false },
     start,
-    end: start + value.length,
-    secret: value,
-    identity: value,
-    preview: { value, prefix: '' },
-    confidence: 'medium',
-    priority: PRIORITY.keyed,
-  });
+    value,
+    'medium',
+    PRIORITY.keyed,
+  );
 }

@@ -14,6 +14,7 @@
  * the confidence (a private key under `test/` is most likely a fixture).
  */
 import { COMMAND_ANCHORS, COMMAND_PASSWORD, matchCommandPassword } from './commands.ts';
+import { isCredentialFile, matchCredentialFile } from './credential-files.ts';
 import type { FileContext } from './context.ts';
 import { fileContext } from './context.ts';
 import {
@@ -25,10 +26,17 @@ import {
 } from './generic.ts';
 import { charClasses, isHex, looksLikePlaceholder, shannonEntropy } from './heuristics.ts';
 import type { Hit } from './model.ts';
-import { makeHit, PRIORITY, withHit } from './model.ts';
-import { matchJwkPrivateKey, matchPrivateKey, matchPuttyKey } from './pem.ts';
-import { isPgpassFile, matchPgpass } from './pgpass.ts';
+import { PRIORITY, valueHit, withHit } from './model.ts';
+import {
+  ENCODED_PEM_ANCHOR,
+  matchEncodedPrivateKey,
+  matchJwkPrivateKey,
+  matchPrivateKey,
+  matchPuttyKey,
+} from './pem.ts';
+import { isPgpassFile, matchPgpass, matchWrittenPgpass } from './pgpass.ts';
 import { fingerprint, redact } from './redact.ts';
+import { matchWordPressKey } from './wordpress.ts';
 import type { TokenSpec } from './tokens.ts';
 import { AWS_KEY_ID_SPEC, leftBoundaryOk, matchSpec, TOKEN_SPECS } from './tokens.ts';
 import type { Confidence, Finding } from './types.ts';
@@ -47,18 +55,8 @@ function matchSessionToken(text: string, at: number): Hit | undefined {
   if (!m) return undefined;
   const value = m[0];
   if (looksLikePlaceholder(value) || shannonEntropy(value) < 4.5) return undefined;
-  return makeHit({
-    type: 'aws_session_token',
-    provider: 'aws',
-    revocable: false,
-    start: at,
-    end: at + value.length,
-    secret: value,
-    identity: value,
-    preview: { value, prefix: '' },
-    confidence: 'high',
-    priority: PRIORITY.specific,
-  });
+  const kind = { type: 'aws_session_token', provider: 'aws', revocable: false };
+  return valueHit(kind, at, value, 'high', PRIORITY.specific);
 }
 
 const AWS_SECRET_MARK = 'aws_secret_access_key';
@@ -135,6 +133,8 @@ function buildIndex(): { pivots: PivotTable[]; literal: RegExp; literals: Map<st
   add('-----BEGIN ', matchPrivateKey);
   add('PuTTY-User-Key-File-', matchPuttyKey);
   add('kty', matchJwkPrivateKey);
+  add(ENCODED_PEM_ANCHOR, matchEncodedPrivateKey);
+  add('define(', matchWordPressKey);
   add('://', matchUrlWithPassword);
   for (const a of COMMAND_ANCHORS) add(a, matchCommandPassword);
   for (const a of ['IQoJb3JpZ2luX2Vj', 'FwoGZXIvYXdzE', 'FQoGZXIvYXdzE']) add(a, matchSessionToken);
@@ -316,6 +316,8 @@ export function findHits(text: string, file: FileContext = fileContext('')): Hit
   runContextOnly(text, context, hits);
   runGeneric(text, file, hits);
   if (isPgpassFile(file.path)) matchPgpass(text, hits);
+  else if (text.includes('pgpass')) matchWrittenPgpass(text, hits);
+  if (isCredentialFile(file.path)) matchCredentialFile(file.path, text, hits);
   if (hits.length === 0) return hits;
   hits.sort((a, b) => a.start - b.start);
   const resolved: Hit[] = [];

@@ -20,13 +20,13 @@ import {
   shannonEntropy,
 } from './heuristics.ts';
 import type { Hit } from './model.ts';
-import { makeHit, PRIORITY, withHit } from './model.ts';
+import { PRIORITY, valueHit, withHit } from './model.ts';
 import { isDocumentedExample } from './tokens.ts';
 import { isDefaultPassword } from './urls.ts';
 import type { Confidence } from './types.ts';
 
 /** Case-insensitive words whose presence in a key is worth a closer look. */
-export const GENERIC_KEYWORDS = /secret|token|pass|pwd|key|auth/gi;
+export const GENERIC_KEYWORDS = /secret|token|pass|pwd|key|auth|identified/gi;
 
 /** Lines longer than this with little whitespace are minified code: only shaped detectors run. */
 const MINIFIED_LINE = 1000;
@@ -50,6 +50,10 @@ const EXCLUDED_WORDS = new Set(
     'generator builder hasher verifier mgr realm'
   ).split(' '),
 );
+
+/** Words naming where a password is used; before a password word they qualify it (`EMAIL_HOST_PASSWORD`). */
+const PLACE_WORDS = new Set(['host', 'endpoint', 'url', 'uri', 'name', 'file']);
+const PASSWORD_HEADS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase']);
 
 /** Words in a key name that make its value a test's own: reported at low confidence. */
 const TEST_WORDS = new Set(['test', 'testing', 'dummy', 'fake', 'mock', 'mocked', 'fixture', 'stub']);
@@ -207,6 +211,14 @@ function pairedValue(ctx: AssignmentContext, keyStart: number, keyEnd: number): 
   const c = text.charCodeAt(at);
   const got = isQuote(c) ? quotedAt(text, at, end) : bareAt(text, at, end);
   if (!got) return undefined;
+  // A header list (`{"name": "authorization", "value": "Bearer …"}` in a HAR file or a Postman
+  // collection): the value holds a scheme and the credential.
+  const scheme = /^(bearer|basic|token)\s+/i.exec(got.value);
+  if (scheme && /auth|token/i.test(key)) {
+    const header = (scheme[1] as string).toLowerCase() === 'basic' ? 'basic' : 'bearer';
+    const value = got.value.slice(scheme[0].length);
+    return { key, valueStart: got.start + scheme[0].length, value, literal: true, form: 'header', header };
+  }
   return { key, valueStart: got.start, value: got.value, literal: isQuote(c), form: 'pair' };
 }
 
@@ -305,6 +317,8 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
     form = 'assign';
   } else if (c0 === 123 /* { */ && quotedKey) {
     return terraformDefault(ctx, key, ks, i);
+  } else if (SQL_STATEMENT.test(text.slice(lineStart, ks)) && (isQuote(c0) || /^identified$/i.test(key))) {
+    return sqlPassword(ctx, key, i);
   } else {
     return undefined;
   }
@@ -337,6 +351,28 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   // Only source code needs to know whether an unquoted value sits inside a string literal.
   const literal = ctx.file.kind === 'code' && insideString(text, lineStart, i);
   return { key, valueStart: got.start, value: got.value, literal, form };
+}
+
+/** A statement that sets a login's password: `CREATE USER`, `ALTER ROLE`, `CREATE LOGIN`, `SET PASSWORD`. */
+const SQL_STATEMENT = /\b(?:create|alter)\s+(?:user|role|login)\b|\bset\s+password\b|\bgrant\b[^;]*\bto\b/i;
+
+/**
+ * SQL: `CREATE ROLE app WITH LOGIN PASSWORD '…'`, `ALTER USER app IDENTIFIED BY "…"` (MySQL,
+ * Oracle), `CREATE USER 'app'@'%' IDENTIFIED BY '…'`. The value is a password literal; MySQL's
+ * `IDENTIFIED WITH plugin AS '<hash>'` and Postgres's stored `SCRAM-SHA-256$…` verifiers are hashes.
+ */
+function sqlPassword(ctx: AssignmentContext, key: string, at: number): Parsed | undefined {
+  const { text, lineEnd } = ctx;
+  let i = at;
+  if (/^identified$/i.test(key)) {
+    const by = /by[ \t]+/iy;
+    by.lastIndex = i;
+    if (!by.exec(text)) return undefined;
+    i = by.lastIndex;
+  } else if (!/^(?:password|passwd)$/i.test(key)) return undefined;
+  if (!isQuote(text.charCodeAt(i))) return undefined;
+  const got = quotedAt(text, i, lineEnd);
+  return got && { key: 'password', valueStart: got.start, value: got.value, literal: true, form: 'assign' };
 }
 
 const TERRAFORM_DEFAULT = /^[ \t]*default[ \t]*=[ \t]*/;
@@ -405,7 +441,13 @@ function headerValue(ctx: AssignmentContext, key: string, at: number): Parsed | 
 type Category = 'password' | 'secret' | 'token' | 'api_key' | 'authorization';
 
 function categorize(words: string[], joined: string): Category | undefined {
-  for (const w of words) if (EXCLUDED_WORDS.has(w)) return undefined;
+  const last = words[words.length - 1] as string;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    // `EMAIL_HOST_PASSWORD`, `SMTP_SERVER_PASS`: a place qualifies the password, it is not the value.
+    if (EXCLUDED_WORDS.has(w) && !(i < words.length - 1 && PLACE_WORDS.has(w) && PASSWORD_HEADS.has(last)))
+      return undefined;
+  }
   if (NOT_SECRET_HEADS.has(words[words.length - 1] as string)) return undefined;
   if (words.includes('authorization')) return 'authorization';
   if (
@@ -448,7 +490,7 @@ const TEMPLATE =
 const CODE_REFERENCE =
   /^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|env|ENV|System\.getenv|Environment\.|secrets|vars|config|settings|self|this|props|req|request|ctx|params|args|options|opts|window|document|localStorage|sessionStorage)\b/;
 const HASH_SHAPE =
-  /^(?:\$2[abxy]?\$\d\d\$|\$argon2|\$[156]\$|\$pbkdf2|\$scrypt|pbkdf2_sha|sha\d+[$:-]|\{S?SHA\d*\}|\{bcrypt\}|md5[$:]|sha1\$|bcrypt\$|argon2\$)/i;
+  /^(?:SCRAM-SHA-256\$|md5[0-9a-f]{32}$|\$2[abxy]?\$\d\d\$|\$argon2|\$[156]\$|\$pbkdf2|\$scrypt|pbkdf2_sha|sha\d+[$:-]|\{S?SHA\d*\}|\{bcrypt\}|md5[$:]|sha1\$|bcrypt\$|argon2\$)/i;
 const WEAK_WORDS =
   /passw|p[a@4][s5$]{2}\W?w[o0]rd|p[4@#][s5$]{2}|pa[5$]{2}|salt|secret|s3cr3t|token|apikey|api_key|test|demo|mock|stub|sample|lorem|ipsum|hunter|todo|fixme|none|null|undefined|admin|guest|default|qwerty|letmein|welcome|changeit|abc123|foobar|example|insecure|unsafe|notsecret|dev[_-]?only/i;
 /** Algorithm names a setting chooses (`password_encryption = scram-sha-256`), not secrets. */
@@ -541,10 +583,16 @@ function judgeKey(v: string): boolean {
     const letters = v.replace(/[^A-Za-z]/g, '').length;
     if (v.length < 20 || letters === 0 || upper / letters < 0.2 || upper / letters > 0.8) return false;
   }
-  // Mostly one case of letters joined by separators: words, not a key.
+  // Mostly one case of letters joined by separators: words, not a key. Unless one part is long
+  // and random: `key-` and 32 hex is a (Mailgun-style) key.
   if (
-    /^[a-z]+(?:[-_.][a-z0-9]+)+$/.test(v) ||
-    (/^[A-Z0-9]+(?:[-_][A-Z0-9]+)+$/.test(v) && !/\d[A-Z]|[A-Z]\d/.test(v))
+    (/^[a-z]+(?:[-_.][a-z0-9]+)+$/.test(v) ||
+      (/^[A-Z0-9]+(?:[-_][A-Z0-9]+)+$/.test(v) && !/\d[A-Z]|[A-Z]\d/.test(v))) &&
+    !v
+      .split(/[-_.]/)
+      .some(
+        (part) => part.length >= 24 && /\d/.test(part) && shannonEntropy(part) >= (isHex(part) ? 3.0 : 3.5),
+      )
   )
     return false;
   return true;
@@ -613,6 +661,7 @@ export function printableBase64(value: string): string | undefined {
   return /^[\x20-\x7e]{6,}$/.test(decoded) ? decoded : undefined;
 }
 
+const RAILS_ENCRYPTION_KEYS = new Set(['primarykey', 'deterministickey', 'keyderivationsalt']);
 const B64_40 = /^[A-Za-z0-9/+]{40}$/;
 const DD_CONTEXT = /datadog|\bdd_/i;
 
@@ -647,6 +696,19 @@ function keyed(
     return { type: 'npm_legacy_token', provider: 'npm' };
   if (joined.includes('mailgun') && /^[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}$/.test(value))
     return { type: 'mailgun_api_key', provider: 'mailgun' };
+  // ASP.NET `<machineKey validationKey="…" decryptionKey="…">` signs and encrypts ViewState and
+  // forms-auth cookies: with it, a forged ViewState runs code on the server.
+  if ((joined === 'validationkey' || joined === 'decryptionkey') && /^[0-9A-Fa-f]{32,}$/.test(value)) {
+    if (/machineKey/i.test(nearby())) return { type: 'aspnet_machine_key', provider: 'aspnet' };
+  }
+  // Rails `active_record_encryption` keys (bin/rails db:encryption:init) in a credentials file.
+  if (
+    RAILS_ENCRYPTION_KEYS.has(joined) &&
+    /^[A-Za-z0-9]{20,}$/.test(value) &&
+    /active_record_encryption/.test(nearby())
+  )
+    return { type: 'rails_encryption_key', provider: 'rails' };
+
   return undefined;
 }
 
@@ -792,9 +854,9 @@ export function matchGeneric(
     return documented(
       ctx,
       valueHit(
-        parsed,
-        value,
         { type: provider.type, provider: provider.provider, revocable: provider.type === 'npm_legacy_token' },
+        parsed.valueStart,
+        value,
         confidence === 'low' ? 'low' : 'high',
         PRIORITY.keyed,
       ),
@@ -811,31 +873,11 @@ export function matchGeneric(
   const named = words.some((w) => TEST_WORDS.has(w)) ? 'low' : confidence;
   return documented(
     ctx,
-    valueHit(parsed, value, genericKind(`generic_${category}`), named, PRIORITY.generic),
+    valueHit(genericKind(`generic_${category}`), parsed.valueStart, value, named, PRIORITY.generic),
   );
 }
 
 const genericKind = (type: string) => ({ type, provider: 'generic', revocable: false });
-
-/** A hit on an assignment's value: the value is the secret, its identity and its preview. */
-function valueHit(
-  parsed: Parsed,
-  value: string,
-  kind: { type: string; provider: string; revocable: boolean },
-  confidence: Confidence,
-  priority: number,
-): Hit {
-  return makeHit({
-    ...kind,
-    start: parsed.valueStart,
-    end: parsed.valueStart + value.length,
-    secret: value,
-    identity: value,
-    preview: { value, prefix: '' },
-    confidence,
-    priority,
-  });
-}
 
 function judgeHeader(parsed: Parsed, value: string, confidence: Confidence): Hit | undefined {
   if (!parsed.header) return undefined;
@@ -851,7 +893,13 @@ function judgeHeader(parsed: Parsed, value: string, confidence: Confidence): Hit
     ok = value.length >= 20 && judgeValue('token', value);
   }
   if (!ok || isDocumentedExample(value)) return undefined;
-  return valueHit(parsed, value, genericKind('authorization_header'), confidence, PRIORITY.generic);
+  return valueHit(
+    genericKind('authorization_header'),
+    parsed.valueStart,
+    value,
+    confidence,
+    PRIORITY.generic,
+  );
 }
 
 /** True when a line is minified code (long, little whitespace): generic analysis is skipped there. */

@@ -57,6 +57,26 @@ export function makeHit(fields: Hit): Hit {
   };
 }
 
+/** A hit whose value is the secret, its identity and its preview (no prefix shown). */
+export function valueHit(
+  kind: { readonly type: string; readonly provider: string; readonly revocable: boolean },
+  start: number,
+  value: string,
+  confidence: Confidence,
+  priority: number,
+): Hit {
+  return makeHit({
+    ...kind,
+    start,
+    end: start + value.length,
+    secret: value,
+    identity: value,
+    preview: { value, prefix: '' },
+    confidence,
+    priority,
+  });
+}
+
 /** A copy of `hit` with some fields replaced, in the one shape `makeHit` gives. */
 export const withHit = (hit: Hit, changes: Partial<Hit>): Hit => makeHit({ ...hit, ...changes });
 

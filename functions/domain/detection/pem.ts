@@ -251,3 +251,27 @@ export function matchJwkPrivateKey(text: string, at: number): Hit | undefined {
     attributes: { keyType: kty[1] ?? '' },
   });
 }
+
+/** `-----BEGIN ` in base64 at any of the three alignments a value can start with. */
+export const ENCODED_PEM_ANCHOR = 'LS0tLS1CRUdJTi';
+const BASE64_RUN = /[A-Za-z0-9+/]{40,24000}={0,2}/y;
+
+/**
+ * A PEM private key stored base64-encoded: a kubeconfig's `client-key-data`, a Kubernetes TLS
+ * Secret's `tls.key`, an environment variable. The finding is on the encoded value; the vault
+ * gets the decoded PEM, which is what a key is used as. Certificates decode to no private key.
+ */
+export function matchEncodedPrivateKey(text: string, at: number): Hit | undefined {
+  BASE64_RUN.lastIndex = at;
+  const m = BASE64_RUN.exec(text);
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[0], 'base64').toString('latin1');
+  const inner = decoded.startsWith('-----BEGIN ') ? matchPrivateKey(decoded, 0) : undefined;
+  if (!inner) return undefined;
+  return withHit(inner, {
+    start: at,
+    end: at + m[0].length,
+    preview: { value: m[0], prefix: '' },
+    attributes: { ...inner.attributes, encoding: 'base64' },
+  });
+}

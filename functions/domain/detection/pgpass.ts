@@ -33,15 +33,22 @@ function fields(line: string): { value: string; start: number }[] {
   return out;
 }
 
-export function matchPgpass(text: string, hits: Hit[]): void {
-  let lineStart = 0;
-  while (lineStart < text.length) {
+/** The password file's lines in `text` from `from` to `to`; `written` asks for a port field (a heredoc, not the file). */
+export function matchPgpass(text: string, hits: Hit[], from = 0, to = text.length, written = false): void {
+  let lineStart = from;
+  while (lineStart < to) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
     const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
     const parts = line.startsWith('#') ? [] : fields(line);
     const password = parts[4];
-    if (parts.length === 5 && password && judgeBarePassword(password.value)) {
+    const port = parts[1]?.value ?? '';
+    if (
+      parts.length === 5 &&
+      password &&
+      (!written || (/^(?:\d{1,5}|\*)$/.test(port) && !/\s/.test(line))) &&
+      judgeBarePassword(password.value)
+    ) {
       const start = lineStart + password.start;
       hits.push(
         makeHit({
@@ -59,5 +66,15 @@ export function matchPgpass(text: string, hits: Hit[]): void {
       );
     }
     lineStart = lineEnd + 1;
+  }
+}
+
+/** Lines a script writes into a password file: `cat > ~/.pgpass <<EOF`, `echo "…" >> .pgpass`. */
+export function matchWrittenPgpass(text: string, hits: Hit[]): void {
+  for (let at = text.indexOf('pgpass'); at >= 0; at = text.indexOf('pgpass', at + 6)) {
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    let to = lineStart;
+    for (let n = 0; n < 12 && to >= 0 && to < text.length; n++) to = text.indexOf('\n', to + 1);
+    matchPgpass(text, hits, lineStart, to < 0 ? text.length : to, true);
   }
 }

@@ -37,12 +37,18 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    \`variable "db_password" { default = "…" }\` is read under its block's name, and a notebook's
    JSON-escaped source line (\`"api_key = \\"…\\"\\n",\`) as the code it holds.
    A base64 value that decodes to an issuer's token (a Kubernetes Secret's \`data:\`) is that
-   token, revocable as such.
+   token, revocable as such. SQL that sets a login's password (\`CREATE USER … IDENTIFIED BY '…'\`,
+   \`ALTER ROLE … PASSWORD '…'\`; stored verifiers are hashes), a HAR or Postman header list's
+   \`{"name": "authorization", "value": "Bearer …"}\`, and a key qualified by a place
+   (\`EMAIL_HOST_PASSWORD\`) are assignments too.
 4. **Positions that say what a value is.** A password given to a command-line tool
    (\`mysql -p…\`, \`sshpass -p\`, \`curl -u user:…\`, \`docker login -p\`, \`redis-cli -a\`, \`ldapsearch -w\`,
    \`smbclient -U user%…\`, \`htpasswd -b\`; the command split as a shell would, \`\\\` continuations
    followed, \`$VAR\`, \`$(…)\` and prompts ignored), the fifth field of a \`.pgpass\` line, Twilio's
-   \`AC…:token\` / \`SK…:secret\` userinfo, and the \`d\` member of a private JSON Web Key.
+   \`AC…:token\` / \`SK…:secret\` userinfo, the \`d\` member of a private JSON Web Key, a PEM
+   private key stored base64-encoded (a kubeconfig's \`client-key-data\`), wp-config.php's eight
+   keys and salts, an ASP.NET \`<machineKey>\`, a Rails \`config/master.key\` and Active Record
+   encryption keys, and a \`random_password\`'s \`result\` in a Terraform state file.
 5. **AWS pairs.** An access key id with a 40-character secret within 6 lines is one finding,
    reported at the id; the vault gets both.
 6. **Context.** A private key under a test, fixture or example folder is low confidence (libraries

@@ -58,10 +58,12 @@ const DOCUMENTED_EXAMPLES = new Set([
   '2ddc147f3a3b5a1722b8ed6be3c45c49a7156b17fca5d11410137a6d04def6eb',
   'ac9265e56c79b234607ec72c53753cfea9f88c99eb713790ddf9be5593bb4465',
   '0b5dd075ccdd03c42f4edda8e299e6838e2a75d3486a2a8d86940ed1541e9178',
+  // jwt.io's example token (HS256, "John Doe", signed with "your-256-bit-secret"), pasted into countless READMEs.
+  '7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606',
 ]);
 
 /** Lengths of the examples above: a value of another length is not one of them (no hash needed). */
-const EXAMPLE_LENGTHS = new Set([10, 16, 22, 28, 32, 39, 44, 53]);
+const EXAMPLE_LENGTHS = new Set([10, 16, 22, 28, 32, 39, 44, 53, 155]);
 
 export function isDocumentedExample(value: string): boolean {
   return EXAMPLE_LENGTHS.has(value.length) && DOCUMENTED_EXAMPLES.has(sha256(value));
@@ -946,6 +948,43 @@ export const OTHER_KINDS: readonly KindInfo[] = [
     revocable: false,
     shape:
       "a password option's value: mysql -p…, sshpass -p, curl -u user:…, docker login -p, redis-cli -a, ldapsearch -w, htpasswd -b",
+  },
+  {
+    type: 'wordpress_secret_key',
+    provider: 'wordpress',
+    revocable: false,
+    shape:
+      "wp-config.php define('AUTH_KEY' | 'SECURE_AUTH_KEY' | 'LOGGED_IN_KEY' | 'NONCE_KEY' | …_SALT, <64 random characters>)",
+    source: 'https://developer.wordpress.org/apis/wp-config-php/#security-keys',
+  },
+  {
+    type: 'aspnet_machine_key',
+    provider: 'aspnet',
+    revocable: false,
+    shape: '<machineKey validationKey="hex" decryptionKey="hex"> in web.config',
+    source: 'https://learn.microsoft.com/en-us/previous-versions/dotnet/netframework-4.0/w8h3skw9(v=vs.100)',
+  },
+  {
+    type: 'rails_master_key',
+    provider: 'rails',
+    revocable: false,
+    shape: 'config/master.key or config/credentials/<env>.key: 32 hex',
+    source: 'https://guides.rubyonrails.org/security.html#custom-credentials',
+  },
+  {
+    type: 'rails_encryption_key',
+    provider: 'rails',
+    revocable: false,
+    shape:
+      'active_record_encryption primary_key / deterministic_key / key_derivation_salt in a credentials file',
+    source: 'https://guides.rubyonrails.org/active_record_encryption.html#setup',
+  },
+  {
+    type: 'terraform_generated_password',
+    provider: 'terraform',
+    revocable: false,
+    shape: 'the "result" of a random_password resource in a terraform.tfstate',
+    source: 'https://registry.terraform.io/providers/hashicorp/random/latest/docs/resources/password',
   },
   {
     type: 'heroku_api_key',

@@ -1,0 +1,165 @@
+/**
+ * Credentials in the files applications and their operators keep: SQL that creates logins,
+ * wp-config.php keys, web.config machine keys, Rails master and encryption keys, Terraform
+ * state, scripts writing a .pgpass, base64-encoded PEM keys (kubeconfig), HAR header lists.
+ * Found where a second blind corpus (gen.py under /tmp/heldout2, not committed) showed gaps.
+ */
+import { describe, expect, it } from 'vitest';
+import { ALNUM, B64URL, HEX, IN_CONTEXT, strongPassword } from '../../../bench/scan/tokens.ts';
+import { generateKeyPairSync } from 'node:crypto';
+import { gen, scan, typesIn } from './helpers.ts';
+
+const g = gen(91);
+const pw = strongPassword(g);
+
+describe('SQL that sets a password', () => {
+  it.each([
+    ['MySQL CREATE USER', `CREATE USER IF NOT EXISTS 'shop_app'@'%' IDENTIFIED BY '${pw}';`],
+    ['Oracle CREATE USER', `CREATE USER ledger_owner IDENTIFIED BY "${pw}";`],
+    ['lowercase ALTER USER', `alter user app identified by '${pw}';`],
+    ['Postgres CREATE ROLE', `CREATE ROLE reporting WITH LOGIN PASSWORD '${pw}' CONNECTION LIMIT 5;`],
+    ['Postgres ALTER ROLE', `ALTER ROLE etl_loader WITH PASSWORD '${pw}' VALID UNTIL '2026-01-01';`],
+  ])('%s', (_name, line) => {
+    expect(
+      scan(`-- roles\n${line}\n`, 'db/migrations/0023_roles.sql').map((f) => [f.type, f.line, f.secret]),
+    ).toEqual([['generic_password', 2, pw]]);
+  });
+
+  it.each([
+    [
+      'a stored SCRAM verifier',
+      `CREATE ROLE app WITH LOGIN PASSWORD 'SCRAM-SHA-256$4096:${g.mixed(B64URL, 24)}=$${g.mixed(B64URL, 44)}=';`,
+    ],
+    [
+      'a MySQL auth plugin hash',
+      `CREATE USER 'app'@'%' IDENTIFIED WITH caching_sha2_password AS '$A$005$${g.mixed(ALNUM, 40)}';`,
+    ],
+    ['a bind variable', 'ALTER USER app IDENTIFIED BY :new_password;'],
+    ['the word in prose', 'Users are identified by their email address.'],
+  ])('is quiet on %s', (_name, line) => {
+    expect(typesIn(`${line}\n`, 'db/roles.sql')).toEqual([]);
+  });
+});
+
+describe('application configuration', () => {
+  it('reads all eight WordPress keys and salts, punctuation and all', () => {
+    const names = [
+      'AUTH_KEY',
+      'SECURE_AUTH_KEY',
+      'LOGGED_IN_KEY',
+      'NONCE_KEY',
+      'AUTH_SALT',
+      'SECURE_AUTH_SALT',
+      'LOGGED_IN_SALT',
+      'NONCE_SALT',
+    ];
+    const sample = IN_CONTEXT.wordpress_secret_key?.(g);
+    const value = /'([^']{64})'/.exec(sample?.lines[1] ?? '')?.[1] ?? '';
+    const text = names.map(
+      (n) => `define( '${n}', '${value.slice(names.indexOf(n)) + value.slice(0, names.indexOf(n))}' );`,
+    );
+    expect(scan(`<?php\n${text.join('\n')}\n`, 'wp-config.php').map((f) => f.type)).toEqual(
+      Array(8).fill('wordpress_secret_key'),
+    );
+    expect(typesIn(`define( 'AUTH_KEY', 'put your unique phrase here' );\n`, 'wp-config-sample.php')).toEqual(
+      [],
+    );
+  });
+
+  it('reads an ASP.NET machine key only inside <machineKey>', () => {
+    const sample = IN_CONTEXT.aspnet_machine_key?.(g);
+    const lines = (sample?.lines ?? []).map((l) =>
+      l.replace('AutoGenerate,IsolateApps', g.mixed('0123456789ABCDEF', 48)),
+    );
+    expect(scan(`${lines.join('\n')}\n`, 'Web.config').map((f) => [f.type, f.line])).toEqual([
+      ['aspnet_machine_key', 2],
+      ['aspnet_machine_key', 3],
+    ]);
+    expect(typesIn(`${sample?.lines.join('\n')}\n`, 'Web.config')).toEqual(['aspnet_machine_key']);
+    expect(typesIn(`<add key="validationKey" value="${g.mixed(HEX, 64)}" />\n`, 'Web.config')).toEqual([]);
+  });
+
+  it('takes a Django EMAIL_HOST_PASSWORD for a password (the host qualifies it), not an EMAIL_HOST', () => {
+    expect(typesIn(`EMAIL_HOST_PASSWORD = "${pw}"\n`, 'shop/settings/production.py')).toEqual([
+      'generic_password',
+    ]);
+    expect(typesIn(`PASSWORD_FILE = "${pw}"\n`, 'shop/settings/production.py')).toEqual([]);
+  });
+
+  it('accepts a key of a word and a long random part (`key-` and 32 hex), not words joined by dashes', () => {
+    expect(
+      typesIn(`$config['mail_api_key'] = "key-${g.mixed(HEX, 32)}";\n`, 'application/config/config.php'),
+    ).toEqual(['generic_api_key']);
+    expect(
+      typesIn(`$config['mail_api_key'] = "key-for-the-mail-service-v2";\n`, 'application/config/config.php'),
+    ).toEqual([]);
+  });
+
+  it('reads Rails master keys and Active Record encryption keys', () => {
+    const key = g.mixed(HEX, 32);
+    expect(typesIn(`${key}\n`, 'config/master.key')).toEqual(['rails_master_key']);
+    expect(typesIn(`${key}\n`, 'config/credentials/production.key')).toEqual(['rails_master_key']);
+    expect(typesIn(`${key}\n`, 'notes/master.txt')).toEqual([]);
+    const credentials = IN_CONTEXT.rails_encryption_key?.(g);
+    expect(typesIn(`${credentials?.lines.join('\n')}\n`, credentials?.file)).toEqual([
+      'rails_encryption_key',
+    ]);
+    expect(typesIn(`primary_key: ${g.mixed(ALNUM, 32)}\n`, 'config/database.yml')).toEqual([]);
+  });
+
+  it("reads a Terraform state's generated passwords, not its other attributes", () => {
+    const state = IN_CONTEXT.terraform_generated_password?.(g);
+    const findings = scan(`${state?.lines.join('\n')}\n`, 'infra/prod/terraform.tfstate');
+    expect(findings.map((f) => [f.type, f.line])).toEqual([
+      ['terraform_generated_password', (state?.line ?? 0) + 1],
+    ]);
+    expect(
+      typesIn(`${state?.lines.join('\n').replace('random_password', 'random_pet')}\n`, 'terraform.tfstate'),
+    ).toEqual([]);
+  });
+});
+
+describe('keys and headers in other clothes', () => {
+  it('reports a base64-encoded PEM private key (a kubeconfig client-key-data) as that key', () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    });
+    const cert = Buffer.from(
+      '-----BEGIN CERTIFICATE-----\nMIIBkTCB+w==\n-----END CERTIFICATE-----\n',
+    ).toString('base64');
+    const text = `users:\n- name: admin\n  user:\n    client-certificate-data: ${cert}\n    client-key-data: ${Buffer.from(pem).toString('base64')}\n`;
+    const findings = scan(text, 'ops/kubeconfig-prod.yaml');
+    expect(findings.map((f) => [f.type, f.line, f.attributes?.encoding])).toEqual([
+      ['pkcs8_private_key', 5, 'base64'],
+    ]);
+    expect(findings[0]?.secret).toContain('-----BEGIN PRIVATE KEY-----');
+  });
+
+  it("reads a Bearer token from a HAR header list, but not jwt.io's published example", () => {
+    const jwt = [g.mixed(B64URL, 36), g.mixed(B64URL, 120), g.mixed(B64URL, 86)].join('.');
+    const har = (token: string) =>
+      `{"headers": [\n  {\n    "name": "authorization",\n    "value": "Bearer ${token}"\n  }\n]}\n`;
+    expect(scan(har(jwt), 'support/login-issue.har').map((f) => [f.type, f.line])).toEqual([
+      ['authorization_header', 4],
+    ]);
+    const example = [
+      'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9',
+      'eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ',
+      'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+    ].join('.');
+    expect(
+      typesIn(`curl -H "Authorization: Bearer ${example}" http://localhost:8080/debug\n`, 'docs/setup.md'),
+    ).toEqual([]);
+  });
+
+  it('reads .pgpass lines a script writes, and only near the file they go to', () => {
+    const script = `#!/bin/sh\ncat > ~/.pgpass <<EOF\npg-primary.internal:5432:jobs:worker:${pw}\nEOF\nchmod 600 ~/.pgpass\n`;
+    expect(scan(script, 'scripts/bootstrap.sh').map((f) => [f.type, f.line])).toEqual([
+      ['postgres_password', 3],
+    ]);
+    expect(
+      typesIn(`echo started\npg-primary.internal:5432:jobs:worker:${pw}\n`, 'scripts/bootstrap.sh'),
+    ).toEqual([]);
+  });
+});
