@@ -120,6 +120,9 @@ function isSpace(c: string | undefined): boolean {
   return c === ' ' || c === '\t';
 }
 
+/** Characters that end a command outside quotes: a newline, `;`, a pipe, `&`, a subshell's `)` or a backtick. */
+const ENDS_COMMAND = new Set(['\n', '\r', ';', '|', '&', ')', '`']);
+
 /** A `\` line continuation at `i`: the length to skip, else 0. */
 function continuation(text: string, i: number): number {
   if (text[i] !== '\\') return 0;
@@ -143,17 +146,8 @@ export function shellWords(text: string, from: number): Word[] {
       i++;
       continue;
     }
-    if (
-      c === '\n' ||
-      c === '\r' ||
-      c === ';' ||
-      c === '|' ||
-      c === '&' ||
-      c === '#' ||
-      c === ')' ||
-      c === '`'
-    )
-      break;
+    // A `#` starting a word starts a comment.
+    if (c === '#' || ENDS_COMMAND.has(c as string)) break;
     const start = i;
     let value = '';
     let ended = false;
@@ -173,16 +167,7 @@ export function shellWords(text: string, from: number): Word[] {
         if (continuation(text, i)) break;
         value += text[i + 1] ?? '';
         i += 2;
-      } else if (
-        isSpace(ch) ||
-        ch === '\n' ||
-        ch === '\r' ||
-        ch === ';' ||
-        ch === '|' ||
-        ch === '&' ||
-        ch === ')' ||
-        ch === '`'
-      ) {
+      } else if (isSpace(ch) || ENDS_COMMAND.has(ch)) {
         break;
       } else {
         value += ch;
@@ -302,8 +287,7 @@ export function matchCommandPassword(text: string, at: number): Hit | undefined 
   // `curl -u AC…:token https://api.twilio.com/…`: the account's auth token, a hex string.
   const issued = found.user === undefined ? undefined : issuerOfUserinfo(found.user, value);
   if (!issued && !judgeBarePassword(value)) return undefined;
-  const offset = text.indexOf(value, word.start);
-  const start = offset >= 0 && offset < word.end ? offset : word.start;
+  const start = valueStart(text, word, value);
   if (issued && found.user !== undefined) {
     // The issuer's pair is one credential: the finding spans the SID and the secret, as the
     // REST API takes them, and the secret names it (the same token elsewhere has its fingerprint).
@@ -321,11 +305,33 @@ export function matchCommandPassword(text: string, at: number): Hit | undefined 
       priority: PRIORITY.specific,
     });
   }
-  return valueHit(
-    { type: COMMAND_PASSWORD, provider: 'generic', revocable: false },
-    start,
-    value,
-    'medium',
-    PRIORITY.keyed,
-  );
+  return commandPassword(start, value);
+}
+
+/** PowerShell's way to put a plain-text password into a credential object. */
+export const SECURE_STRING_ANCHOR = 'ConvertTo-SecureString';
+
+/**
+ * `ConvertTo-SecureString "…" -AsPlainText -Force` (or `-String "…"`): a password written in
+ * the script. Without `-AsPlainText` the string is an encrypted SecureString export, not a password.
+ */
+export function matchSecureStringPassword(text: string, at: number): Hit | undefined {
+  const words = shellWords(text, at + SECURE_STRING_ANCHOR.length);
+  if (!words.some((w) => /^-AsPlainText$/i.test(w.value))) return undefined;
+  const named = words.findIndex((w) => /^-String$/i.test(w.value));
+  const word = named >= 0 ? words[named + 1] : words.find((w) => !w.value.startsWith('-'));
+  if (!word || !judgeBarePassword(word.value)) return undefined;
+  return commandPassword(valueStart(text, word, word.value), word.value);
+}
+
+const COMMAND_KIND = { type: COMMAND_PASSWORD, provider: 'generic', revocable: false };
+
+function commandPassword(start: number, value: string): Hit {
+  return valueHit(COMMAND_KIND, start, value, 'medium', PRIORITY.keyed);
+}
+
+/** Where `value` starts in the text of `word` (after its quotes), or the word's start. */
+function valueStart(text: string, word: Word, value: string): number {
+  const offset = text.indexOf(value, word.start);
+  return offset >= 0 && offset < word.end ? offset : word.start;
 }

@@ -13,7 +13,13 @@
  * (checksum-validated formats beat shapes beat keyword guesses), and the file's context sets
  * the confidence (a private key under `test/` is most likely a fixture).
  */
-import { COMMAND_ANCHORS, COMMAND_PASSWORD, matchCommandPassword } from './commands.ts';
+import {
+  COMMAND_ANCHORS,
+  COMMAND_PASSWORD,
+  matchCommandPassword,
+  matchSecureStringPassword,
+  SECURE_STRING_ANCHOR,
+} from './commands.ts';
 import { isCredentialFile, matchCredentialFile } from './credential-files.ts';
 import type { FileContext } from './context.ts';
 import { fileContext } from './context.ts';
@@ -137,6 +143,7 @@ function buildIndex(): { pivots: PivotTable[]; literal: RegExp; literals: Map<st
   add('define(', matchWordPressKey);
   add('://', matchUrlWithPassword);
   for (const a of COMMAND_ANCHORS) add(a, matchCommandPassword);
+  add(SECURE_STRING_ANCHOR, matchSecureStringPassword);
   for (const a of ['IQoJb3JpZ2luX2Vj', 'FwoGZXIvYXdzE', 'FQoGZXIvYXdzE']) add(a, matchSessionToken);
 
   const pivots: PivotTable[] = PIVOTS.map((pivot) => ({

@@ -261,7 +261,8 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   if (paired) return paired;
   let key = text.slice(ks, ke);
   const cli = key.startsWith('--');
-  key = key.replace(/^-+/, '').replace(/[.-]+$/, '');
+  // `--password`, a builder's `.password(`: the dashes and the member dot are not the key.
+  key = key.replace(/^[-.]+/, '').replace(/[.-]+$/, '');
   if (key === '') return undefined;
   let i = ke;
   let quotedKey = false;
@@ -281,6 +282,8 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   if (c0 === 61 /* = */ && (c1 === 61 || c1 === 126)) return undefined; // == / =~ comparison
   if (c0 === 33 || c0 === 38 || c0 === 124) return undefined; // ! & |
   if (c0 === 58 /* : */ && c1 === 61) i += 2;
+  else if (c0 === 60 /* < */ && c1 === 45 /* - */)
+    i += 2; // R: `db_pass <- "…"`
   else if (c0 === 61 && c1 === 62)
     i += 2; // =>
   else if ((c0 === 63 || c0 === 43) && c1 === 61)
@@ -332,6 +335,14 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   }
   const header = headerValue(ctx, key, i);
   if (header) return header;
+  // Python requests' basic auth: `auth=("admin", "…")`, a (user, password) pair.
+  if (c0 !== 40 && text.charCodeAt(i) === 40 /* ( */ && /^(?:auth|basic_?auth|http_?auth)$/i.test(key)) {
+    const pair = /\(\s*(["'])[^"'\n]*\1\s*,\s*(["'])/y;
+    pair.lastIndex = i;
+    const m = pair.exec(text);
+    const got = m ? quotedAt(text, i + m[0].length - 1, lineEnd) : undefined;
+    return got && { key: 'password', valueStart: got.start, value: got.value, literal: true, form: 'call' };
+  }
   // A string inside a string: a notebook's JSON source line `"dd_api_key = \"…\"\n",`.
   if (text.charCodeAt(i) === 92 && isQuote(text.charCodeAt(i + 1))) {
     const close = text.indexOf(text.slice(i, i + 2), i + 2);

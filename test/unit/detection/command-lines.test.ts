@@ -28,6 +28,10 @@ describe('passwords on command lines', () => {
     ['sqlcmd -P', `sqlcmd -S db.internal -U sa -P ${pw} -Q "SELECT 1"`],
     ['htpasswd in batch mode', `htpasswd -bc /etc/nginx/.htpasswd admin ${pw}`],
     ['a full path to the tool', `/usr/bin/mysql -uroot -p${pw} shop`],
+    [
+      'PowerShell ConvertTo-SecureString -AsPlainText',
+      `$pw = ConvertTo-SecureString "${pw}" -AsPlainText -Force`,
+    ],
   ];
   it.each(cases)('%s', (_name, line) => {
     const findings = scan(`#!/bin/sh\nset -e\n${line}\n`, 'scripts/ops.sh');
@@ -71,6 +75,10 @@ describe('passwords on command lines', () => {
     ['docker login reading stdin', 'echo "$PW" | docker login -u ci --password-stdin ghcr.io'],
     ['the word curl in prose', `Use curl to fetch it; the -u flag takes user:password.`],
     ['htpasswd without batch mode prompts', 'htpasswd -c /etc/nginx/.htpasswd admin'],
+    [
+      'an exported SecureString (encrypted, no -AsPlainText)',
+      `$s = ConvertTo-SecureString "${'01000000d08c9ddf0115d1118c7a00c04fc297eb'}"`,
+    ],
   ])('is quiet on %s', (_name, line) => {
     expect(typesIn(`${line}\n`, 'scripts/ops.sh')).toEqual([]);
   });

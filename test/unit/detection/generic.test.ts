@@ -34,6 +34,14 @@ describe('generic assignments in the syntaxes people write', () => {
     ['README.md', `Set \`API_KEY=${secret}\` before running.`, 'generic_api_key', secret],
     ['.netrc', `machine api.partner.example login deploy password ${password}`, 'generic_password', password],
     ['Dockerfile', `ENV API_TOKEN ${secret}`, 'generic_token', secret],
+    [
+      'Mail.java',
+      `DataSourceBuilder.create().password("${password}").build();`,
+      'generic_password',
+      password,
+    ],
+    ['etl.R', `db_pass <- "${password}"`, 'generic_password', password],
+    ['client.py', `requests.get(url, auth=("admin", "${password}"))`, 'generic_password', password],
   ];
   it.each(cases)('%s: %s', (file, line, type, value) => {
     const findings = scan(`${line}\n`, file);
