@@ -187,6 +187,7 @@ export const STANDALONE: Record<string, (g: Gen) => string> = {
   stripe_secret_key: (g) => `sk_live_${g.mixed(ALNUM, 99)}`,
   stripe_restricted_key: (g) => `rk_live_${g.mixed(ALNUM, 99)}`,
   stripe_webhook_secret: (g) => `whsec_${g.mixed(ALNUM, 32)}`,
+  sonarqube_token: (g) => `squ_${g.mixed(HEX, 40)}`,
   google_api_key: (g) => `AIza${g.mixed(B64URL, 35)}`,
   google_oauth_client_secret: (g) => `GOCSPX-${g.mixed(B64URL, 28)}`,
   openai_api_key: (g) => `sk-proj-${g.mixed(B64URL, 74)}T3BlbkFJ${g.mixed(B64URL, 74)}`,

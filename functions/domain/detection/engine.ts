@@ -323,7 +323,9 @@ export function findHits(text: string, file: FileContext = fileContext('')): Hit
   runContextOnly(text, context, hits);
   runGeneric(text, file, hits);
   if (isPgpassFile(file.path)) matchPgpass(text, hits);
-  else if (text.includes('pgpass')) matchWrittenPgpass(text, hits);
+  // Scripts, Dockerfiles and cloud-init write password files; source code does not.
+  else if (file.kind !== 'code' && !NO_ASSIGNMENTS.has(file.kind) && text.includes('pgpass'))
+    matchWrittenPgpass(text, hits);
   if (isCredentialFile(file.path)) matchCredentialFile(file.path, text, hits);
   if (hits.length === 0) return hits;
   hits.sort((a, b) => a.start - b.start);
@@ -333,8 +335,12 @@ export function findHits(text: string, file: FileContext = fileContext('')): Hit
     if (!hit) continue;
     const command = hit.type === COMMAND_PASSWORD;
     if (command && NO_ASSIGNMENTS.has(file.kind)) continue;
-    // An examples document's command line shows an API, as its assignments do.
-    const judged = command && file.example ? withHit(hit, { confidence: 'low' }) : hit;
+    // An examples document's command line shows an API, as its assignments do; so does any value
+    // an API description gives as its `example:`.
+    const judged =
+      (command && file.example) || isSchemaExample(text, hit.start)
+        ? withHit(hit, { confidence: 'low' })
+        : hit;
     resolved.push(judgedLikeAssignments(judged) ? lowerIfDocumented(text, file, judged) : judged);
   }
   return file.fixture ? resolved.map(asFixture) : resolved;
@@ -361,6 +367,14 @@ function encodedFormat(hit: Hit): Hit | undefined {
     confidence: hit.confidence === 'low' ? 'low' : only.confidence,
     attributes: { ...only.attributes, encoding: 'base64' },
   });
+}
+
+const SCHEMA_EXAMPLE = /(?:^|[\s{,])["']?(?:x-)?examples?["']?\s*[:=]\s*["']?$/;
+
+/** A value under an OpenAPI / JSON Schema `example:` key: documentation of a field, not a credential. */
+function isSchemaExample(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  return at - lineStart < 200 && SCHEMA_EXAMPLE.test(text.slice(lineStart, at));
 }
 
 /** Files that hold no one's own settings (lockfiles, type declarations, bundles): no command lines there. */

@@ -264,6 +264,11 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   // `--password`, a builder's `.password(`: the dashes and the member dot are not the key.
   key = key.replace(/^[-.]+/, '').replace(/[.-]+$/, '');
   if (key === '') return undefined;
+  // Prose names a key in words: "- Datadog API key: `…`" in an internal doc.
+  if (ctx.file.kind === 'doc' && before === 32 && text.charCodeAt(ke) === 58) {
+    const named = /(?:^|[\s*(-])((?:[A-Za-z]+ ){1,2})$/.exec(text.slice(Math.max(lineStart, ks - 40), ks));
+    if (named) key = `${named[1]}${key}`;
+  }
   let i = ke;
   let quotedKey = false;
   // Closing quote / bracket of a quoted or indexed key: "password": …, ENV['TOKEN'] = …
@@ -275,6 +280,16 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
     quotedKey = true;
   }
   if (text.charCodeAt(i) === 93 /* ] */) i++;
+  // `<string name="backend_api_secret">…</string>` (Android resources): the element's text.
+  if (
+    quotedKey &&
+    text.charCodeAt(i) === 62 /* > */ &&
+    /<[\w.:-]+\s+name=["']$/.test(text.slice(lineStart, ks))
+  ) {
+    const close = text.indexOf('</', i + 1);
+    if (close < 0 || close > lineEnd) return undefined;
+    return { key, valueStart: i + 1, value: text.slice(i + 1, close), literal: true, form: 'xml' };
+  }
   i = skipSpaces(text, i, lineEnd);
   const c0 = text.charCodeAt(i);
   const c1 = text.charCodeAt(i + 1);
@@ -460,6 +475,8 @@ function categorize(words: string[], joined: string): Category | undefined {
       return undefined;
   }
   if (NOT_SECRET_HEADS.has(words[words.length - 1] as string)) return undefined;
+  // Pusher's app key and id are public (browsers use them); its app secret is not.
+  if (words.includes('pusher') && !words.some((w) => w.includes('secret'))) return undefined;
   if (words.includes('authorization')) return 'authorization';
   if (
     words.some(
@@ -634,6 +651,15 @@ function judgeValue(category: Category, value: string): boolean {
   if ((v.includes('[') && PROPERTY_PATH.test(v)) || INTERPOLATION.test(v) || isTypedInOrder(v)) return false;
   if (isCamelCaseWords(v) || looksLikePathOrUrl(v) || isUuid(v) || isDateOrNumber(v)) return false;
   if (/^(?:sha\d+|md5)-/.test(v)) return false; // SRI integrity
+  // Stripe publishable keys are public by design (they ship in web pages).
+  if (/^pk_(?:live|test)_/.test(v)) return false;
+  // Laravel's `APP_KEY=base64:…`: 32 random bytes are a key; base64 of text is judged as that text.
+  if (v.startsWith('base64:')) {
+    const body = v.slice(7);
+    const text = printableBase64(body);
+    if (text !== undefined) return judgeValue(category, text);
+    return /^[A-Za-z0-9+/]{40,}={0,2}$/.test(body) && shannonEntropy(body) >= 4.5;
+  }
   // The next setting's key (`password= scmVersion=` in a shell list of `-D` flags): a word and `=`
   // that base64 padding could not end (its length is not a multiple of 4).
   if (v.length % 4 !== 0 && /^[A-Za-z_][\w.-]*=$/.test(v)) return false;
@@ -698,6 +724,9 @@ function keyed(
   }
   if (joined.includes('twilio') && /token|secret/.test(joined) && /^[0-9a-f]{32}$/.test(value))
     return { type: 'twilio_auth_token', provider: 'twilio' };
+  // Basic auth with a Twilio account SID as the user (a Postman collection's username/password pair).
+  if (joined === 'password' && /^[0-9a-f]{32}$/.test(value) && /\bAC[0-9a-f]{32}\b/.test(nearby()))
+    return { type: 'twilio_auth_token', provider: 'twilio' };
   if (joined.includes('heroku') && (isUuid(value) || /^HRKU-[A-Za-z0-9_-]{20,}$/.test(value)))
     return { type: 'heroku_api_key', provider: 'heroku' };
   // `machine api.heroku.com login … password <uuid>` in a .netrc is the Heroku CLI's API key.
@@ -723,6 +752,7 @@ function keyed(
   return undefined;
 }
 
+const GENERATED_DEV_CONFIG = /(?:^|\/)config\/(?:dev|test)\.exs$/;
 const EXAMPLE_MARK = /[A-Z0-9]EXAMPLE(?![a-z])|(?<![A-Za-z])EXAMPLE[A-Z0-9]/;
 
 /** Where a generic value may be reported, and how sure the engine may be about it. */
@@ -734,6 +764,9 @@ function contextConfidence(ctx: AssignmentContext, parsed: Parsed, kwStart: numb
   // API documentation shows example values: an examples document, or a line holding one of the
   // AWS documentation's marked values (`AccessKeyId=ABCDE12345670EXAMPLE, RawSecretAccessKey=…`).
   if (ctx.file.example || EXAMPLE_MARK.test(ctx.text.slice(ctx.lineStart, ctx.lineEnd))) return 'low';
+  // `mix phx.new` writes a random secret_key_base into config/dev.exs and config/test.exs, and
+  // every Phoenix project commits them: values for a developer's machine.
+  if (GENERATED_DEV_CONFIG.test(ctx.file.path)) return 'low';
   return inPublishedLink(ctx, kwStart) ? 'low' : 'medium';
 }
 

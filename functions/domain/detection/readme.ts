@@ -59,7 +59,10 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    presigned URL (\`X-Amz-Credential=\`: a presigned URL never carries the secret). In
    documentation, a value the three lines before introduce as an example ("for example", "e.g.")
    is low confidence; in any file, so is a token in a link made to be published (a Codecov or
-   CircleCI badge image, a Zoom invitation). A connection URL in a docstring or documentation
+   CircleCI badge image, a Zoom invitation), a value given as an API description's \`example:\`,
+   a Stripe test-mode key (\`sk_test_\`, \`rk_test_\`: test data only, no money moves) and the
+   \`secret_key_base\` Phoenix generates into \`config/dev.exs\`. Public keys stay quiet (Stripe
+   \`pk_\`, Pusher app keys). A connection URL in a docstring or documentation
    comment, and a command line there, is judged like an assignment.
    Low-confidence findings are dropped unless asked for (\`minConfidence: 'low'\`,
    \`leakstop scan --min-confidence low\`).

@@ -73,6 +73,17 @@ function checksummed(prefixLength: number): (value: string) => Verdict {
   return (value) => (hasValidBase62Checksum(value, prefixLength) ? 'high' : false);
 }
 
+/**
+ * A test-mode Stripe key (`sk_test_`, `rk_test_`) reaches only the account's test data and moves
+ * no money: reported at low confidence (`--min-confidence low`), as TruffleHog reports only live
+ * keys. Tutorials, fixtures and CI settings are full of them.
+ */
+function stripeMode(value: string): Verdict {
+  return value.startsWith('sk_test_') || value.startsWith('rk_test_')
+    ? { confidence: 'low', attributes: { mode: 'test' } }
+    : { confidence: 'high', attributes: { mode: 'live' } };
+}
+
 function mixedCase(value: string): Verdict {
   const c = charClasses(value);
   return c.lower && c.upper ? 'high' : false;
@@ -270,7 +281,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'sk_live_|sk_test_ + 24–247 alphanumerics',
     ['sk_live_', 'sk_test_'],
     /sk_(?:live|test)_[A-Za-z0-9]{24,247}(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.5, source: 'https://docs.stripe.com/keys' },
+    { minEntropy: 3.5, source: 'https://docs.stripe.com/keys', validate: stripeMode },
   ),
   T(
     'stripe_restricted_key',
@@ -279,7 +290,23 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'rk_live_|rk_test_ + 24–247 alphanumerics',
     ['rk_live_', 'rk_test_'],
     /rk_(?:live|test)_[A-Za-z0-9]{24,247}(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.5, source: 'https://docs.stripe.com/keys#create-restricted-api-secret-key' },
+    {
+      minEntropy: 3.5,
+      source: 'https://docs.stripe.com/keys#create-restricted-api-secret-key',
+      validate: stripeMode,
+    },
+  ),
+  T(
+    'sonarqube_token',
+    'sonarqube',
+    false,
+    'squ_ (user), sqp_ (project), sqa_ (global analysis) + 40 hex',
+    ['squ_', 'sqp_', 'sqa_'],
+    /sq[upa]_[0-9a-f]{40}(?![0-9A-Za-z_])/y,
+    {
+      minEntropy: 3.0,
+      source: 'https://docs.sonarsource.com/sonarqube-server/latest/user-guide/managing-tokens/',
+    },
   ),
   T(
     'stripe_webhook_secret',

@@ -7,7 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { ALNUM, B64URL, HEX, IN_CONTEXT, strongPassword } from '../../../bench/scan/tokens.ts';
 import { generateKeyPairSync } from 'node:crypto';
-import { gen, scan, typesIn } from './helpers.ts';
+import { createScanner } from '../../../functions/domain/detection/index.ts';
+import { gen, KEY, scan, typesIn } from './helpers.ts';
+
+const lowScanner = createScanner({ fingerprintKey: KEY, minConfidence: 'low' });
 
 const g = gen(91);
 const pw = strongPassword(g);
@@ -161,5 +164,74 @@ describe('keys and headers in other clothes', () => {
     expect(
       typesIn(`echo started\npg-primary.internal:5432:jobs:worker:${pw}\n`, 'scripts/bootstrap.sh'),
     ).toEqual([]);
+  });
+});
+
+describe('live credentials, not the public and test-mode ones around them', () => {
+  it('reports Stripe test-mode keys only at low confidence, live ones at high', () => {
+    const body = g.mixed(ALNUM, 24);
+    expect(
+      scan(`STRIPE_SECRET_KEY=sk_live_${body}\n`).map((f) => [f.type, f.confidence, f.attributes?.mode]),
+    ).toEqual([['stripe_secret_key', 'high', 'live']]);
+    expect(typesIn(`STRIPE_SECRET_KEY=sk_test_${body}\n`)).toEqual([]);
+    expect(typesIn(`STRIPE_RESTRICTED_KEY=rk_test_${body}\n`)).toEqual([]);
+    expect(
+      lowScanner.scanText(`STRIPE_SECRET_KEY=sk_test_${body}\n`, '.env').map((f) => f.attributes?.mode),
+    ).toEqual(['test']);
+  });
+
+  it('is quiet on public keys: Stripe publishable keys and Pusher app keys', () => {
+    expect(typesIn(`STRIPE_KEY=pk_live_${g.mixed(ALNUM, 99)}\n`, '.env')).toEqual([]);
+    expect(typesIn(`PUSHER_APP_KEY=${g.mixed(HEX, 20)}\nPUSHER_APP_ID=1234567\n`, '.env')).toEqual([]);
+    expect(typesIn(`PUSHER_APP_SECRET=${g.mixed(HEX, 20)}\n`, '.env')).toEqual(['generic_secret']);
+  });
+
+  it("judges Laravel's APP_KEY=base64:… by its bytes: random is a key, text is judged as text", () => {
+    const random = Buffer.from(Array.from({ length: 32 }, () => g.int(0, 255))).toString('base64');
+    expect(typesIn(`APP_KEY=base64:${random}\n`, '.env')).toEqual(['generic_api_key']);
+    const text = Buffer.from('testingkeytestingkeytestingkey12').toString('base64');
+    expect(typesIn(`APP_KEY=base64:${text}\n`, '.env.testing')).toEqual([]);
+  });
+
+  it("reports a value an API description gives as a field's example at low confidence", () => {
+    const spec = `components:\n  schemas:\n    Webhook:\n      properties:\n        secret:\n          type: string\n          example: whsec_${g.mixed(ALNUM, 32)}\n`;
+    expect(scan(spec, 'openapi/payments.yaml')).toEqual([]);
+    expect(lowScanner.scanText(spec, 'openapi/payments.yaml').map((f) => f.type)).toEqual([
+      'stripe_webhook_secret',
+    ]);
+  });
+
+  it("takes Phoenix's generated dev and test secret_key_base for a developer's, not a leak", () => {
+    const line = `config :chat, ChatWeb.Endpoint,\n  secret_key_base: "${g.mixed(ALNUM, 64)}"\n`;
+    expect(typesIn(line, 'config/dev.exs')).toEqual([]);
+    expect(typesIn(line, 'config/runtime.exs')).toEqual(['generic_secret']);
+  });
+});
+
+describe('names the third blind corpus wrote differently', () => {
+  it('reads an Android string resource by its name attribute', () => {
+    const value = g.mixed(ALNUM, 20);
+    expect(
+      typesIn(
+        `<resources>\n  <string name="backend_api_secret">${value}</string>\n</resources>\n`,
+        'res/values/strings.xml',
+      ),
+    ).toEqual(['generic_secret']);
+    expect(
+      typesIn(`  <string name="password_hint">Enter your password</string>\n`, 'res/values/strings.xml'),
+    ).toEqual([]);
+  });
+
+  it('reads a key named in prose in documentation', () => {
+    expect(
+      typesIn(`## Keys\n\n- Datadog API key: \`${g.mixed(HEX, 32)}\`\n`, 'docs/internal/onboarding.md'),
+    ).toEqual(['datadog_api_key']);
+  });
+
+  it('reads a Twilio auth token as the password of a basic-auth pair whose user is the account SID', () => {
+    const text = `"auth": {"type": "basic", "basic": [\n  {"key": "username", "value": "AC${g.mixed(HEX, 32)}"},\n  {"key": "password", "value": "${g.mixed(HEX, 32)}"}\n]}\n`;
+    expect(scan(text, 'postman/api.postman_collection.json').map((f) => [f.type, f.line])).toEqual([
+      ['twilio_auth_token', 3],
+    ]);
   });
 });
