@@ -1,8 +1,8 @@
 /**
- * Files whose name says what their content is, with no key name inside: a Rails master key
+ * Files whose format says what a value is, with no key name on its line: a Rails master key
  * (`config/master.key`, `config/credentials/production.key`: 32 hex, decrypts the credentials
- * file next to it) and a Terraform state file's generated passwords (`random_password`'s
- * `result`, in plain text in every `terraform.tfstate`).
+ * file next to it), a Terraform state file's generated passwords (`random_password`'s `result`,
+ * in plain text in every `terraform.tfstate`) and cloud-init's `chpasswd` list.
  */
 import { judgeBarePassword } from './generic.ts';
 import { isHashLength, shannonEntropy } from './heuristics.ts';
@@ -44,5 +44,36 @@ export function matchCredentialFile(path: string, text: string, hits: Hit[]): vo
     if (!judgeBarePassword(value)) continue;
     const start = at + (m.index ?? 0) + m[0].length - m[1].length - 1;
     hits.push(valueHit(kind, start, value, 'high', PRIORITY.specific));
+  }
+}
+
+/**
+ * cloud-init's `chpasswd: { list: | … }` (and its `- user:password` list form): one `user:password`
+ * per line, set on first boot. `RANDOM` asks cloud-init for a generated one; `$6$…` is a hash.
+ * https://cloudinit.readthedocs.io/en/latest/reference/modules.html#set-passwords
+ */
+export function matchCloudInitPasswords(text: string, hits: Hit[]): void {
+  const kind = { type: 'generic_password', provider: 'generic', revocable: false };
+  for (let at = text.indexOf('chpasswd:'); at >= 0; at = text.indexOf('chpasswd:', at + 9)) {
+    // `list:` among the block's first keys (`expire: false` may come first).
+    const list = /chpasswd:[ \t]*\r?\n(?:[ \t]+[^\n]*\n){0,5}?([ \t]+)list:[ \t]*\|?[ \t]*\r?\n/y;
+    list.lastIndex = at;
+    const head = list.exec(text);
+    if (!head) continue;
+    const indent = (head[1] as string).length;
+    let lineStart = list.lastIndex;
+    for (let n = 0; n < 50 && lineStart < text.length; n++) {
+      let lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd < 0) lineEnd = text.length;
+      const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+      const m = /^([ \t]*)(?:-[ \t]+)?([\w.-]+):(\S+)$/.exec(line);
+      if (!m || (m[1] as string).length <= indent) break;
+      const password = m[3] as string;
+      if (!/^(?:R|RANDOM)$/.test(password) && judgeBarePassword(password))
+        hits.push(
+          valueHit(kind, lineStart + line.length - password.length, password, 'medium', PRIORITY.generic),
+        );
+      lineStart = lineEnd + 1;
+    }
   }
 }

@@ -20,7 +20,7 @@ import {
   matchSecureStringPassword,
   SECURE_STRING_ANCHOR,
 } from './commands.ts';
-import { isCredentialFile, matchCredentialFile } from './credential-files.ts';
+import { isCredentialFile, matchCloudInitPasswords, matchCredentialFile } from './credential-files.ts';
 import type { FileContext } from './context.ts';
 import { fileContext } from './context.ts';
 import {
@@ -327,6 +327,7 @@ export function findHits(text: string, file: FileContext = fileContext('')): Hit
   else if (file.kind !== 'code' && !NO_ASSIGNMENTS.has(file.kind) && text.includes('pgpass'))
     matchWrittenPgpass(text, hits);
   if (isCredentialFile(file.path)) matchCredentialFile(file.path, text, hits);
+  if (file.kind === 'config' && text.includes('chpasswd:')) matchCloudInitPasswords(text, hits);
   if (hits.length === 0) return hits;
   hits.sort((a, b) => a.start - b.start);
   const resolved: Hit[] = [];

@@ -375,7 +375,8 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   const got = bareAt(text, i, lineEnd);
   if (!got) return undefined;
   // Only source code needs to know whether an unquoted value sits inside a string literal.
-  const literal = ctx.file.kind === 'code' && insideString(text, lineStart, i);
+  const literal =
+    ctx.file.kind === 'code' && (insideString(text, lineStart, i) || multilineString(ctx) === 'data');
   return { key, valueStart: got.start, value: got.value, literal, form };
 }
 
@@ -786,32 +787,66 @@ function inPublishedLink(ctx: AssignmentContext, kwStart: number): boolean {
   return before.includes('?') && PUBLISHED_LINK_QUERY.test(before);
 }
 
-/** Inside a Python triple-quoted string: a docstring shows example values, not secrets. */
-let quoteCache: { text: string; positions: number[] } | undefined;
+/** Offsets of a text's multi-line string delimiters, computed once per text. */
+let quoteCache: { text: string; triple: number[]; backticks: number[] } | undefined;
 
-/** Offsets of every triple quote in the text, computed once per text. */
-function tripleQuotes(text: string): number[] {
-  if (quoteCache?.text === text) return quoteCache.positions;
-  const positions: number[] = [];
+function delimiters(text: string): { triple: number[]; backticks: number[] } {
+  if (quoteCache?.text === text) return quoteCache;
+  const triple: number[] = [];
   for (const q of ['"""', "'''"])
-    for (let i = text.indexOf(q); i >= 0; i = text.indexOf(q, i + 3)) positions.push(i);
-  positions.sort((a, b) => a - b);
-  quoteCache = { text, positions };
-  return positions;
+    for (let i = text.indexOf(q); i >= 0; i = text.indexOf(q, i + 3)) triple.push(i);
+  triple.sort((x, y) => x - y);
+  const backticks: number[] = [];
+  for (let i = text.indexOf('`'); i >= 0; i = text.indexOf('`', i + 1))
+    if (text.charCodeAt(i - 1) !== 92 /* \\ */) backticks.push(i);
+  quoteCache = { text, triple, backticks };
+  return quoteCache;
 }
 
-function inDocstring(ctx: AssignmentContext): boolean {
-  if (!/\.pyi?$/.test(ctx.file.path)) return false;
-  const positions = tripleQuotes(ctx.text);
-  // Binary search: how many triple quotes open before this line.
+/** How many of the sorted offsets lie before `at`. */
+function countBefore(offsets: readonly number[], at: number): number {
   let lo = 0;
-  let hi = positions.length;
+  let hi = offsets.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((positions[mid] as number) < ctx.lineStart) lo = mid + 1;
+    if ((offsets[mid] as number) < at) lo = mid + 1;
     else hi = mid;
   }
-  return lo % 2 === 1;
+  return lo;
+}
+
+const BACKTICK_STRINGS = /\.(?:[cm]?js|jsx|[cm]?ts|tsx|go)$/;
+
+/**
+ * The multi-line string the line is in, if any. A Python triple-quoted string that stands as a
+ * statement is a docstring (`doc`: it shows example values); one assigned or passed (`CONFIG =
+ * """…`, `run("""…`), a JavaScript template literal or a Go raw string holds data (`data`: an
+ * embedded .env, YAML or INI whose values are literals).
+ */
+function multilineString(ctx: AssignmentContext): 'doc' | 'data' | undefined {
+  const { text, lineStart, file } = ctx;
+  if (/\.pyi?$/.test(file.path)) {
+    const { triple } = delimiters(text);
+    const n = countBefore(triple, lineStart);
+    if (n % 2 === 0) return undefined;
+    const open = triple[n - 1] as number;
+    const before = text.slice(text.lastIndexOf('\n', open - 1) + 1, open);
+    return /^\s*[rbuRBUfF]{0,2}$/.test(before) ? 'doc' : 'data';
+  }
+  if (BACKTICK_STRINGS.test(file.path)) {
+    // Only a template literal or raw string that opens a block (`const env = \`` at a line's end)
+    // and began not long before: counting backticks through a whole bundle drifts (regex
+    // literals, comments), and a drifted count would take code for data.
+    const { backticks } = delimiters(text);
+    const n = countBefore(backticks, lineStart);
+    if (n % 2 === 0) return undefined;
+    const open = backticks[n - 1] as number;
+    const rest = text.indexOf('\n', open);
+    return lineStart - open < 8000 && rest >= 0 && /^\s*$/.test(text.slice(open + 1, rest))
+      ? 'data'
+      : undefined;
+  }
+  return undefined;
 }
 
 /** A documentation comment line (` * …`, `/// …`): API docs show example values, not secrets. */
@@ -828,7 +863,7 @@ function documented(ctx: AssignmentContext, hit: Hit): Hit {
   if (hit.confidence === 'low') return hit;
   if (ctx.file.kind === 'doc') return introducedAsExample(ctx) ? withHit(hit, { confidence: 'low' }) : hit;
   if (ctx.file.kind !== 'code') return hit;
-  return isDocComment(ctx) || inDocstring(ctx) ? withHit(hit, { confidence: 'low' }) : hit;
+  return isDocComment(ctx) || multilineString(ctx) === 'doc' ? withHit(hit, { confidence: 'low' }) : hit;
 }
 
 /** `documented` for a hit found by another detector (connection URLs): its line is found from its start. */
@@ -876,6 +911,8 @@ export function matchGeneric(
   const parsed = parseAssignment(ctx, kwStart, kwEnd);
   if (!parsed) return undefined;
   let value = parsed.value;
+  // Truncated for show (`sk-ant-api03-...`, `ghp_…`): before the trailing dots are trimmed below.
+  if (/(?:\.\.\.|…)$/.test(value)) return undefined;
   // Trailing punctuation of unquoted values in prose or configs.
   if (!parsed.literal || parsed.form === 'header') value = value.replace(/[.,;:]+$/, '');
   if (value.length < 6) return undefined;

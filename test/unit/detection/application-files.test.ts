@@ -122,6 +122,26 @@ describe('application configuration', () => {
   });
 });
 
+describe('cloud-init', () => {
+  it("reads chpasswd's user:password list, not RANDOM or a hash", () => {
+    const text = [
+      '#cloud-config',
+      'chpasswd:',
+      '  expire: false',
+      '  list: |',
+      `    root:${pw}`,
+      '    ubuntu:RANDOM',
+      `    admin:$6$rounds=4096$${g.mixed(ALNUM, 16)}$${g.mixed(ALNUM, 43)}`,
+      'runcmd:',
+      '  - echo ready',
+      '',
+    ].join('\n');
+    expect(scan(text, 'infra/cloud-init/agent.yaml').map((f) => [f.type, f.line, f.secret])).toEqual([
+      ['generic_password', 5, pw],
+    ]);
+  });
+});
+
 describe('keys and headers in other clothes', () => {
   it('reports a base64-encoded PEM private key (a kubeconfig client-key-data) as that key', () => {
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
@@ -233,5 +253,34 @@ describe('names the third blind corpus wrote differently', () => {
     expect(scan(text, 'postman/api.postman_collection.json').map((f) => [f.type, f.line])).toEqual([
       ['twilio_auth_token', 3],
     ]);
+  });
+});
+
+describe('configuration embedded in code', () => {
+  const token = g.mixed(ALNUM, 32);
+  it('reads an .env held in a JavaScript template literal, a Go raw string or a Python data string', () => {
+    expect(typesIn(`const dotenv = \`\nPORT=3000\nAPI_TOKEN=${token}\n\`;\n`, 'src/index.js')).toEqual([
+      'generic_token',
+    ]);
+    expect(typesIn(`const config = \`\nserver:\n  api_token: ${token}\n\`\n`, 'cmd/main.go')).toEqual([
+      'generic_token',
+    ]);
+    expect(typesIn(`INI = """\n[db]\napi_token = ${token}\n"""\n`, 'pipeline/explore.py')).toEqual([
+      'generic_token',
+    ]);
+  });
+
+  it('still takes a docstring for documentation and code in a template literal for code', () => {
+    expect(typesIn(`def connect():\n    """\n    api_token = ${token}\n    """\n`, 'pipeline/db.py')).toEqual(
+      [],
+    );
+    expect(
+      typesIn(`const page = html\`<p>\${user.name}</p>\`;\nconst apiToken = session.token;\n`, 'src/page.js'),
+    ).toEqual([]);
+  });
+
+  it('is quiet on a value truncated for show', () => {
+    expect(typesIn('set PASSWORD=sk-ant-api03-...\r\n', 'scripts/install.bat')).toEqual([]);
+    expect(typesIn('API_TOKEN=ghp_…\n', '.env')).toEqual([]);
   });
 });
