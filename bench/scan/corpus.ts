@@ -210,6 +210,7 @@ function positives(g: Gen, lang: Lang): Array<() => Plant> {
           // Kinds a file's own name gives: planted as whole files below.
           type !== 'postgres_password' &&
           type !== 'rails_master_key' &&
+          type !== 'rails_encryption_key' &&
           type !== 'terraform_generated_password',
       )
       .map(([type, make]) => () => {
@@ -871,7 +872,15 @@ const WHOLE_FILES: WholeFile[] = [
       { line: 3, type: 'postgres_password' },
     ],
   }),
-  // A Rails app's master key and a Terraform state with a generated password.
+  // A Rails app's master key, its decrypted credentials and a Terraform state with a generated password.
+  (g, dir) => {
+    const sample = IN_CONTEXT.rails_encryption_key?.(g) as { lines: string[]; line: number };
+    return {
+      path: `${dir}/config/credentials/production.yml`,
+      content: `${sample.lines.join('\n')}\n`,
+      labels: [{ line: sample.line + 1, type: 'rails_encryption_key' }],
+    };
+  },
   (g, dir) => ({
     path: `${dir}/config/master.key`,
     content: `${g.mixed(HEX, 32)}\n`,

@@ -126,7 +126,9 @@ function acceptablePassword(password: string, user: string, otherScheme: boolean
   if (looksLikePlaceholder(password)) return false;
   // Templates: `${DB_PASS}`, `$(cat …)`, `%(password)s`, `%DB_PASS%`, `<password>`; a generated
   // password may still begin with `%` when it is not percent-encoding (`%wWuV…`).
-  if (/^[${[(<]|^%(?:\(|\w+%$)|[{}]|\$\(|%[sd]|^:/.test(password)) return false;
+  // A format directive is the whole password of a template (`mysql://%s:%s@%s`); inside a
+  // generated one (`frdaC*RuF%d=1`) it is just two characters.
+  if (/^[${[(<]|^%(?:\(|\w+%$|[sd]$)|[{}]|\$\(|^:/.test(password)) return false;
   if (/^[A-Z][A-Z0-9_]*$/.test(password) && password.includes('_')) return false; // an env var name
   if (/p[a@4#][s5$]{2}w[o0]r?d|passwd|secret|token/i.test(password)) return false;
   if (user.toLowerCase() === 'scott' && /^tiger/i.test(password)) return false; // Oracle's demo account

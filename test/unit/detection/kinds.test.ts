@@ -168,6 +168,14 @@ describe('finding fields', () => {
     ).toEqual([]);
   });
 
+  it('reads a generated URL password holding %d, and not a %s template', () => {
+    const rest = gen(12).mixed('abcdefghijkmnopqrstuvwxyzABCDEFGH23456789', 10);
+    expect(typesIn(`export MYSQL_URL=mysql://admin:${rest}%d=1@mysql.prod.internal:3306/shop\n`)).toEqual([
+      'mysql_uri',
+    ]);
+    expect(typesIn(`url = "mysql://%s:%s@%s:3306/%s" % (user, password, host, db)\n`, 'db.py')).toEqual([]);
+  });
+
   it('finds a Telegram bot token in a Bot API URL path', () => {
     const token = STANDALONE.telegram_bot_token?.(gen(6)) as string;
     const findings = scan(
