@@ -176,6 +176,11 @@ describe('finding fields', () => {
     expect(typesIn(`url = "mysql://%s:%s@%s:3306/%s" % (user, password, host, db)\n`, 'db.py')).toEqual([]);
   });
 
+  it("finds Slack's rotating bot tokens (xoxe.xoxb-1-) as configuration-style tokens", () => {
+    const token = `xoxe.xoxb-1-${gen(13).mixed('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 140)}`;
+    expect(typesIn(`SLACK_BOT_TOKEN=${token}\n`)).toEqual(['slack_config_token']);
+  });
+
   it('finds a Telegram bot token in a Bot API URL path', () => {
     const token = STANDALONE.telegram_bot_token?.(gen(6)) as string;
     const findings = scan(
