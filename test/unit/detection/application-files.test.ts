@@ -7,10 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALNUM, B64URL, HEX, IN_CONTEXT, strongPassword } from '../../../bench/scan/tokens.ts';
 import { generateKeyPairSync } from 'node:crypto';
-import { createScanner } from '../../../functions/domain/detection/index.ts';
-import { gen, KEY, scan, typesIn } from './helpers.ts';
-
-const lowScanner = createScanner({ fingerprintKey: KEY, minConfidence: 'low' });
+import { gen, lowScanner, scan, typesIn } from './helpers.ts';
 
 const g = gen(91);
 const pw = strongPassword(g);

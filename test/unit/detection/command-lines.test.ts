@@ -5,10 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ALNUM, B64URL, HEX, strongPassword } from '../../../bench/scan/tokens.ts';
-import { createScanner } from '../../../functions/domain/detection/index.ts';
-import { gen, KEY, scan, typesIn } from './helpers.ts';
-
-const lowScanner = createScanner({ fingerprintKey: KEY, minConfidence: 'low' });
+import { gen, lowScanner, scan, typesIn } from './helpers.ts';
 
 const g = gen(81);
 const pw = strongPassword(g);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALNUM, B64URL, strongPassword, uuidOf } from '../../../bench/scan/tokens.ts';
 import { classifySecret, createScanner } from '../../../functions/domain/detection/index.ts';
-import { gen, KEY, scan, typesIn } from './helpers.ts';
+import { gen, KEY, lowScanner, scan, typesIn } from './helpers.ts';
 
 describe('generic assignments in the syntaxes people write', () => {
   const g = gen(51);
@@ -156,10 +156,7 @@ describe('suppression', () => {
   it('reports a private key in a test folder only when low confidence is asked for', () => {
     const pem = gen(56).pem('RSA');
     expect(scan(`${pem}\n`, 'test/fixtures/key.pem')).toEqual([]);
-    const all = createScanner({ fingerprintKey: KEY, minConfidence: 'low' }).scanText(
-      `${pem}\n`,
-      'test/fixtures/key.pem',
-    );
+    const all = lowScanner.scanText(`${pem}\n`, 'test/fixtures/key.pem');
     expect(all.map((f) => [f.type, f.confidence])).toEqual([['rsa_private_key', 'low']]);
     // A token in a test file is as live as anywhere else.
     const token = gen(57).githubToken('ghp_');

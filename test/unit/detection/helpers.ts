@@ -11,6 +11,9 @@ export function gen(seed = 7): Gen {
 
 export const scanner = createScanner({ fingerprintKey: KEY });
 
+/** The same scanner reporting low-confidence findings too (deliberate fakes, documented examples). */
+export const lowScanner = createScanner({ fingerprintKey: KEY, minConfidence: 'low' });
+
 export function scan(text: string, file = 'config/app.env'): Finding[] {
   return scanner.scanText(text, file);
 }

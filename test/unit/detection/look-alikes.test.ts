@@ -6,8 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { B64, HEX, STANDALONE, strongPassword } from '../../../bench/scan/tokens.ts';
-import { createScanner } from '../../../functions/domain/detection/index.ts';
-import { gen, KEY, scan, typesIn } from './helpers.ts';
+import { gen, lowScanner, scan, typesIn } from './helpers.ts';
 
 /** Kinds whose body has a fixed length (one character less is not the format any more). */
 const FIXED_LENGTH = [
@@ -291,8 +290,7 @@ describe('what installed software ships (site-packages, the JDK, /etc, node_modu
     expect(scan(doc, 'awscli/examples/iam/create-service-specific-credential.rst')).toEqual([]);
     expect(scan(`{"Password": "${pw}"}\n`, 'botocore/data/iam/2010-05-08/examples-1.json')).toEqual([]);
     expect(scan(`{"Password": "${pw}"}\n`, 'apis/iam-2010-05-08.examples.json')).toEqual([]);
-    const low = createScanner({ fingerprintKey: KEY, minConfidence: 'low' });
-    expect(low.scanText(doc, 'awscli/examples/iam/x.rst').map((f) => f.confidence)).toEqual(['low']);
+    expect(lowScanner.scanText(doc, 'awscli/examples/iam/x.rst').map((f) => f.confidence)).toEqual(['low']);
     // Not an examples document: a config template, an example program, a README.
     expect(typesIn(doc, 'docs/iam.rst')).toEqual(['generic_password']);
     expect(typesIn(`{"Password": "${pw}"}\n`, 'config.example.json')).toEqual(['generic_password']);
@@ -309,8 +307,7 @@ describe('what installed software ships (site-packages, the JDK, /etc, node_modu
     const id = STANDALONE.aws_access_key?.(gen(32)) as string;
     const url = `https://bucket.s3.amazonaws.com/obj?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${id}%2F20190814%2Fus-west-2%2Fs3%2Faws4_request&X-Amz-Signature=${g.str(HEX, 64)}`;
     expect(scan(`${url}\n`, 'notes.md')).toEqual([]);
-    const low = createScanner({ fingerprintKey: KEY, minConfidence: 'low' });
-    expect(low.scanText(`${url}\n`, 'notes.md').map((f) => [f.type, f.confidence])).toEqual([
+    expect(lowScanner.scanText(`${url}\n`, 'notes.md').map((f) => [f.type, f.confidence])).toEqual([
       ['aws_access_key', 'low'],
     ]);
     expect(typesIn(`aws_access_key_id = ${id}\n`, 'notes.md')).toEqual(['aws_access_key']);
@@ -329,8 +326,7 @@ describe('what installed software ships (site-packages, the JDK, /etc, node_modu
       `[![codecov](https://codecov.io/gh/o/r/branch/main/graph/badge.svg?token=${token})](https://codecov.io/gh/o/r)`,
     ];
     expect(scan(`${badges.join('\n')}\n`, 'README.md')).toEqual([]);
-    const low = createScanner({ fingerprintKey: KEY, minConfidence: 'low' });
-    expect(low.scanText(`${badges[0]}\n`, 'README.md').map((f) => f.confidence)).toEqual(['low']);
+    expect(lowScanner.scanText(`${badges[0]}\n`, 'README.md').map((f) => f.confidence)).toEqual(['low']);
     // The same token in an API call is a credential.
     expect(typesIn(`curl "https://circleci.com/api/v1.1/me?circle-token=${token}"\n`, 'README.md')).toEqual([
       'generic_token',
@@ -351,8 +347,7 @@ describe('what installed software ships (site-packages, the JDK, /etc, node_modu
       `fake_token = "${value}"`,
     ];
     expect(scan(`${lines.join('\n')}\n`, 'posthog/test/test_utils.py')).toEqual([]);
-    const low = createScanner({ fingerprintKey: KEY, minConfidence: 'low' });
-    expect(low.scanText(`${lines[0]}\n`, 'x.py').map((f) => [f.type, f.confidence])).toEqual([
+    expect(lowScanner.scanText(`${lines[0]}\n`, 'x.py').map((f) => [f.type, f.confidence])).toEqual([
       ['generic_api_key', 'low'],
     ]);
     expect(typesIn(`API_KEY = "${value}"\n`, 'posthog/test/test_utils.py')).toEqual(['generic_api_key']);
@@ -399,9 +394,8 @@ describe('what installed software ships (site-packages, the JDK, /etc, node_modu
   it('reports a connection URL in a docstring only at low confidence, and Oracle demo passwords not at all', () => {
     const url = `postgresql://app:${pw.replace(/[:@/]/g, 'x')}@db.internal:5432/app`;
     const doc = `def connect():\n    """Connect.\n\n    engine = create_engine("${url}")\n    """\n`;
-    const low = createScanner({ fingerprintKey: KEY, minConfidence: 'low' });
     expect(scan(doc, 'lib/db.py')).toEqual([]);
-    expect(low.scanText(doc, 'lib/db.py').map((f) => [f.type, f.confidence])).toEqual([
+    expect(lowScanner.scanText(doc, 'lib/db.py').map((f) => [f.type, f.confidence])).toEqual([
       ['postgres_uri', 'low'],
     ]);
     expect(typesIn(`engine = create_engine("${url}")\n`, 'lib/db.py')).toEqual(['postgres_uri']);
