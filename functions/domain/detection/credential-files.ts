@@ -2,38 +2,43 @@
  * Files whose format says what a value is, with no key name on its line: a Rails master key
  * (`config/master.key`, `config/credentials/production.key`: 32 hex, decrypts the credentials
  * file next to it), a Terraform state file's generated passwords (`random_password`'s `result`,
- * in plain text in every `terraform.tfstate`) and cloud-init's `chpasswd` list.
+ * in plain text in every `terraform.tfstate`), PostgreSQL password files and the lines scripts
+ * write into them (pgpass.ts), and cloud-init's `chpasswd` list.
  */
+import type { FileContext } from './context.ts';
 import { judgeBarePassword } from './generic.ts';
 import { isHashLength, shannonEntropy } from './heuristics.ts';
 import type { Hit } from './model.ts';
 import { PRIORITY, valueHit } from './model.ts';
+import { isPgpassFile, matchPgpass, matchWrittenPgpass } from './pgpass.ts';
 
 const RAILS_KEY_FILE = /(?:^|\/)config\/(?:master|credentials\/[\w.-]+)\.key$/;
 const TFSTATE = /\.tfstate(?:\.backup)?$/;
 
-/** True when `path` names a file matched here (the engine calls `matchCredentialFile` only then). */
-export function isCredentialFile(path: string): boolean {
-  return RAILS_KEY_FILE.test(path) || TFSTATE.test(path);
+/**
+ * Every format here that applies to the file: chosen by its path (a password file, a Rails key,
+ * a Terraform state) or by a word in a configuration file (`pgpass`, `chpasswd:`).
+ */
+export function matchFileFormats(text: string, file: FileContext, hits: Hit[]): void {
+  const { path, kind } = file;
+  if (isPgpassFile(path)) matchPgpass(text, hits);
+  // Scripts, Dockerfiles and cloud-init write password files; source code does not.
+  else if ((kind === 'config' || kind === 'doc' || kind === 'other') && text.includes('pgpass'))
+    matchWrittenPgpass(text, hits);
+  if (RAILS_KEY_FILE.test(path)) matchRailsKey(text, hits);
+  else if (TFSTATE.test(path)) matchTerraformState(text, hits);
+  if (kind === 'config' && text.includes('chpasswd:')) matchCloudInitPasswords(text, hits);
 }
 
-export function matchCredentialFile(path: string, text: string, hits: Hit[]): void {
-  if (RAILS_KEY_FILE.test(path)) {
-    const value = text.trim();
-    const start = text.indexOf(value);
-    if (isHashLength(value) && value.length === 32 && shannonEntropy(value) >= 3.0)
-      hits.push(
-        valueHit(
-          { type: 'rails_master_key', provider: 'rails', revocable: false },
-          start,
-          value,
-          'high',
-          PRIORITY.specific,
-        ),
-      );
-    return;
-  }
-  // Each `random_password` resource's instances hold `"result": "<the password>"`.
+function matchRailsKey(text: string, hits: Hit[]): void {
+  const value = text.trim();
+  if (value.length !== 32 || !isHashLength(value) || shannonEntropy(value) < 3.0) return;
+  const kind = { type: 'rails_master_key', provider: 'rails', revocable: false };
+  hits.push(valueHit(kind, text.indexOf(value), value, 'high', PRIORITY.specific));
+}
+
+/** Each `random_password` resource's instances hold `"result": "<the password>"`. */
+function matchTerraformState(text: string, hits: Hit[]): void {
   const kind = { type: 'terraform_generated_password', provider: 'terraform', revocable: false };
   for (let at = text.indexOf('"random_password"'); at >= 0; at = text.indexOf('"random_password"', at + 1)) {
     const next = text.indexOf('"type": "', at + 17);
@@ -52,7 +57,7 @@ export function matchCredentialFile(path: string, text: string, hits: Hit[]): vo
  * per line, set on first boot. `RANDOM` asks cloud-init for a generated one; `$6$…` is a hash.
  * https://cloudinit.readthedocs.io/en/latest/reference/modules.html#set-passwords
  */
-export function matchCloudInitPasswords(text: string, hits: Hit[]): void {
+function matchCloudInitPasswords(text: string, hits: Hit[]): void {
   const kind = { type: 'generic_password', provider: 'generic', revocable: false };
   for (let at = text.indexOf('chpasswd:'); at >= 0; at = text.indexOf('chpasswd:', at + 9)) {
     // `list:` among the block's first keys (`expire: false` may come first).

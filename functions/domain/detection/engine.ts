@@ -20,7 +20,7 @@ import {
   matchSecureStringPassword,
   SECURE_STRING_ANCHOR,
 } from './commands.ts';
-import { isCredentialFile, matchCloudInitPasswords, matchCredentialFile } from './credential-files.ts';
+import { matchFileFormats } from './credential-files.ts';
 import type { FileContext } from './context.ts';
 import { fileContext } from './context.ts';
 import {
@@ -40,7 +40,6 @@ import {
   matchPrivateKey,
   matchPuttyKey,
 } from './pem.ts';
-import { isPgpassFile, matchPgpass, matchWrittenPgpass } from './pgpass.ts';
 import { fingerprint, redact } from './redact.ts';
 import { matchWordPressKey } from './wordpress.ts';
 import type { TokenSpec } from './tokens.ts';
@@ -322,12 +321,7 @@ export function findHits(text: string, file: FileContext = fileContext('')): Hit
   runLiterals(text, context, hits);
   runContextOnly(text, context, hits);
   runGeneric(text, file, hits);
-  if (isPgpassFile(file.path)) matchPgpass(text, hits);
-  // Scripts, Dockerfiles and cloud-init write password files; source code does not.
-  else if (file.kind !== 'code' && !NO_ASSIGNMENTS.has(file.kind) && text.includes('pgpass'))
-    matchWrittenPgpass(text, hits);
-  if (isCredentialFile(file.path)) matchCredentialFile(file.path, text, hits);
-  if (file.kind === 'config' && text.includes('chpasswd:')) matchCloudInitPasswords(text, hits);
+  matchFileFormats(text, file, hits);
   if (hits.length === 0) return hits;
   hits.sort((a, b) => a.start - b.start);
   const resolved: Hit[] = [];
