@@ -11,7 +11,10 @@ import { DynamoIncidentStore } from '../../functions/adapters/dynamodb/incident-
 import { DynamoRevocationBatches } from '../../functions/adapters/dynamodb/revocation-batches.ts';
 import { GitHubCredentialsApi } from '../../functions/adapters/revokers/github.ts';
 import { MemoryVault } from '../../functions/adapters/vault/file-vault.ts';
-import { CoalescingRevocations } from '../../functions/domain/containment/batching.ts';
+import {
+  CoalescingRevocations,
+  type RevocationBatchStore,
+} from '../../functions/domain/containment/batching.ts';
 import { containIncident, type ContainmentDeps } from '../../functions/domain/containment/contain.ts';
 import { parseModeConfig } from '../../functions/domain/containment/modes.ts';
 import type { Tracer } from '../../functions/domain/containment/tracing.ts';
@@ -409,6 +412,103 @@ describe('GitHub batching and budget', () => {
     expect(providers.githubRevokeCalls() - before).toBe(1);
     for (const token of tokens) expect(view(token)).toMatchObject({ live: false, revocations: 1 });
   }, 15_000);
+
+  it('members whose leader runs here take its settlement from it: the store is not read for it', async () => {
+    const vault = new MemoryVault();
+    const api = new GitHubCredentialsApi(`${providers.url}/sandbox/github`, 60, 2000);
+    let statusReads = 0;
+    const store: RevocationBatchStore = {
+      join: (...args) => batches.join(...args),
+      seal: (...args) => batches.seal(...args),
+      settle: (...args) => batches.settle(...args),
+      takeCall: (...args) => batches.takeCall(...args),
+      exhaust: (...args) => batches.exhaust(...args),
+      status: (...args) => {
+        statusReads += 1;
+        return batches.status(...args);
+      },
+    };
+    const coalescing = new CoalescingRevocations({ api, store, vault, clock: systemClock, windowMs: 300 });
+    const tokens = Array.from({ length: 4 }, () => githubToken());
+    for (const token of tokens) {
+      providers.sandbox.credentials.register({ value: token });
+      await vault.put(createHash('sha256').update(token).digest('hex'), token);
+    }
+    const outcomes = await Promise.all(
+      tokens.map((token) =>
+        coalescing.submit(createHash('sha256').update(token).digest('hex'), Date.now() + 120_000),
+      ),
+    );
+    expect(outcomes).toEqual(tokens.map(() => expect.objectContaining({ outcome: 'sent', batchSize: 4 })));
+    expect(statusReads).toBe(0);
+    for (const token of tokens) expect(view(token)).toMatchObject({ live: false, revocations: 1 });
+  }, 15_000);
+
+  it('a leader that fails before settling frees its members here at once, as a transient failure', async () => {
+    const vault = new MemoryVault();
+    const api = new GitHubCredentialsApi(`${providers.url}/sandbox/github`, 60, 2000);
+    const store: RevocationBatchStore = {
+      join: (...args) => batches.join(...args),
+      seal: async () => {
+        throw new Error('the table is unreachable');
+      },
+      settle: (...args) => batches.settle(...args),
+      takeCall: (...args) => batches.takeCall(...args),
+      exhaust: (...args) => batches.exhaust(...args),
+      status: (...args) => batches.status(...args),
+    };
+    // Members would otherwise wait until the batch is presumed abandoned (here: past the test).
+    const coalescing = new CoalescingRevocations({
+      api,
+      store,
+      vault,
+      clock: systemClock,
+      windowMs: 200,
+      abandonedAfterMs: 60_000,
+    });
+    const tokens = Array.from({ length: 3 }, () => githubToken());
+    for (const token of tokens) providers.sandbox.credentials.register({ value: token });
+    const started = Date.now();
+    const results = await Promise.allSettled(
+      tokens.map((token) =>
+        coalescing.submit(createHash('sha256').update(token).digest('hex'), Date.now() + 120_000),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    const members = results.slice(1) as PromiseRejectedResult[];
+    for (const r of members) expect(r.reason).toMatchObject({ transient: true });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    for (const token of tokens) expect(view(token)).toMatchObject({ live: true, revocations: 0 });
+  }, 15_000);
+
+  it('joining the batch this environment last saw open costs no read; a stale view still lands in the open batch', async () => {
+    const { client, tableName } = await freshTable();
+    const sent: string[] = [];
+    const counting = {
+      send: (command: { constructor: { name: string } }) => {
+        sent.push(command.constructor.name);
+        return client.send(command as never);
+      },
+    } as unknown as typeof client;
+    const here = new DynamoRevocationBatches(counting, tableName);
+    const elsewhere = new DynamoRevocationBatches(client, tableName);
+    const now = () => new Date();
+
+    const first = await here.join('github', 'fp-1', now(), 60_000, 1000);
+    expect(first.leader).toBe(true);
+    sent.length = 0;
+    const second = await here.join('github', 'fp-2', now(), 60_000, 1000);
+    expect(second).toMatchObject({ batchId: first.batchId, leader: false });
+    expect(sent).toEqual(['UpdateCommand']);
+
+    // Another environment seals that batch and opens the next one: our view is stale.
+    await elsewhere.seal('github', first.batchId);
+    const next = await elsewhere.join('github', 'fp-3', now(), 60_000, 1000);
+    expect(next.leader).toBe(true);
+    const third = await here.join('github', 'fp-4', now(), 60_000, 1000);
+    expect(third).toMatchObject({ batchId: next.batchId, leader: false });
+    expect(await elsewhere.seal('github', next.batchId)).toEqual(['fp-3', 'fp-4']);
+  });
 
   it('queues visibly once the hourly budget is spent, and schedules the retry for the reset', async () => {
     const tight = await startProviderSandbox();

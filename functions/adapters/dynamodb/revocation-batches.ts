@@ -31,11 +31,29 @@ function conditionFailed(error: unknown): boolean {
   return (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
 }
 
+interface OpenBatch {
+  readonly batchId: string;
+  readonly openedAt: number;
+}
+
 export class DynamoRevocationBatches implements RevocationBatchStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
+
+  /** The open batch per provider as this environment last read or wrote it. */
+  private readonly lastOpen = new Map<string, OpenBatch>();
+
+  private async readOpen(provider: string): Promise<OpenBatch | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: this.key(provider, 'OPEN'), ConsistentRead: true }),
+    );
+    const open = Item ? { batchId: String(Item.batchId), openedAt: Number(Item.openedAt) } : undefined;
+    if (open) this.lastOpen.set(provider, open);
+    else this.lastOpen.delete(provider);
+    return open;
+  }
 
   private key(provider: string, sk: string) {
     return { pk: `REVOKE#${provider}`, sk };
@@ -49,10 +67,10 @@ export class DynamoRevocationBatches implements RevocationBatchStore {
     // Each round someone opens the next batch and the rest join it; contention ends quickly.
     for (let attempt = 0; attempt < 50; attempt += 1) {
       const now = attempt === 0 ? at : new Date();
-      const { Item: open } = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: this.key(provider, 'OPEN'), ConsistentRead: true }),
-      );
-      const current = open as { batchId: string; openedAt: number } | undefined;
+      // First from what this environment last saw: the writes below are conditional on it, so a
+      // stale view only costs a retry that reads the table.
+      const seen = attempt === 0 ? this.lastOpen.get(provider) : undefined;
+      const current = seen ?? (await this.readOpen(provider));
       if (current && now.getTime() - current.openedAt < windowMs) {
         try {
           await this.client.send(
@@ -110,6 +128,7 @@ export class DynamoRevocationBatches implements RevocationBatchStore {
             ],
           }),
         );
+        this.lastOpen.set(provider, { batchId, openedAt });
         return { batchId, leader: true, openedAt };
       } catch (error) {
         if (!conditionFailed(error)) throw error;

@@ -111,8 +111,8 @@ export class CoalescingRevocations {
   private readonly pollMs: number;
   private readonly abandonedAfterMs: number;
   private readonly pause: (ms: number) => Promise<void>;
-  /** Batches led here, resolved when their leader settled them: members here need not poll for it. */
-  private readonly settledHere = new Map<string, { done: Promise<void>; resolve: () => void }>();
+  /** Batches settled or led here: members here take the settlement from it instead of the store. */
+  private readonly settledHere = new Map<string, LocalSettlement>();
 
   constructor(private readonly options: CoalescingOptions) {
     this.pollMs = options.pollMs ?? 50;
@@ -128,18 +128,29 @@ export class CoalescingRevocations {
   async submit(fingerprint: string, deadline: number): Promise<SubmitOutcome> {
     const { api, store, clock, windowMs } = this.options;
     const joined = await store.join(api.provider, fingerprint, clock.now(), windowMs, api.maxPerCall);
-    if (joined.leader) return this.lead(joined.batchId, joined.openedAt, deadline);
+    if (joined.leader)
+      return this.lead(joined.batchId, joined.openedAt, deadline).catch((error: unknown) => {
+        // A leader that failed before settling (the store unreachable) frees its members here at once.
+        this.localSettlement(joined.batchId).resolve({
+          state: 'failed',
+          reason: error instanceof Error ? error.message : String(error),
+          transient: true,
+        });
+        throw error;
+      });
     return this.follow(joined.batchId, joined.openedAt, deadline);
   }
 
   private async lead(batchId: string, openedAt: number, deadline: number): Promise<SubmitOutcome> {
     const { api, store, clock, vault, windowMs } = this.options;
+    // Before any await: a member here that joined this batch sees at once that its leader is here.
+    this.localSettlement(batchId).ledHere = true;
     const wait = openedAt + windowMs - clock.now().getTime();
     if (wait > 0) await this.pause(wait);
     const members = await store.seal(api.provider, batchId);
     const settle = async (settlement: BatchSettlement) => {
       await store.settle(api.provider, batchId, settlement, clock.now());
-      this.localSettlement(batchId).resolve();
+      this.localSettlement(batchId).resolve(settlement);
     };
 
     // Members whose containment ended meanwhile have no value left in the vault: nothing to send.
@@ -191,13 +202,22 @@ export class CoalescingRevocations {
     return values.filter((_, i) => live[i]);
   }
 
-  /** The signal a leader here gives its batch's members here; the store still says what happened. */
-  private localSettlement(batchId: string): { done: Promise<void>; resolve: () => void } {
+  /** The signal a leader here gives its batch's members here, carrying what it wrote to the store. */
+  private localSettlement(batchId: string): LocalSettlement {
     let signal = this.settledHere.get(batchId);
     if (!signal) {
-      let resolve = () => {};
-      const done = new Promise<void>((r) => (resolve = r));
-      signal = { done, resolve };
+      let resolveDone = (_: BatchSettlement) => {};
+      const done = new Promise<BatchSettlement>((r) => (resolveDone = r));
+      const created: LocalSettlement = {
+        done,
+        ledHere: false,
+        resolve: (settlement) => {
+          if (created.settlement) return; // the first settlement is the one written
+          created.settlement = settlement;
+          resolveDone(settlement);
+        },
+      };
+      signal = created;
       this.settledHere.set(batchId, signal);
       setTimeout(() => this.settledHere.delete(batchId), SETTLEMENT_SIGNAL_MS).unref?.();
     }
@@ -207,24 +227,59 @@ export class CoalescingRevocations {
   private async follow(batchId: string, openedAt: number, deadline: number): Promise<SubmitOutcome> {
     const { api, store, clock, windowMs } = this.options;
     const abandonedAt = openedAt + windowMs + this.abandonedAfterMs;
+    const signal = this.localSettlement(batchId);
+    const notSettled = () =>
+      new ProviderError(api.provider, `revocation batch ${batchId} did not settle in time`, {
+        transient: true,
+      });
+    if (signal.ledHere) {
+      // Its leader runs here and announces the settlement it writes: no read of the store. The
+      // leader's own calls are bounded by its deadline, so it settles (failed, at worst) before ours.
+      const settled = await within(signal.done, Math.min(deadline, abandonedAt) - clock.now().getTime());
+      if (!settled) throw notSettled();
+      return memberOutcome(api.provider, settled);
+    }
     for (let interval = this.pollMs; ; interval = Math.min(interval * 2, 250)) {
       const now = clock.now().getTime();
       // Wait at least until the window closes: the leader cannot have settled before.
       const until = Math.max(now + interval, openedAt + windowMs);
-      if (until >= deadline || now >= abandonedAt) {
-        throw new ProviderError(api.provider, `revocation batch ${batchId} did not settle in time`, {
-          transient: true,
-        });
-      }
-      await Promise.race([this.pause(until - now), this.localSettlement(batchId).done]);
-      const status = await store.status(api.provider, batchId);
-      if (status.state === 'pending') continue;
-      if (status.state === 'sent') return { outcome: 'sent', batchSize: status.size, leader: false };
-      if (status.state === 'queued') return { outcome: 'queued', until: status.until };
-      throw new ProviderError(api.provider, `the batched revocation call failed: ${status.reason}`, {
-        transient: status.transient,
-      });
+      if (until >= deadline || now >= abandonedAt) throw notSettled();
+      await Promise.race([this.pause(until - now), signal.done]);
+      // A leader here that settled meanwhile said what it wrote; otherwise the store says.
+      const status = signal.settlement ?? (await store.status(api.provider, batchId));
+      if (status.state !== 'pending') return memberOutcome(api.provider, status);
     }
+  }
+}
+
+/** What a member (not the leader) of a settled batch reports; a failed call fails it too. */
+function memberOutcome(provider: string, settlement: BatchSettlement): SubmitOutcome {
+  if (settlement.state === 'sent') return { outcome: 'sent', batchSize: settlement.size, leader: false };
+  if (settlement.state === 'queued') return { outcome: 'queued', until: settlement.until };
+  throw new ProviderError(provider, `the batched revocation call failed: ${settlement.reason}`, {
+    transient: settlement.transient,
+  });
+}
+
+interface LocalSettlement {
+  readonly done: Promise<BatchSettlement>;
+  resolve(settlement: BatchSettlement): void;
+  /** Set once resolved: what the leader wrote to the store. */
+  settlement?: BatchSettlement;
+  /** The batch's leader runs in this environment. */
+  ledHere: boolean;
+}
+
+/** `promise`'s value, or undefined once `ms` passed first (the timer does not outlive the answer). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, ms)))),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
