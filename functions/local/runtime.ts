@@ -165,7 +165,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
 
     // 3. Table and queues from the stack's definitions.
     const dynamo = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamoEndpoint });
-    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: sqsEndpoint });
+    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: sqsEndpoint, cacheMiddleware: true });
     const tableName = prefix + TABLE.name;
     await provisionTable(dynamo, tableName);
     const queues = await provisionQueues(sqs, prefix);

@@ -107,5 +107,7 @@ class SharedHttpHandler extends NodeHttpHandler {
 /** Client settings for containment's calls: one attempt each (containment's backoff retries), bounded time. */
 export const CONTAINMENT_CLIENT_CONFIG = {
   maxAttempts: 1,
+  // Nothing adds middleware to these clients after construction: resolve each command's stack once.
+  cacheMiddleware: true,
   requestHandler: new SharedHttpHandler({ requestTimeout: 5000, connectionTimeout: 2000 }),
 } as const;

@@ -92,6 +92,8 @@ export function awsScopes(accounts: readonly string[], regions: readonly string[
 export interface AwsClientConfig {
   readonly region: string;
   readonly maxAttempts: number;
+  /** Nothing adds middleware to these clients after construction: each command's stack is resolved once. */
+  readonly cacheMiddleware: true;
   readonly credentials?: () => Promise<AwsCredentials>;
 }
 
@@ -107,6 +109,7 @@ export class AwsClients {
     return {
       region,
       maxAttempts: 1,
+      cacheMiddleware: true,
       ...(credentialsFor ? { credentials: () => credentialsFor(account) } : {}),
     };
   }

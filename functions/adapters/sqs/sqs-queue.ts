@@ -14,7 +14,8 @@ let client: SQSClient | undefined;
 
 /** One client per execution environment. Honours AWS_ENDPOINT_URL_SQS. */
 export function sqsClient(): SQSClient {
-  client ??= new SQSClient({});
+  // Its middleware never changes: each command's stack is resolved once, not on every send.
+  client ??= new SQSClient({ cacheMiddleware: true });
   return client;
 }
 
