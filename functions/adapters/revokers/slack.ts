@@ -73,25 +73,26 @@ export class SlackRevoker implements Revoker {
   readonly provider = 'slack';
   readonly types: readonly string[] = SLACK_REVOCABLE_TYPES;
 
-  constructor(
-    private readonly apiUrl?: string,
-    readonly verifyWithinMs = 10_000,
-    private readonly timeoutMs = 5000,
-  ) {}
+  /** One client with no token of its own: every call names the token it is made with. */
+  private readonly client: WebClient;
 
-  private client(token: string): WebClient {
-    return new WebClient(token, {
-      ...(this.apiUrl ? { slackApiUrl: this.apiUrl } : {}),
+  constructor(
+    apiUrl?: string,
+    readonly verifyWithinMs = 10_000,
+    timeoutMs = 5000,
+  ) {
+    this.client = new WebClient(undefined, {
+      ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
-      timeout: this.timeoutMs,
+      timeout: timeoutMs,
       logLevel: LogLevel.ERROR,
     });
   }
 
   async probe(secret: string): Promise<Liveness> {
     try {
-      const answer = await this.client(secret).auth.test();
+      const answer = await this.client.auth.test({ token: secret });
       const who = answer.bot_id
         ? `bot ${answer.user ?? answer.user_id}`
         : `user ${answer.user ?? answer.user_id}`;
@@ -115,7 +116,7 @@ export class SlackRevoker implements Revoker {
 
   async revoke(secret: string): Promise<RevokeOutcome> {
     try {
-      const answer = await this.client(secret).auth.revoke();
+      const answer = await this.client.auth.revoke({ token: secret });
       return {
         outcome: 'revoked',
         actions: [
