@@ -23,6 +23,7 @@ import {
   type FunctionName,
   type QueueKey,
 } from '../shared/resources.ts';
+import { withoutSdkLogging } from '../adapters/aws/sdk-logging.ts';
 import { LOCAL_AWS, startDynamoDbLocal, startSqsLocal, type RunningEmulator } from './emulators.ts';
 import { json, type HttpRequest, type HttpResponse } from './http.ts';
 import { lambdaContext, PriorityGate, startPoller, type Poller, type SqsLambda } from './poller.ts';
@@ -165,7 +166,9 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
 
     // 3. Table and queues from the stack's definitions.
     const dynamo = new DynamoDBClient({ ...LOCAL_AWS, endpoint: dynamoEndpoint });
-    const sqs = new SQSClient({ ...LOCAL_AWS, endpoint: sqsEndpoint, cacheMiddleware: true });
+    const sqs = withoutSdkLogging(
+      new SQSClient({ ...LOCAL_AWS, endpoint: sqsEndpoint, cacheMiddleware: true }),
+    );
     const tableName = prefix + TABLE.name;
     await provisionTable(dynamo, tableName);
     const queues = await provisionQueues(sqs, prefix);

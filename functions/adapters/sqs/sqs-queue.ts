@@ -9,13 +9,14 @@
  */
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import type { Queue } from '../../domain/ports.ts';
+import { withoutSdkLogging } from '../aws/sdk-logging.ts';
 
 let client: SQSClient | undefined;
 
 /** One client per execution environment. Honours AWS_ENDPOINT_URL_SQS. */
 export function sqsClient(): SQSClient {
   // Its middleware never changes: each command's stack is resolved once, not on every send.
-  client ??= new SQSClient({ cacheMiddleware: true });
+  client ??= withoutSdkLogging(new SQSClient({ cacheMiddleware: true }));
   return client;
 }
 
