@@ -232,7 +232,14 @@ function positives(g: Gen, lang: Lang): Array<() => Plant> {
     () => {
       const first = assign(g, lang, 'AWS_ACCESS_KEY_ID', g.awsKeyId()).split('\n');
       const second = assign(g, lang, 'AWS_SECRET_ACCESS_KEY', g.awsSecret()).split('\n');
-      return { lines: [...first, ...second], labels: [{ offset: first.length - 1, type: 'aws_access_key' }] };
+      // The pair is one credential, reported at the key id and, as its secret part, at the secret.
+      return {
+        lines: [...first, ...second],
+        labels: [
+          { offset: first.length - 1, type: 'aws_access_key' },
+          { offset: first.length + second.length - 1, type: 'aws_access_key' },
+        ],
+      };
     },
     () =>
       one(
@@ -251,6 +258,7 @@ function positives(g: Gen, lang: Lang): Array<() => Plant> {
         lines,
         labels: [
           { offset: 1, type: 'aws_temporary_access_key' },
+          { offset: 2, type: 'aws_temporary_access_key' },
           { offset: 3, type: 'aws_session_token' },
         ],
       };
@@ -848,7 +856,9 @@ const WHOLE_FILES: WholeFile[] = [
       content: `${lines.join('\n')}\n`,
       labels: [
         { line: 2, type: 'aws_access_key' },
+        { line: 3, type: 'aws_access_key' },
         { line: 6, type: 'aws_access_key' },
+        { line: 7, type: 'aws_access_key' },
       ],
     };
   },

@@ -79,6 +79,23 @@ export function toSarif(findings: Finding[], showSecret = false): Record<string,
         },
       },
     ],
+    ...(f.parts?.length
+      ? {
+          relatedLocations: f.parts.map((p, i) => ({
+            id: i + 1,
+            physicalLocation: {
+              artifactLocation: { uri: toUri(f.file), uriBaseId: '%SRCROOT%' },
+              region: {
+                startLine: p.line,
+                startColumn: p.column,
+                endLine: p.line,
+                endColumn: Math.max(p.endColumn, p.column + 1),
+              },
+            },
+            message: { text: `the ${p.part.replace(/_/g, ' ')} of this credential` },
+          })),
+        }
+      : {}),
     partialFingerprints: {
       primaryLocationLineHash: `${createHash('sha256').update(`${f.fingerprint}\0${f.file}`).digest('hex').slice(0, 16)}:1`,
       'leakstopFingerprint/v1': f.fingerprint,

@@ -326,13 +326,16 @@ function formatJsonl(f: Finding, showSecret: boolean): string {
   };
   if (f.attributes) out.attributes = f.attributes;
   if (showSecret) out.secret = f.secret;
-  return `${JSON.stringify(out)}\n`;
+  // A part written on another line (an AWS key id's secret) is reported there too: the same
+  // credential and fingerprint, with `part` saying what that line holds.
+  const parts = (f.parts ?? []).map((p) => ({ ...out, line: p.line, column: p.column, part: p.part }));
+  return [out, ...parts].map((o) => `${JSON.stringify(o)}\n`).join('');
 }
 
 function formatTable(findings: Finding[], showSecret: boolean): string {
   if (findings.length === 0) return 'No credentials found.\n';
   const rows = findings.map((f) => [
-    `${f.file}:${f.line}:${f.column}`,
+    `${f.file}:${f.line}:${f.column}${(f.parts ?? []).map((p) => ` (${p.part.replace(/_/g, ' ')} at ${p.line}:${p.column})`).join('')}`,
     f.type,
     f.confidence,
     f.revocable ? 'yes' : 'no',

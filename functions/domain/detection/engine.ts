@@ -44,7 +44,7 @@ import { fingerprint, redact } from './redact.ts';
 import { matchWordPressKey } from './wordpress.ts';
 import type { TokenSpec } from './tokens.ts';
 import { AWS_KEY_ID_SPEC, leftBoundaryOk, matchSpec, TOKEN_SPECS } from './tokens.ts';
-import type { Confidence, Finding } from './types.ts';
+import type { Confidence, CredentialPart, Finding } from './types.ts';
 import { matchUrlWithPassword } from './urls.ts';
 
 /** A detector tried at an anchor's position; `context` tells whether the file names the issuer. */
@@ -452,6 +452,7 @@ function pairAwsKeys(text: string, hits: Hit[]): Hit[] {
       withHit(id, {
         secret: JSON.stringify({ accessKeyId: id.identity, secretAccessKey: best.value }),
         attributes: { ...id.attributes, paired: true },
+        also: { start: best.start, end: best.start + best.value.length, part: 'secret_access_key' },
       }),
     );
   }
@@ -538,7 +539,53 @@ export function toFindings(text: string, file: string, hits: Hit[], options: Fin
       confidence: hit.confidence,
       revocable: hit.revocable,
       ...(hit.attributes ? { attributes: hit.attributes } : {}),
+      ...partsOf(text, hit, line, lineStart, options.mapLine),
     });
   }
   return findings;
+}
+
+/** The finding's `parts`: `hit.also` when it is on another line that is reported (diffs: added). */
+function partsOf(
+  text: string,
+  hit: Hit,
+  line: number,
+  lineStart: number,
+  mapLine: ((virtualLine: number) => number) | undefined,
+): { parts?: CredentialPart[] } {
+  const also = hit.also;
+  if (!also) return {};
+  // Its line, counted from the finding's own line (the part may come before it).
+  let partLine = line;
+  let partLineStart = lineStart;
+  if (also.start >= lineStart) {
+    for (
+      let nl = text.indexOf('\n', partLineStart);
+      nl >= 0 && nl < also.start;
+      nl = text.indexOf('\n', nl + 1)
+    ) {
+      partLine++;
+      partLineStart = nl + 1;
+    }
+  } else {
+    while (partLineStart > also.start) {
+      partLine--;
+      partLineStart = partLineStart >= 2 ? text.lastIndexOf('\n', partLineStart - 2) + 1 : 0;
+    }
+  }
+  if (partLine === line) return {};
+  const reported = mapLine ? mapLine(partLine) : partLine;
+  if (reported <= 0) return {};
+  let partLineEnd = text.indexOf('\n', also.start);
+  if (partLineEnd < 0) partLineEnd = text.length;
+  return {
+    parts: [
+      {
+        part: also.part,
+        line: reported,
+        column: also.start - partLineStart + 1,
+        endColumn: Math.min(also.end, partLineEnd) - partLineStart + 1,
+      },
+    ],
+  };
 }

@@ -21,6 +21,16 @@ export interface Hit {
   /** Higher wins when two hits overlap: checksum-validated formats beat keyword guesses. */
   readonly priority: number;
   readonly attributes?: Record<string, string | number | boolean>;
+  /** Another part of the same credential elsewhere in the text: an AWS key id's secret. */
+  readonly also?: CredentialPartAt;
+}
+
+/** Where another part of a credential is, by offset, and what that part is. */
+export interface CredentialPartAt {
+  readonly start: number;
+  readonly end: number;
+  /** e.g. `secret_access_key`. */
+  readonly part: string;
 }
 
 /** One credential kind the engine knows, for documentation and for classifying raw values. */
@@ -54,6 +64,7 @@ export function makeHit(fields: Hit): Hit {
     confidence: fields.confidence,
     priority: fields.priority,
     attributes: fields.attributes,
+    also: fields.also,
   };
 }
 

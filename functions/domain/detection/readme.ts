@@ -50,7 +50,7 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    keys and salts, an ASP.NET \`<machineKey>\`, a Rails \`config/master.key\` and Active Record
    encryption keys, and a \`random_password\`'s \`result\` in a Terraform state file.
 5. **AWS pairs.** An access key id with a 40-character secret within 6 lines is one finding,
-   reported at the id; the vault gets both.
+   reported at the id, with the secret's own line as a part of it (\`parts\`); the vault gets both.
 6. **Context.** A private key under a test, fixture or example folder is low confidence (libraries
    ship the keys their tests sign with). So is any finding in a documentation file under an
    \`examples\` or \`samples\` folder, in example request data (\`examples-1.json\`,

@@ -33,6 +33,19 @@ export interface Finding {
   readonly revocable: boolean;
   /** Extra non-secret facts, e.g. `{ encrypted: true }` for a passphrase-protected private key. */
   readonly attributes?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * Other lines holding part of this credential, e.g. an AWS key id's secret: the secret is
+   * exposed where it is written, too. Only parts on another reported line appear.
+   */
+  readonly parts?: readonly CredentialPart[];
+}
+
+/** Where a part of a finding's credential is written (no value: `part` names what it is). */
+export interface CredentialPart {
+  readonly part: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endColumn: number;
 }
 
 export interface ScannerOptions {

@@ -247,6 +247,44 @@ describe('SARIF', () => {
   });
 });
 
+describe('an AWS key pair written on two lines', () => {
+  const id = g.awsKeyId();
+  const secret = g.awsSecret();
+  const root = tree({ 'deploy/.env': `AWS_ACCESS_KEY_ID=${id}\nAWS_SECRET_ACCESS_KEY=${secret}\n` });
+
+  it('jsonl reports it at the key id and again at the secret, one credential (same fingerprint)', async () => {
+    const found = lines((await run(['--format', 'jsonl', root])).stdout);
+    expect(found.map((f) => [f.file, f.line, f.column, f.type, f.part])).toEqual([
+      ['deploy/.env', 1, 19, 'aws_access_key', undefined],
+      ['deploy/.env', 2, 23, 'aws_access_key', 'secret_access_key'],
+    ]);
+    expect(found[1]?.fingerprint).toBe(found[0]?.fingerprint);
+    expect(JSON.stringify(found)).not.toContain(secret);
+  });
+
+  it('SARIF keeps one result, with the secret as a related location', async () => {
+    const sarif = JSON.parse((await run(['--format', 'sarif', root])).stdout) as {
+      runs: Array<{ results: Array<{ relatedLocations?: Array<Record<string, unknown>> }> }>;
+    };
+    const results = sarif.runs[0]?.results ?? [];
+    expect(results).toHaveLength(1);
+    expect(results[0]?.relatedLocations).toEqual([
+      expect.objectContaining({
+        id: 1,
+        physicalLocation: expect.objectContaining({
+          region: { startLine: 2, startColumn: 23, endLine: 2, endColumn: 63 },
+        }),
+      }),
+    ]);
+  });
+
+  it('the table counts one credential and says where its secret is', async () => {
+    const out = (await run(['--format', 'table', root])).stdout;
+    expect(out).toContain('deploy/.env:1:19 (secret access key at 2:23)');
+    expect(out).toContain('1 credential found.');
+  });
+});
+
 describe('baseline', () => {
   it('records fingerprints only, and a scan with it reports only new findings', async () => {
     const old = g.githubToken('ghp_');

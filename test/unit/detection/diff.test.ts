@@ -158,3 +158,22 @@ describe('unified diff (git diff, git log -p)', () => {
     expect(scanner.scanPatch(patch, '.env')).toEqual([]);
   });
 });
+
+describe('AWS key pairs in diffs', () => {
+  const g = gen(21);
+  const id = g.awsKeyId();
+  const secret = g.awsSecret();
+
+  it("names the secret's line in the new file when that line was added too", () => {
+    const patch = `@@ -1,1 +1,3 @@\n [default]\n+aws_access_key_id = ${id}\n+aws_secret_access_key = ${secret}\n`;
+    const [f] = scanner.scanPatch(patch, '.aws/credentials');
+    expect([f?.line, f?.parts?.map((p) => [p.part, p.line])]).toEqual([2, [['secret_access_key', 3]]]);
+  });
+
+  it('does not name a secret that was already there (a context line)', () => {
+    const patch = `@@ -1,2 +1,3 @@\n [default]\n+aws_access_key_id = ${id}\n aws_secret_access_key = ${secret}\n`;
+    const [f] = scanner.scanPatch(patch, '.aws/credentials');
+    expect(f?.line).toBe(2);
+    expect(f?.parts).toBeUndefined();
+  });
+});

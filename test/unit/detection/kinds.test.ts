@@ -105,6 +105,22 @@ describe('finding fields', () => {
     expect(findings[0]?.fingerprint).toBe(createHmac('sha256', KEY).update(id).digest('hex'));
   });
 
+  it("names the line of an AWS key pair's secret as a part of the finding, before or after the id", () => {
+    const g = gen(3);
+    const id = g.awsKeyId();
+    const secret = g.awsSecret();
+    const after = scan(`# deploy\nAWS_ACCESS_KEY_ID=${id}\nAWS_SECRET_ACCESS_KEY=${secret}\n`);
+    expect(after.map((f) => [f.line, f.parts])).toEqual([
+      [2, [{ part: 'secret_access_key', line: 3, column: 23, endColumn: 63 }]],
+    ]);
+    const before = scan(`\n\nsecret: ${secret}\nkey_id: ${id}\n`, 'deploy/aws.yml');
+    expect(before.map((f) => [f.line, f.parts])).toEqual([
+      [4, [{ part: 'secret_access_key', line: 3, column: 9, endColumn: 49 }]],
+    ]);
+    // On the id's own line there is no other line to name.
+    expect(scan(`creds,${id},${secret}\n`, 'keys.csv')[0]?.parts).toBeUndefined();
+  });
+
   it('reports a provider token used as a clone URL password as that token, so it can be revoked', () => {
     for (const type of ['github_fine_grained_pat', 'gitlab_personal_access_token', 'github_pat_classic']) {
       const token = STANDALONE[type]?.(gen(type.length)) as string;
