@@ -21,7 +21,7 @@ import {
 } from './heuristics.ts';
 import type { Hit } from './model.ts';
 import { PRIORITY, valueHit, withHit } from './model.ts';
-import { isDocumentedExample } from './tokens.ts';
+import { isDocumentedExample, isTooShortForIssuerPrefix } from './tokens.ts';
 import { isDefaultPassword } from './urls.ts';
 import type { Confidence } from './types.ts';
 
@@ -654,6 +654,7 @@ function judgeValue(category: Category, value: string): boolean {
   if (/^(?:sha\d+|md5)-/.test(v)) return false; // SRI integrity
   // Stripe publishable keys are public by design (they ship in web pages).
   if (/^pk_(?:live|test)_/.test(v)) return false;
+  if (isTooShortForIssuerPrefix(v)) return false;
   // Laravel's `APP_KEY=base64:…`: 32 random bytes are a key; base64 of text is judged as that text.
   if (v.startsWith('base64:')) {
     const body = v.slice(7);

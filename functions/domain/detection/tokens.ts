@@ -1229,3 +1229,26 @@ export function judgeToken(spec: TokenSpec, value: string, start: number): Hit |
     attributes,
   });
 }
+
+/**
+ * Prefixes that begin an issuer's token (anchors the credential starts with, four characters or
+ * more; not `key-` or `AccountKey=`-style words that begin other values too), longest first.
+ */
+const ISSUER_PREFIXES: readonly string[] = [
+  ...new Set(
+    TOKEN_SPECS.filter((spec) => !spec.startBefore).flatMap((spec) =>
+      spec.anchors.filter((a) => a.length >= 4 && !a.endsWith('=') && a !== 'key-'),
+    ),
+  ),
+].sort((a, b) => b.length - a.length);
+
+/**
+ * A value that begins like an issuer's token but is too short to be one (`sk_live_` and ten
+ * characters): every issuer here puts 20 or more random characters after its prefix, so this is
+ * a truncated value or a deliberate fake. (One long enough that no format matched still goes to
+ * the generic rules: issuers lengthen their tokens over time.)
+ */
+export function isTooShortForIssuerPrefix(value: string): boolean {
+  const prefix = ISSUER_PREFIXES.find((p) => value.startsWith(p));
+  return prefix !== undefined && value.length - prefix.length < 20;
+}
