@@ -323,6 +323,17 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
     form = 'call';
   } else if (cli && i > ke && i < lineEnd) {
     form = 'cli';
+  } else if (i > ke && c0 === 65 /* A */ && VB_TYPED.test(text.slice(i, Math.min(lineEnd, i + 60)))) {
+    // VB.NET: `Dim keystorePassword As String = "…"`, `Private Const ApiKey As String = "…"`.
+    i += (VB_TYPED.exec(text.slice(i, Math.min(lineEnd, i + 60))) as RegExpExecArray)[0].length;
+  } else if (
+    i > ke &&
+    isQuote(c0) &&
+    CLOJURE.test(ctx.file.path) &&
+    clojureKey(text, lineStart, ks, before)
+  ) {
+    // Clojure / EDN: `{:service-token "…"}`, `(def ^:private datadog-api-key "…")`.
+    form = 'assign';
   } else if (i > ke && i < lineEnd && /^\s*(?:ENV|ARG)\s+$/i.test(text.slice(lineStart, ks))) {
     // Dockerfile `ENV KEY value`.
     form = 'assign';
@@ -900,6 +911,16 @@ const SEALED_CIPHERTEXT = /^Ag[A-Za-z0-9+/]{300,}={0,2}$/;
  */
 function isSealedSecretCiphertext(text: string, value: string): boolean {
   return SEALED_CIPHERTEXT.test(value) && /^kind:\s*SealedSecret\s*$/m.test(text);
+}
+
+/** `As String =` after a VB.NET name (the type may be qualified or generic). */
+const VB_TYPED = /^As\s+[\w.]+(?:\(Of [\w.]+\))?\s*=(?!=)\s*/;
+const CLOJURE = /\.(?:clj[cs]?|edn)$/;
+
+/** A Clojure keyword (`:service-token`) or the name a `def` binds. */
+function clojureKey(text: string, lineStart: number, ks: number, before: number): boolean {
+  if (before === 58 /* : */) return true;
+  return /\((?:def|defonce)\s+(?:\^:?[\w-]+\s+)*$/.test(text.slice(lineStart, ks));
 }
 
 /** Analyse the assignment around one keyword hit. */

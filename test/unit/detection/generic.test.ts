@@ -27,6 +27,11 @@ describe('generic assignments in the syntaxes people write', () => {
     ['config.php', `    'password' => '${password}',`, 'generic_password', password],
     ['web.config', `  <add key="PaymentApiKey" value="${secret}" />`, 'generic_api_key', secret],
     ['settings.xml', `  <password>${password}</password>`, 'generic_password', password],
+    ['Billing.vb', `    Dim keystorePassword As String = "${password}"`, 'generic_password', password],
+    ['Billing.vb', `    Private Const ApiKey As String = "${secret}"`, 'generic_api_key', secret],
+    ['src/catalog.clj', `  (let [opts {:service-token "${secret}" :timeout 30}]`, 'generic_token', secret],
+    ['src/catalog.clj', `(def ^:private client-secret "${secret}")`, 'generic_secret', secret],
+    ['config.edn', ` :db-password "${password}"`, 'generic_password', password],
     ['deploy.sh', `mysql --password="${password}" shop`, 'generic_password', password],
     ['settings.py', `os.environ.setdefault("API_TOKEN", "${secret}")`, 'generic_token', secret],
     ['Program.cs', `var conn = "Server=db;User Id=app;Password=${password};";`, 'generic_password', password],
@@ -131,6 +136,18 @@ describe('generic assignments in the syntaxes people write', () => {
     ];
     expect(scan(`${manifest.join('\n')}\n`, 'deploy/k8s/sealed-secret.yaml')).toEqual([]);
     expect(typesIn(`API_TOKEN: ${sealed()}\n`, 'deploy/config.yaml')).toEqual(['generic_token']);
+  });
+});
+
+describe('VB.NET and Clojure forms stay quiet on code and plain values', () => {
+  it.each([
+    ['Billing.vb', '    Dim keystorePassword As String = GetKeystorePassword()'],
+    ['Billing.vb', '    Dim passwordMinLength As Integer = 12'],
+    ['src/catalog.clj', '  {:password-min-length 12 :token-ttl "30m"}'],
+    ['src/catalog.clj', '(def password-reset-url "https://accounts.example.com/reset")'],
+    ['src/catalog.clj', '(println :token "expired")'],
+  ])('%s: %s', (file, line) => {
+    expect(scan(`${line}\n`, file)).toEqual([]);
   });
 });
 
