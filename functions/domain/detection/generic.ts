@@ -280,16 +280,10 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
     quotedKey = true;
   }
   if (text.charCodeAt(i) === 93 /* ] */) i++;
-  // `<string name="backend_api_secret">…</string>` (Android resources): the element's text.
-  if (
-    quotedKey &&
-    text.charCodeAt(i) === 62 /* > */ &&
-    /<[\w.:-]+\s+name=["']$/.test(text.slice(lineStart, ks))
-  ) {
-    const close = text.indexOf('</', i + 1);
-    if (close < 0 || close > lineEnd) return undefined;
-    return { key, valueStart: i + 1, value: text.slice(i + 1, close), literal: true, form: 'xml' };
-  }
+  // `<string name="backend_api_secret">…</string>` (Android resources): the element's text, also
+  // after other attributes (`translatable="false"`).
+  const element = quotedKey ? elementTextAfterName(text, lineStart, lineEnd, ks, i) : undefined;
+  if (element) return { key, valueStart: element.start, value: element.value, literal: true, form: 'xml' };
   i = skipSpaces(text, i, lineEnd);
   const c0 = text.charCodeAt(i);
   const c1 = text.charCodeAt(i + 1);
@@ -911,6 +905,28 @@ const SEALED_CIPHERTEXT = /^Ag[A-Za-z0-9+/]{300,}={0,2}$/;
  */
 function isSealedSecretCiphertext(text: string, value: string): boolean {
   return SEALED_CIPHERTEXT.test(value) && /^kind:\s*SealedSecret\s*$/m.test(text);
+}
+
+/**
+ * `<string name="backend_api_secret">…</string>` (Android resources): the element's text, also
+ * after other attributes (`translatable="false"`). `i` is just past the name's closing quote.
+ */
+function elementTextAfterName(
+  text: string,
+  lineStart: number,
+  lineEnd: number,
+  ks: number,
+  i: number,
+): { start: number; value: string } | undefined {
+  if (!/<[\w.:-]+\s+name=["']$/.test(text.slice(lineStart, ks))) return undefined;
+  const attributes = /(?:\s+[\w:-]+=(?:"[^"\n]*"|'[^'\n]*'))*\s*>/y;
+  attributes.lastIndex = i;
+  const open = attributes.exec(text);
+  if (!open) return undefined;
+  const start = i + open[0].length;
+  const close = text.indexOf('</', start);
+  if (start > lineEnd || close < 0 || close > lineEnd) return undefined;
+  return { start, value: text.slice(start, close) };
 }
 
 /** `As String =` after a VB.NET name (the type may be qualified or generic). */

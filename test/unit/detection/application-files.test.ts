@@ -239,6 +239,27 @@ describe('names the third blind corpus wrote differently', () => {
     ).toEqual([]);
   });
 
+  it('reads it after other attributes, and base64 of random bytes as a secret', () => {
+    const value = Buffer.from(
+      g
+        .mixed(ALNUM, 24)
+        .split('')
+        .map((c) => c.charCodeAt(0) * 7),
+    ).toString('base64');
+    expect(
+      typesIn(
+        `<resources>\n  <string name="client_secret" translatable="false">${value}</string>\n</resources>\n`,
+        'res/values/strings.xml',
+      ),
+    ).toEqual(['generic_secret']);
+    expect(
+      typesIn(
+        `  <string name="token_label" translatable="false">Access token</string>\n`,
+        'res/values/strings.xml',
+      ),
+    ).toEqual([]);
+  });
+
   it('reads a key named in prose in documentation', () => {
     expect(
       typesIn(`## Keys\n\n- Datadog API key: \`${g.mixed(HEX, 32)}\`\n`, 'docs/internal/onboarding.md'),
