@@ -161,9 +161,10 @@ function keyBody(raw: string): { body: string; headers: string } {
   let body = '';
   const unescaped = raw.replace(/\\r|\\n|\\t/g, '\n');
   for (const line of unescaped.split('\n')) {
+    // Quotes, commas and `+` around each line, spaces between them: `  , "MIIE…"` in a
+    // Haskell or Elm list, `"MIIE…\\n" +` in Java.
     const trimmed = line
-      .trim()
-      .replace(/^["'`+,]+|["'`+,;]+$/g, '')
+      .replace(/^[\s"'`+,]+|[\s"'`+,;]+$/g, '')
       .replace(/\\$/, '')
       .trim();
     if (trimmed === '') continue;
@@ -183,7 +184,7 @@ function normalizePem(block: string): string {
   return block
     .replace(/\\r\\n|\\n/g, '\n')
     .split('\n')
-    .map((l) => l.trim().replace(/^["'`+,]+|["'`+,;]+$/g, ''))
+    .map((l) => l.replace(/^[\s"'`+,]+|[\s"'`+,;]+$/g, ''))
     .filter((l) => l !== '')
     .join('\n');
 }

@@ -225,6 +225,17 @@ describe('live credentials, not the public and test-mode ones around them', () =
   });
 });
 
+describe('private keys written as one string literal per line', () => {
+  it('finds a key in a Haskell list of lines (`unlines [ "…", … ]`) and vaults it as a plain PEM', () => {
+    const pem = g.pem('EC').trim();
+    const lines = pem.split('\n');
+    const list = lines.map((l, i) => `  ${i === 0 ? '[' : ','} "${l}"`).join('\n');
+    const findings = scan(`signingKey :: String\nsigningKey = unlines\n${list}\n  ]\n`, 'src/Acme/Ledger.hs');
+    expect(findings.map((f) => [f.type, f.line])).toEqual([['ec_private_key', 3]]);
+    expect(findings[0]?.secret).toBe(pem);
+  });
+});
+
 describe('names the third blind corpus wrote differently', () => {
   it('reads an Android string resource by its name attribute', () => {
     const value = g.mixed(ALNUM, 20);
