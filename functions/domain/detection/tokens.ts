@@ -1167,9 +1167,46 @@ export function matchSpec(spec: TokenSpec, text: string, at: number): Hit | unde
     return undefined;
   spec.pattern.lastIndex = at;
   const m = spec.pattern.exec(text);
-  if (!m) return undefined;
-  return judgeToken(spec, text.slice(start, at + m[0].length), start);
+  if (m) return judgeToken(spec, text.slice(start, at + m[0].length), start);
+  return matchJoinedLiterals(spec, text, start, at);
 }
+
+/** `"ghs_dG…" + "sbl0…"`, `'dp.st.…' . '…'`, `"…" & "…"`, `"…" .. "…"`: literals joined on one line. */
+const JOIN = /\s*(?:\+|\.\.?|&)\s*/y;
+
+/**
+ * A token split into string literals joined in code (a common way past push protection): the
+ * pieces are read as one value, and the token is reported at its first piece. Only when the
+ * format matches the joined value whole, past the first piece.
+ */
+function matchJoinedLiterals(spec: TokenSpec, text: string, start: number, at: number): Hit | undefined {
+  const quote = text[start - 1];
+  if (quote !== '"' && quote !== "'" && quote !== '`') return undefined;
+  let value = '';
+  let i = start;
+  let end = start;
+  for (let piece = 0; piece < 4; piece++) {
+    const close = text.indexOf(quote, i);
+    const newline = text.indexOf('\n', i);
+    if (close < 0 || (newline >= 0 && newline < close)) return undefined;
+    value += text.slice(i, close);
+    end = close;
+    JOIN.lastIndex = close + 1;
+    const join = JOIN.exec(text);
+    if (!join || join[0].length === 0 || text[close + 1 + join[0].length] !== quote) break;
+    i = close + 1 + join[0].length + 1;
+  }
+  const firstPiece = text.indexOf(quote, start) - start;
+  if (value.length <= firstPiece) return undefined;
+  spec.pattern.lastIndex = at - start;
+  const m = spec.pattern.exec(value);
+  if (!m || m[0].length + (at - start) !== value.length) return undefined;
+  const hit = judgeToken(spec, value, start);
+  return hit && withJoinedEnd(hit, end);
+}
+
+const withJoinedEnd = (hit: Hit, end: number): Hit =>
+  makeHit({ ...hit, end, attributes: { ...hit.attributes, joined: true } });
 
 /** Validation shared by file scans and by classifying a raw value. */
 export function judgeToken(spec: TokenSpec, value: string, start: number): Hit | undefined {

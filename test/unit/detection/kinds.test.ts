@@ -105,6 +105,28 @@ describe('finding fields', () => {
     expect(findings[0]?.fingerprint).toBe(createHmac('sha256', KEY).update(id).digest('hex'));
   });
 
+  it('reads a token split into string literals joined on one line as that token, at its first piece', () => {
+    const token = gen(4).githubToken('ghs_');
+    const cases: Array<[string, string]> = [
+      ['lib/notify.dart', `  static const String token = '${token.slice(0, 14)}' + '${token.slice(14)}';`],
+      [
+        'ops/sync.ps1',
+        `$Token = ('${token.slice(0, 10)}' + '${token.slice(10, 25)}' + '${token.slice(25)}')`,
+      ],
+      ['bin/sync.pl', `my $token = "${token.slice(0, 10)}" . "${token.slice(10)}";`],
+      ['src/Sync.vb', `Const Token As String = "${token.slice(0, 10)}" & "${token.slice(10)}"`],
+    ];
+    for (const [file, line] of cases) {
+      const findings = scan(`${line}\n`, file);
+      expect(findings.map((f) => [f.type, f.column, f.secret])).toEqual([
+        ['github_installation_token', line.indexOf(token.slice(0, 10)) + 1, token],
+      ]);
+    }
+    // Joined with code, or pieces that do not make the format: nothing.
+    expect(scan(`const t = "${token.slice(0, 10)}" + suffix;\n`, 'src/a.js')).toEqual([]);
+    expect(scan(`const t = "${token.slice(0, 10)}" + "${token.slice(10, 20)}";\n`, 'src/a.js')).toEqual([]);
+  });
+
   it("names the line of an AWS key pair's secret as a part of the finding, before or after the id", () => {
     const g = gen(3);
     const id = g.awsKeyId();
