@@ -15,6 +15,7 @@ import {
   isRedaction,
   isTypedInOrder,
   isUuid,
+  joinedLiterals,
   longestRun,
   looksLikePlaceholder,
   shannonEntropy,
@@ -374,7 +375,8 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   if (isQuote(text.charCodeAt(i))) {
     const got = quotedAt(text, i, lineEnd);
     if (!got) return undefined;
-    return { key, valueStart: got.start, value: got.value, literal: true, form };
+    const value = ctx.file.kind === 'code' ? (joinedLiterals(text, i)?.value ?? got.value) : got.value;
+    return { key, valueStart: got.start, value, literal: true, form };
   }
   if (form === 'call') return undefined;
   const got = bareAt(text, i, lineEnd);

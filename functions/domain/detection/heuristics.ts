@@ -157,3 +157,39 @@ const REDACTION =
 export function isRedaction(value: string): boolean {
   return REDACTION.test(value);
 }
+
+/** Between string literals joined in code: `+` (most languages), `.` (PHP, Perl), `&` (VB), `..` (Lua). */
+const JOIN = /\s*(?:\+|\.\.?|&)\s*/y;
+
+/**
+ * The string literal whose opening quote is at `quoteAt`, with up to three more joined to it on
+ * the same line (`"ipk…" + "lJnp…"`, `'dp.st.…' . '…'`): their values as one, the offset of the
+ * last closing quote, and how many literals there were. Undefined when the first is not closed
+ * on its line.
+ */
+export function joinedLiterals(
+  text: string,
+  quoteAt: number,
+): { value: string; close: number; pieces: number } | undefined {
+  const quote = text.charCodeAt(quoteAt);
+  let lineEnd = text.indexOf('\n', quoteAt);
+  if (lineEnd < 0) lineEnd = text.length;
+  let value = '';
+  let at = quoteAt;
+  let close = -1;
+  let pieces = 0;
+  while (pieces < 4) {
+    let j = at + 1;
+    while (j < lineEnd && text.charCodeAt(j) !== quote) j += text.charCodeAt(j) === 92 ? 2 : 1;
+    if (j >= lineEnd) break;
+    value += text.slice(at + 1, j);
+    close = j;
+    pieces++;
+    JOIN.lastIndex = j + 1;
+    const join = JOIN.exec(text);
+    const next = join ? j + 1 + join[0].length : -1;
+    if (next < 0 || next >= lineEnd || text.charCodeAt(next) !== quote) break;
+    at = next;
+  }
+  return pieces === 0 ? undefined : { value, close, pieces };
+}

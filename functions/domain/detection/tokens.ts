@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { hasValidBase62Checksum } from './checksum.ts';
-import { charClasses, isHex, looksLikePlaceholder, shannonEntropy } from './heuristics.ts';
+import { charClasses, isHex, joinedLiterals, looksLikePlaceholder, shannonEntropy } from './heuristics.ts';
 import type { Hit, KindInfo } from './model.ts';
 import { makeHit, PRIORITY } from './model.ts';
 import type { Confidence } from './types.ts';
@@ -1171,9 +1171,6 @@ export function matchSpec(spec: TokenSpec, text: string, at: number): Hit | unde
   return matchJoinedLiterals(spec, text, start, at);
 }
 
-/** `"ghs_dG…" + "sbl0…"`, `'dp.st.…' . '…'`, `"…" & "…"`, `"…" .. "…"`: literals joined on one line. */
-const JOIN = /\s*(?:\+|\.\.?|&)\s*/y;
-
 /**
  * A token split into string literals joined in code (a common way past push protection): the
  * pieces are read as one value, and the token is reported at its first piece. Only when the
@@ -1182,27 +1179,13 @@ const JOIN = /\s*(?:\+|\.\.?|&)\s*/y;
 function matchJoinedLiterals(spec: TokenSpec, text: string, start: number, at: number): Hit | undefined {
   const quote = text[start - 1];
   if (quote !== '"' && quote !== "'" && quote !== '`') return undefined;
-  let value = '';
-  let i = start;
-  let end = start;
-  for (let piece = 0; piece < 4; piece++) {
-    const close = text.indexOf(quote, i);
-    const newline = text.indexOf('\n', i);
-    if (close < 0 || (newline >= 0 && newline < close)) return undefined;
-    value += text.slice(i, close);
-    end = close;
-    JOIN.lastIndex = close + 1;
-    const join = JOIN.exec(text);
-    if (!join || join[0].length === 0 || text[close + 1 + join[0].length] !== quote) break;
-    i = close + 1 + join[0].length + 1;
-  }
-  const firstPiece = text.indexOf(quote, start) - start;
-  if (value.length <= firstPiece) return undefined;
+  const joined = joinedLiterals(text, start - 1);
+  if (!joined || joined.pieces < 2) return undefined;
   spec.pattern.lastIndex = at - start;
-  const m = spec.pattern.exec(value);
-  if (!m || m[0].length + (at - start) !== value.length) return undefined;
-  const hit = judgeToken(spec, value, start);
-  return hit && withJoinedEnd(hit, end);
+  const m = spec.pattern.exec(joined.value);
+  if (!m || m[0].length + (at - start) !== joined.value.length) return undefined;
+  const hit = judgeToken(spec, joined.value, start);
+  return hit && withJoinedEnd(hit, joined.close);
 }
 
 const withJoinedEnd = (hit: Hit, end: number): Hit =>

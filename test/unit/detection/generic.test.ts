@@ -32,6 +32,12 @@ describe('generic assignments in the syntaxes people write', () => {
     ['src/catalog.clj', `  (let [opts {:service-token "${secret}" :timeout 30}]`, 'generic_token', secret],
     ['src/catalog.clj', `(def ^:private client-secret "${secret}")`, 'generic_secret', secret],
     ['config.edn', ` :db-password "${password}"`, 'generic_password', password],
+    [
+      'Search.fs',
+      `let ApiKey = "${secret.slice(0, 8)}" + "${secret.slice(8, 30)}" + "${secret.slice(30)}"`,
+      'generic_api_key',
+      secret,
+    ],
     ['deploy.sh', `mysql --password="${password}" shop`, 'generic_password', password],
     ['settings.py', `os.environ.setdefault("API_TOKEN", "${secret}")`, 'generic_token', secret],
     ['Program.cs', `var conn = "Server=db;User Id=app;Password=${password};";`, 'generic_password', password],
@@ -139,13 +145,15 @@ describe('generic assignments in the syntaxes people write', () => {
   });
 });
 
-describe('VB.NET and Clojure forms stay quiet on code and plain values', () => {
+describe('VB.NET, Clojure and joined-literal forms stay quiet on code and plain values', () => {
   it.each([
     ['Billing.vb', '    Dim keystorePassword As String = GetKeystorePassword()'],
     ['Billing.vb', '    Dim passwordMinLength As Integer = 12'],
     ['src/catalog.clj', '  {:password-min-length 12 :token-ttl "30m"}'],
     ['src/catalog.clj', '(def password-reset-url "https://accounts.example.com/reset")'],
     ['src/catalog.clj', '(println :token "expired")'],
+    ['src/client.js', 'const password = "prefix-" + userInput;'],
+    ['src/client.js', 'const tokenUrl = "https://auth.example.com" + "/oauth/token";'],
   ])('%s: %s', (file, line) => {
     expect(scan(`${line}\n`, file)).toEqual([]);
   });
