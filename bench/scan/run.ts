@@ -499,7 +499,7 @@ timed once per corpus (leakstop best of ${values.runs}), so the ratio moves most
 
 ${table}
 
-On the two small corpora, Node's own start-up (~100 ms on this machine, \`node -e 0\`), a system
+On the two small corpora, Node's own start-up (~50 ms on this machine, \`node -e 0\`), a system
 call per folder and per file (the labeled corpus has ~2,700 folders) and V8's warm-up weigh as
 much as the scan itself; over the large row, where they are amortised, whole-process throughput is
 the engine's. Warm-up is where pinning to one core hurts: V8 compiles hot functions with TurboFan
