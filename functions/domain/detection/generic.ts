@@ -289,6 +289,9 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   const c0 = text.charCodeAt(i);
   const c1 = text.charCodeAt(i + 1);
   let form: Form = 'assign';
+  // VB.NET: `Dim keystorePassword As String = "…"`, `Private Const ApiKey As String = "…"`.
+  const vbTyped =
+    i > ke && c0 === 65 /* A */ ? VB_TYPED.exec(text.slice(i, Math.min(lineEnd, i + 60))) : null;
   if (c0 === 61 /* = */ && (c1 === 61 || c1 === 126)) return undefined; // == / =~ comparison
   if (c0 === 33 || c0 === 38 || c0 === 124) return undefined; // ! & |
   if (c0 === 58 /* : */ && c1 === 61) i += 2;
@@ -318,9 +321,8 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
     form = 'call';
   } else if (cli && i > ke && i < lineEnd) {
     form = 'cli';
-  } else if (i > ke && c0 === 65 /* A */ && VB_TYPED.test(text.slice(i, Math.min(lineEnd, i + 60)))) {
-    // VB.NET: `Dim keystorePassword As String = "…"`, `Private Const ApiKey As String = "…"`.
-    i += (VB_TYPED.exec(text.slice(i, Math.min(lineEnd, i + 60))) as RegExpExecArray)[0].length;
+  } else if (vbTyped) {
+    i += vbTyped[0].length;
   } else if (
     i > ke &&
     isQuote(c0) &&

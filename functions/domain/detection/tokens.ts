@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { hasValidBase62Checksum } from './checksum.ts';
 import { charClasses, isHex, joinedLiterals, looksLikePlaceholder, shannonEntropy } from './heuristics.ts';
 import type { Hit, KindInfo } from './model.ts';
-import { makeHit, PRIORITY } from './model.ts';
+import { makeHit, PRIORITY, withHit } from './model.ts';
 import type { Confidence } from './types.ts';
 
 type Verdict = false | Confidence | { confidence: Confidence; attributes?: Hit['attributes']; type?: string };
@@ -1185,11 +1185,8 @@ function matchJoinedLiterals(spec: TokenSpec, text: string, start: number, at: n
   const m = spec.pattern.exec(joined.value);
   if (!m || m[0].length + (at - start) !== joined.value.length) return undefined;
   const hit = judgeToken(spec, joined.value, start);
-  return hit && withJoinedEnd(hit, joined.close);
+  return hit && withHit(hit, { end: joined.close, attributes: { ...hit.attributes, joined: true } });
 }
-
-const withJoinedEnd = (hit: Hit, end: number): Hit =>
-  makeHit({ ...hit, end, attributes: { ...hit.attributes, joined: true } });
 
 /** Validation shared by file scans and by classifying a raw value. */
 export function judgeToken(spec: TokenSpec, value: string, start: number): Hit | undefined {
