@@ -370,6 +370,17 @@ describe('provider faults', () => {
   });
 });
 
+/** The shared batch store with some of its methods replaced. */
+const batchesWith = (overrides: Partial<RevocationBatchStore>): RevocationBatchStore => ({
+  join: (...args) => batches.join(...args),
+  seal: (...args) => batches.seal(...args),
+  settle: (...args) => batches.settle(...args),
+  takeCall: (...args) => batches.takeCall(...args),
+  exhaust: (...args) => batches.exhaust(...args),
+  status: (...args) => batches.status(...args),
+  ...overrides,
+});
+
 describe('GitHub batching and budget', () => {
   it('coalesces tokens found at the same time into one revocation call', async () => {
     // A window wide enough for DynamoDB Local's first calls: this checks coalescing, not latency.
@@ -417,17 +428,12 @@ describe('GitHub batching and budget', () => {
     const vault = new MemoryVault();
     const api = new GitHubCredentialsApi(`${providers.url}/sandbox/github`, 60, 2000);
     let statusReads = 0;
-    const store: RevocationBatchStore = {
-      join: (...args) => batches.join(...args),
-      seal: (...args) => batches.seal(...args),
-      settle: (...args) => batches.settle(...args),
-      takeCall: (...args) => batches.takeCall(...args),
-      exhaust: (...args) => batches.exhaust(...args),
+    const store = batchesWith({
       status: (...args) => {
         statusReads += 1;
         return batches.status(...args);
       },
-    };
+    });
     const coalescing = new CoalescingRevocations({ api, store, vault, clock: systemClock, windowMs: 300 });
     const tokens = Array.from({ length: 4 }, () => githubToken());
     for (const token of tokens) {
@@ -447,16 +453,11 @@ describe('GitHub batching and budget', () => {
   it('a leader that fails before settling frees its members here at once, as a transient failure', async () => {
     const vault = new MemoryVault();
     const api = new GitHubCredentialsApi(`${providers.url}/sandbox/github`, 60, 2000);
-    const store: RevocationBatchStore = {
-      join: (...args) => batches.join(...args),
+    const store = batchesWith({
       seal: async () => {
         throw new Error('the table is unreachable');
       },
-      settle: (...args) => batches.settle(...args),
-      takeCall: (...args) => batches.takeCall(...args),
-      exhaust: (...args) => batches.exhaust(...args),
-      status: (...args) => batches.status(...args),
-    };
+    });
     // Members would otherwise wait until the batch is presumed abandoned (here: past the test).
     const coalescing = new CoalescingRevocations({
       api,
