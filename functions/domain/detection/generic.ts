@@ -283,7 +283,13 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   if (text.charCodeAt(i) === 93 /* ] */) i++;
   // `<string name="backend_api_secret">…</string>` (Android resources): the element's text, also
   // after other attributes (`translatable="false"`).
-  const element = quotedKey ? elementTextAfterName(text, lineStart, lineEnd, ks, i) : undefined;
+  // Only a `>` or an attribute can follow the name there: a cheap test before the element's regexes
+  // (most quoted keys are JSON's, followed by `:`).
+  const afterName = text.charCodeAt(i);
+  const element =
+    quotedKey && (afterName === 62 /* > */ || isSpace(afterName))
+      ? elementTextAfterName(text, lineStart, lineEnd, ks, i)
+      : undefined;
   if (element) return { key, valueStart: element.start, value: element.value, literal: true, form: 'xml' };
   i = skipSpaces(text, i, lineEnd);
   const c0 = text.charCodeAt(i);
