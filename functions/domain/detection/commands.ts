@@ -12,7 +12,7 @@
 import { judgeBarePassword } from './generic.ts';
 import type { Hit } from './model.ts';
 import { makeHit, PRIORITY, valueHit } from './model.ts';
-import { issuerOfUserinfo } from './urls.ts';
+import { issuerOfUserinfo } from './issuer-pairs.ts';
 
 export const COMMAND_PASSWORD = 'command_line_password';
 

@@ -31,6 +31,7 @@ import {
   printableBase64,
 } from './generic.ts';
 import { charClasses, isHex, looksLikePlaceholder, shannonEntropy } from './heuristics.ts';
+import { matchPairArguments, PAIR_ARGUMENT_ISSUER } from './issuer-pairs.ts';
 import type { Hit } from './model.ts';
 import { PRIORITY, valueHit, withHit } from './model.ts';
 import {
@@ -262,6 +263,9 @@ function runContextOnly(text: string, context: ContextCheck, hits: Hit[]): void 
       if (hit) hits.push(hit);
     }
   }
+  // A SID and its secret written as two literals (`Client("AC…", "…")`).
+  if ((text.includes('AC') || text.includes('SK')) && context(PAIR_ARGUMENT_ISSUER))
+    matchPairArguments(text, hits);
 }
 
 function runGeneric(text: string, file: FileContext, hits: Hit[]): void {

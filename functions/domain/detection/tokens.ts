@@ -984,14 +984,14 @@ export const OTHER_KINDS: readonly KindInfo[] = [
     provider: 'twilio',
     revocable: false,
     shape:
-      '32 hex under a Twilio auth token name, or as the password of an AC… account SID (URL userinfo, curl -u)',
+      '32 hex under a Twilio auth token name, or paired with an AC… account SID (URL userinfo, curl -u, a client’s arguments)',
     source: 'https://www.twilio.com/docs/iam/api/authtoken',
   },
   {
     type: 'twilio_api_key_secret',
     provider: 'twilio',
     revocable: false,
-    shape: '32 alphanumerics as the password of an SK… API key SID (URL userinfo, curl -u)',
+    shape: '32 alphanumerics paired with an SK… API key SID (URL userinfo, curl -u, a client’s arguments)',
     source: 'https://www.twilio.com/docs/iam/api-keys',
   },
   {

@@ -6,6 +6,7 @@
 import { charClasses, isRedaction, looksLikePlaceholder, shannonEntropy } from './heuristics.ts';
 import type { Hit } from './model.ts';
 import { makeHit, PRIORITY } from './model.ts';
+import { issuerOfUserinfo } from './issuer-pairs.ts';
 
 const SCHEME_TYPES: Record<string, { type: string; provider: string }> = {
   postgres: { type: 'postgres_uri', provider: 'postgres' },
@@ -42,22 +43,6 @@ function endsAuthority(c: number): boolean {
 
 const HOST =
   /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?(?:,[A-Za-z0-9.-]+(?::\d{1,5})?)*$/;
-
-/**
- * Userinfo an issuer defines: Twilio's REST API takes the account SID (`AC` + 32 hex) or an API
- * key SID (`SK` + 32 hex) as the user and the auth token (32 hex) or API key secret (32
- * alphanumerics) as the password, in `https://AC…:…@api.twilio.com` and `curl -u AC…:…`.
- */
-export function issuerOfUserinfo(
-  user: string,
-  password: string,
-): { type: string; provider: string } | undefined {
-  if (/^AC[0-9a-f]{32}$/.test(user) && /^[0-9a-f]{32}$/.test(password))
-    return { type: 'twilio_auth_token', provider: 'twilio' };
-  if (/^SK[0-9a-f]{32}$/.test(user) && /^[A-Za-z0-9]{32}$/.test(password) && shannonEntropy(password) >= 3.5)
-    return { type: 'twilio_api_key_secret', provider: 'twilio' };
-  return undefined;
-}
 
 /** `at` is the position of `://`. */
 export function matchUrlWithPassword(text: string, at: number): Hit | undefined {

@@ -96,7 +96,7 @@ describe('passwords on command lines', () => {
   });
 });
 
-describe("Twilio's SID:secret userinfo", () => {
+describe("Twilio's SID and secret pairs", () => {
   const sid = `AC${g.mixed(HEX, 32)}`;
   const token = g.mixed(HEX, 32);
   it('finds the auth token in a URL with the account SID as its user', () => {
@@ -118,6 +118,38 @@ describe("Twilio's SID:secret userinfo", () => {
     expect(scan(text, 'scripts/sms.sh').map((f) => [f.type, f.secret])).toEqual([
       ['twilio_api_key_secret', `${key}:${secret}`],
     ]);
+  });
+
+  it.each([
+    ['Python', 'app/sms.py', `from twilio.rest import Client\nclient = Client("${sid}", "${token}")\n`],
+    ['C#', 'Sms.cs', `using Twilio;\nTwilioClient.Init("${sid}", "${token}");\n`],
+    ['Node', 'sms.js', `const twilio = require('twilio');\nconst client = twilio('${sid}', '${token}');\n`],
+  ])('finds the auth token given with the account SID as a %s client’s arguments', (_, file, text) => {
+    expect(scan(text, file).map((f) => [f.type, f.line, f.secret])).toEqual([
+      ['twilio_auth_token', 2, `${sid}:${token}`],
+    ]);
+  });
+
+  it('reports the argument on its own line when the call spans lines', () => {
+    const text = `import com.twilio.Twilio;\nTwilio.init(\n    "${sid}",\n    "${token}");\n`;
+    expect(scan(text, 'Sms.java').map((f) => [f.type, f.line])).toEqual([['twilio_auth_token', 4]]);
+  });
+
+  it('finds an API key secret given after its SK SID, as one credential', () => {
+    const secret = g.mixed(ALNUM, 32);
+    const key = `SK${g.mixed(HEX, 32)}`;
+    const text = `const twilio = require('twilio');\nconst client = twilio('${key}', '${secret}', { accountSid: '${sid}' });\n`;
+    expect(scan(text, 'sms.js').map((f) => [f.type, f.secret])).toEqual([
+      ['twilio_api_key_secret', `${key}:${secret}`],
+    ]);
+  });
+
+  it('stays quiet on argument pairs in a file that never names Twilio, and on placeholder tokens', () => {
+    expect(typesIn(`client = Client("${sid}", "${token}")\n`, 'app/sms.py')).toEqual([]);
+    const zeros = '0'.repeat(32);
+    expect(typesIn(`from twilio.rest import Client\nClient("${sid}", "${zeros}")\n`, 'app/sms.py')).toEqual(
+      [],
+    );
   });
 
   it('does not take a 32-hex password under any other user for a Twilio token', () => {
