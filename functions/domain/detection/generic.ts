@@ -378,11 +378,20 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
     if (close < 0 || close > lineEnd) return undefined;
     return { key, valueStart: i + 2, value: text.slice(i + 2, close), literal: true, form };
   }
+  if (text.charCodeAt(i) === 123 && text.charCodeAt(i + 1) === 123 /* {{ */) {
+    const fallback = templateDefault(text, i, lineEnd);
+    if (fallback) return { key, valueStart: fallback.start, value: fallback.value, literal: true, form };
+  }
   // String prefixes: b"…", r'…', u"…", f"…", @"…", $"…"
   if (/[bruBRUf@$]/.test(text[i] ?? '') && isQuote(text.charCodeAt(i + 1))) i++;
   if (isQuote(text.charCodeAt(i))) {
     const got = quotedAt(text, i, lineEnd);
     if (!got) return undefined;
+    // Ansible: `db_password: "{{ vault_db_password | default('…') }}"`.
+    const fallback = got.value.startsWith('{{')
+      ? templateDefault(text, got.start, got.start + got.value.length)
+      : undefined;
+    if (fallback) return { key, valueStart: fallback.start, value: fallback.value, literal: true, form };
     const value = ctx.file.kind === 'code' ? (joinedLiterals(text, i)?.value ?? got.value) : got.value;
     return { key, valueStart: got.start, value, literal: true, form };
   }
@@ -393,6 +402,27 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   const literal =
     ctx.file.kind === 'code' && (insideString(text, lineStart, i) || multilineString(ctx) === 'data');
   return { key, valueStart: got.start, value: got.value, literal, form };
+}
+
+const TEMPLATE_DEFAULT = /\bdefault\s*\(?\s*(?=["'])/g;
+
+/**
+ * The literal a template falls back to: Helm's `{{ .Values.db.password | default "…" }}` and
+ * `{{ default "…" .Values.token }}`, Jinja's `{{ vault_token | default('…') }}`. A chart that ships
+ * a default ships that value; without one the template names a variable and says nothing.
+ */
+function templateDefault(
+  text: string,
+  at: number,
+  lineEnd: number,
+): { start: number; value: string } | undefined {
+  const close = text.indexOf('}}', at + 2);
+  if (close < 0 || close > lineEnd) return undefined;
+  const re = TEMPLATE_DEFAULT;
+  re.lastIndex = at + 2;
+  const m = re.exec(text);
+  if (!m || m.index >= close) return undefined;
+  return quotedAt(text, re.lastIndex, close);
 }
 
 /** A statement that sets a login's password: `CREATE USER`, `ALTER ROLE`, `CREATE LOGIN`, `SET PASSWORD`. */

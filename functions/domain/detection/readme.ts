@@ -34,7 +34,9 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    Rows of a table of passwords and their hashes (\`("passphrase", "qiyh…"),\`) are data.
    A dotted key ending in a bare \`key\` is named by the segment before it (\`app.geocoder.api.key\`),
    and a key named after a service is an API key (\`OPENAI_KEY\`, \`SENDGRID_KEY\`); a Terraform
-   \`variable "db_password" { default = "…" }\` is read under its block's name, and a notebook's
+   \`variable "db_password" { default = "…" }\` is read under its block's name, a template's
+   fallback (Helm's \`{{ .Values.db.password | default "…" }}\`, Jinja's \`default('…')\`) as the
+   value it gives, and a notebook's
    JSON-escaped source line (\`"api_key = \\"…\\"\\n",\`) as the code it holds.
    A base64 value that decodes to an issuer's token (a Kubernetes Secret's \`data:\`) is that
    token, revocable as such. SQL that sets a login's password (\`CREATE USER … IDENTIFIED BY '…'\`,
@@ -45,7 +47,7 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    (\`mysql -p…\`, \`sshpass -p\`, \`curl -u user:…\`, \`docker login -p\`, \`redis-cli -a\`, \`ldapsearch -w\`,
    \`smbclient -U user%…\`, \`htpasswd -b\`; the command split as a shell would, \`\\\` continuations
    followed, \`$VAR\`, \`$(…)\` and prompts ignored), the fifth field of a \`.pgpass\` line, Twilio's
-   \`AC…:token\` / \`SK…:secret\` userinfo, the \`d\` member of a private JSON Web Key, a PEM
+   \`AC…:token\` / \`SK…:secret\` userinfo and the same pair as a client's first two arguments, the \`d\` member of a private JSON Web Key, a PEM
    private key stored base64-encoded (a kubeconfig's \`client-key-data\`), wp-config.php's eight
    keys and salts, an ASP.NET \`<machineKey>\`, a Rails \`config/master.key\` and Active Record
    encryption keys, and a \`random_password\`'s \`result\` in a Terraform state file.

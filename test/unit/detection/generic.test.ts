@@ -52,6 +52,24 @@ describe('generic assignments in the syntaxes people write', () => {
       password,
     ],
     ['etl.R', `db_pass <- "${password}"`, 'generic_password', password],
+    [
+      'chart/templates/secret.yaml',
+      `  password: {{ .Values.db.password | default "${password}" | quote }}`,
+      'generic_password',
+      password,
+    ],
+    [
+      'chart/templates/secret.yaml',
+      `  token: {{ default "${secret}" .Values.apiToken }}`,
+      'generic_token',
+      secret,
+    ],
+    [
+      'group_vars/all.yml',
+      `db_password: "{{ vault_db_password | default('${password}') }}"`,
+      'generic_password',
+      password,
+    ],
     ['client.py', `requests.get(url, auth=("admin", "${password}"))`, 'generic_password', password],
   ];
   it.each(cases)('%s: %s', (file, line, type, value) => {
@@ -145,7 +163,7 @@ describe('generic assignments in the syntaxes people write', () => {
   });
 });
 
-describe('VB.NET, Clojure and joined-literal forms stay quiet on code and plain values', () => {
+describe('VB.NET, Clojure, joined-literal and template forms stay quiet on code and plain values', () => {
   it.each([
     ['Billing.vb', '    Dim keystorePassword As String = GetKeystorePassword()'],
     ['Billing.vb', '    Dim passwordMinLength As Integer = 12'],
@@ -154,6 +172,9 @@ describe('VB.NET, Clojure and joined-literal forms stay quiet on code and plain 
     ['src/catalog.clj', '(println :token "expired")'],
     ['src/client.js', 'const password = "prefix-" + userInput;'],
     ['src/client.js', 'const tokenUrl = "https://auth.example.com" + "/oauth/token";'],
+    ['chart/templates/secret.yaml', '  password: {{ .Values.db.password | default "changeme" | quote }}'],
+    ['chart/templates/secret.yaml', '  token: {{ required "apiToken is required" .Values.apiToken }}'],
+    ['group_vars/all.yml', "api_token: \"{{ lookup('env', 'API_TOKEN') | default('') }}\""],
   ])('%s: %s', (file, line) => {
     expect(scan(`${line}\n`, file)).toEqual([]);
   });
