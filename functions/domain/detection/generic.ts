@@ -260,7 +260,12 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   if (before === 58 /* : */ && inArn(text, lineStart, ks)) return undefined;
   const paired = pairedValue(ctx, ks, ke);
   if (paired) return paired;
-  let key = text.slice(ks, ke);
+  // A key path names the value by all its segments: Helm's `checksum/secret:` annotation is a hash.
+  let from = ks;
+  if (before === 47 /* / */)
+    while (from > lineStart && (isKeyChar(text.charCodeAt(from - 1)) || text.charCodeAt(from - 1) === 47))
+      from--;
+  let key = text.slice(from, ke);
   const cli = key.startsWith('--');
   // `--password`, a builder's `.password(`: the dashes and the member dot are not the key.
   key = key.replace(/^[-.]+/, '').replace(/[.-]+$/, '');

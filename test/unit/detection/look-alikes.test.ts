@@ -5,7 +5,7 @@
  * redacted values.
  */
 import { describe, expect, it } from 'vitest';
-import { B64, HEX, STANDALONE, strongPassword } from '../../../bench/scan/tokens.ts';
+import { B64, B64URL, HEX, STANDALONE, strongPassword } from '../../../bench/scan/tokens.ts';
 import { gen, lowScanner, scan, typesIn } from './helpers.ts';
 
 /** Kinds whose body has a fixed length (one character less is not the format any more). */
@@ -117,6 +117,13 @@ describe('documented examples', () => {
       [],
     );
   });
+
+  it("ignores Slack's request-signing test vector, as verifier tests copy it", () => {
+    const secret = ['8f742231b10e8888', 'abcd99yyyzzz85a5'].join('');
+    const body = `token=${['xyzz0WbapA4v', 'BCDEFasx0q6G'].join('')}&team_id=T1DC2JH3J&team_domain=testteamnow`;
+    const text = `const signingSecret = '${secret}';\nconst timestamp = '1531420618';\nconst body = '${body}';\n`;
+    expect(scan(text, 'src/slack/verify.js')).toEqual([]);
+  });
 });
 
 describe('every documented example the engine knows', () => {
@@ -136,6 +143,8 @@ describe('every documented example the engine knows', () => {
       ['xoxb-17653672481-19874698323-', 'pdFZKVeTuE8sk7oOcBrzbqgy'],
       ['AIzaSyDaGmWKa4JsXZ-', 'HjGw7ISLn_3namBGewQe'],
       ['110201543:AAHdqTcvCH1v', 'GWJxfSeofSAs0K5PALDsaw'],
+      ['8f742231b10e8888', 'abcd99yyyzzz85a5'],
+      ['xyzz0WbapA4v', 'BCDEFasx0q6G'],
     ].map((parts) => parts.join(''));
     expect(examples.filter((v) => !isDocumentedExample(v))).toEqual([]);
   });
@@ -192,6 +201,15 @@ describe('hashes, identifiers and encoded data', () => {
       `etag: "${g.str(HEX, 32)}"`,
     ].join('\n');
     expect(scan(`${text}\n`, 'data/fixtures.yaml')).toEqual([]);
+  });
+
+  it("ignores a Helm chart's checksum/secret annotation: the path's first segment names a hash", () => {
+    const g = gen(16);
+    const text = `      annotations:\n        checksum/secret: ${g.str(HEX, 64)}\n`;
+    expect(scan(text, 'deploy/k8s/deployment.yaml')).toEqual([]);
+    expect(typesIn(`        vault/secret: ${g.mixed(B64URL, 40)}\n`, 'deploy/k8s/deployment.yaml')).toEqual([
+      'generic_secret',
+    ]);
   });
 
   it('ignores lockfile integrity strings and resolved URLs', () => {
