@@ -3,7 +3,8 @@
  * (`config/master.key`, `config/credentials/production.key`: 32 hex, decrypts the credentials
  * file next to it), a Terraform state file's generated passwords (`random_password`'s `result`,
  * in plain text in every `terraform.tfstate`), PostgreSQL password files and the lines scripts
- * write into them (pgpass.ts), and cloud-init's `chpasswd` list.
+ * write into them (pgpass.ts), cloud-init's `chpasswd` list, and the base64 values of a Kubernetes
+ * Secret's `data:` (decoded and judged by the engine).
  */
 import type { FileContext } from './context.ts';
 import { judgeBarePassword } from './generic.ts';
@@ -28,6 +29,42 @@ export function matchFileFormats(text: string, file: FileContext, hits: Hit[]): 
   if (RAILS_KEY_FILE.test(path)) matchRailsKey(text, hits);
   else if (TFSTATE.test(path)) matchTerraformState(text, hits);
   if (kind === 'config' && text.includes('chpasswd:')) matchCloudInitPasswords(text, hits);
+}
+
+const KUBERNETES_SECRET = /^kind:[ \t]*["']?Secret["']?[ \t]*$/m;
+const DATA_BLOCK = /^([ \t]*)data:[ \t]*$/gm;
+const DATA_ENTRY = /^([ \t]+)[\w.-]+:[ \t]*(["']?)([A-Za-z0-9+/]{8,}={0,2})\2[ \t]*$/;
+
+/**
+ * The base64 values under each \`data:\` map of a Kubernetes Secret manifest (every document of a
+ * multi-document file that declares \`kind: Secret\`), with their offsets.
+ */
+export function secretManifestData(text: string): Array<{ start: number; value: string }> {
+  if (!text.includes('Secret') || !KUBERNETES_SECRET.test(text)) return [];
+  const found: Array<{ start: number; value: string }> = [];
+  DATA_BLOCK.lastIndex = 0;
+  let block: RegExpExecArray | null;
+  while ((block = DATA_BLOCK.exec(text)) !== null) {
+    // The YAML document holding this map must be the Secret (not a ConfigMap next to it).
+    const docStart = text.lastIndexOf('\n---', block.index) + 1;
+    const next = text.indexOf('\n---', block.index);
+    if (!KUBERNETES_SECRET.test(text.slice(docStart, next < 0 ? text.length : next))) continue;
+    const indent = (block[1] as string).length;
+    let lineStart = text.indexOf('\n', block.index) + 1;
+    while (lineStart > 0 && lineStart < text.length) {
+      let lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd < 0) lineEnd = text.length;
+      const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+      if (line.trim() !== '' && !line.trimStart().startsWith('#')) {
+        const m = DATA_ENTRY.exec(line);
+        if (!m || (m[1] as string).length <= indent) break;
+        const value = m[3] as string;
+        found.push({ start: lineStart + line.lastIndexOf(value), value });
+      }
+      lineStart = lineEnd + 1;
+    }
+  }
+  return found;
 }
 
 function matchRailsKey(text: string, hits: Hit[]): void {

@@ -20,7 +20,7 @@ import {
   matchSecureStringPassword,
   SECURE_STRING_ANCHOR,
 } from './commands.ts';
-import { matchFileFormats } from './credential-files.ts';
+import { matchFileFormats, secretManifestData } from './credential-files.ts';
 import type { FileContext } from './context.ts';
 import { fileContext } from './context.ts';
 import {
@@ -328,6 +328,7 @@ export function findHits(text: string, file: FileContext = fileContext('')): Hit
   runContextOnly(text, context, hits);
   runGeneric(text, file, hits);
   matchFileFormats(text, file, hits);
+  runSecretManifestData(text, file, hits);
   if (hits.length === 0) return hits;
   hits.sort((a, b) => a.start - b.start);
   const resolved: Hit[] = [];
@@ -357,17 +358,47 @@ function encodedFormat(hit: Hit): Hit | undefined {
   const decoded = printableBase64(hit.secret);
   if (decoded === undefined) return hit;
   const token = decoded.trim();
-  const inner = findHits(token);
-  const only = inner.length === 1 ? inner[0] : undefined;
-  if (!only || only.priority < PRIORITY.specific || only.end - only.start < token.length)
-    // A checksum-validated format whose checksum failed is not a token, encoded or not.
-    return isKnownFormat(token) ? undefined : hit;
+  const only = wholeToken(token);
+  // A checksum-validated format whose checksum failed is not a token, encoded or not.
+  if (!only) return isKnownFormat(token) ? undefined : hit;
   return withHit(only, {
     start: hit.start,
     end: hit.end,
     confidence: hit.confidence === 'low' ? 'low' : only.confidence,
     attributes: { ...only.attributes, encoding: 'base64' },
   });
+}
+
+/**
+ * The one issuer-format hit that is all of `token` (not a keyword guess), if there is one; a
+ * connection URL's hit ends with its authority, so a path or query may follow it.
+ */
+function wholeToken(token: string): Hit | undefined {
+  const inner = findHits(token);
+  const only = inner.length === 1 ? inner[0] : undefined;
+  if (!only || only.priority < PRIORITY.specific || only.start > 0) return undefined;
+  return only.end >= token.length || /^[/?#]/.test(token.slice(only.end)) ? only : undefined;
+}
+
+/**
+ * A Kubernetes Secret's \`data:\` holds each value base64-encoded under any name (\`STRIPE_RK\`,
+ * \`cache-url\`): one that decodes to an issuer's token or a URL with a password is that
+ * credential, whatever its key. Keys that name a secret are read by the generic rules as well.
+ */
+function runSecretManifestData(text: string, file: FileContext, hits: Hit[]): void {
+  if (file.kind !== 'config') return;
+  for (const { start, value } of secretManifestData(text)) {
+    const decoded = printableBase64(value);
+    const only = decoded === undefined ? undefined : wholeToken(decoded.trim());
+    if (!only) continue;
+    hits.push(
+      withHit(only, {
+        start,
+        end: start + value.length,
+        attributes: { ...only.attributes, encoding: 'base64' },
+      }),
+    );
+  }
 }
 
 const SCHEMA_EXAMPLE = /(?:^|[\s{,])["']?(?:x-)?examples?["']?\s*[:=]\s*["']?$/;

@@ -39,7 +39,8 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    value it gives, and a notebook's
    JSON-escaped source line (\`"api_key = \\"…\\"\\n",\`) as the code it holds.
    A base64 value that decodes to an issuer's token (a Kubernetes Secret's \`data:\`) is that
-   token, revocable as such. SQL that sets a login's password (\`CREATE USER … IDENTIFIED BY '…'\`,
+   token, revocable as such; in a Secret's \`data:\` that holds under any key, a connection URL
+   with a password included. SQL that sets a login's password (\`CREATE USER … IDENTIFIED BY '…'\`,
    \`ALTER ROLE … PASSWORD '…'\`; stored verifiers are hashes), a HAR or Postman header list's
    \`{"name": "authorization", "value": "Bearer …"}\`, and a key qualified by a place
    (\`EMAIL_HOST_PASSWORD\`) are assignments too.

@@ -206,6 +206,37 @@ describe('finding fields', () => {
     ).toEqual([]);
   });
 
+  it("reports each base64 value of a Kubernetes Secret's data that decodes to a credential, whatever its key", () => {
+    const g = gen(11);
+    const stripe = STANDALONE.stripe_restricted_key?.(g) as string;
+    const password = g.mixed(B64URL, 22);
+    const url = `redis://:${password}@redis-master.cache.svc.cluster.local:6379/1`;
+    const b64 = (v: string) => Buffer.from(v).toString('base64');
+    const text = [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      '  name: app-env',
+      'type: Opaque',
+      'data:',
+      `  username: ${b64('readonly')}`,
+      `  host: ${b64('db.internal.example')}`,
+      `  STRIPE_RK: ${b64(stripe)}`,
+      `  cache-url: "${b64(url)}"`,
+      '---',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'data:',
+      `  STRIPE_RK: ${b64(stripe)}`,
+    ].join('\n');
+    const findings = scan(`${text}\n`, 'deploy/k8s/secret.yaml');
+    expect(findings.map((f) => [f.type, f.line, f.attributes?.encoding])).toEqual([
+      ['stripe_restricted_key', 9, 'base64'],
+      ['redis_uri', 10, 'base64'],
+    ]);
+    expect(findings[0]?.secret).toBe(stripe);
+  });
+
   it('reads a generated URL password holding %d, and not a %s template', () => {
     const rest = gen(12).mixed('abcdefghijkmnopqrstuvwxyzABCDEFGH23456789', 10);
     expect(typesIn(`export MYSQL_URL=mysql://admin:${rest}%d=1@mysql.prod.internal:3306/shop\n`)).toEqual([
