@@ -348,9 +348,11 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   } else if (
     i > ke &&
     i < lineEnd &&
-    /^\s*(?:machine\s|default\s|login\s|password\s)/.test(text.slice(lineStart, lineEnd))
+    /^\s*(?:machine\s|default\s|login\s|password\s|requirepass\s|masterauth\s)/.test(
+      text.slice(lineStart, lineEnd),
+    )
   ) {
-    // .netrc: `machine api.example.com login me password VALUE`.
+    // .netrc: `machine api.example.com login me password VALUE`; redis.conf: `requirepass VALUE`.
     form = 'assign';
   } else if (c0 === 123 /* { */ && quotedKey) {
     return terraformDefault(ctx, key, ks, i);
@@ -538,6 +540,10 @@ function categorize(words: string[], joined: string): Category | undefined {
         w === 'password' ||
         w === 'passphrase' ||
         w === 'passwort' ||
+        // sssd's `ldap_default_authtok`, Redis's `requirepass` and `masterauth`.
+        w === 'authtok' ||
+        w === 'requirepass' ||
+        w === 'masterauth' ||
         (w.endsWith('password') && w.length <= 16) ||
         (w.endsWith('pass') &&
           w.length <= 8 &&

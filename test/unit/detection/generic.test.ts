@@ -52,6 +52,14 @@ describe('generic assignments in the syntaxes people write', () => {
       password,
     ],
     ['etl.R', `db_pass <- "${password}"`, 'generic_password', password],
+    ['sssd.conf', `ldap_default_authtok = ${password}`, 'generic_password', password],
+    ['redis/redis.conf', `requirepass ${password}`, 'generic_password', password],
+    [
+      'docker-compose.yml',
+      `    command: ["redis-server", "--requirepass", "${password}"]`,
+      'generic_password',
+      password,
+    ],
     [
       'chart/templates/secret.yaml',
       `  password: {{ .Values.db.password | default "${password}" | quote }}`,
