@@ -22,7 +22,7 @@ import {
 } from './heuristics.ts';
 import type { Hit } from './model.ts';
 import { PRIORITY, valueHit, withHit } from './model.ts';
-import { isDocumentedExample, isTooShortForIssuerPrefix } from './tokens.ts';
+import { isAzureEmulatorKey, isDocumentedExample, isTooShortForIssuerPrefix } from './tokens.ts';
 import { isDefaultPassword } from './urls.ts';
 import type { Confidence } from './types.ts';
 
@@ -617,7 +617,8 @@ function isCamelCaseWords(value: string): boolean {
 
 function looksLikePathOrUrl(value: string): boolean {
   if (value.includes('://')) return true;
-  if (/^(?:\/|\.\.?\/|~\/|[A-Za-z]:\\)/.test(value)) return true;
+  if (/^(?:\.\.?\/|~\/|[A-Za-z]:\\)/.test(value)) return true;
+  if (value.startsWith('/')) return !isBase64WithSlashes(value);
   if (
     /\.(?:pem|key|json|txt|p12|pfx|crt|cer|env|ya?ml|ini|conf|cfg|properties|js|ts|py|rb|gpg|asc|jks|keystore|html?|php|png|svg)$/i.test(
       value,
@@ -626,8 +627,20 @@ function looksLikePathOrUrl(value: string): boolean {
     return true;
   if (/^[\w.+-]+@[\w-]+\.[\w.-]+$/.test(value)) return true; // email
   if (/^(?:[a-z0-9-]+\.)+[a-z]{2,}$/i.test(value) && !/\d/.test(value)) return true; // hostname
-  if (/^[\w-]+(?:\/[\w.-]+){2,}$/.test(value)) return true; // a/b/c path
+  if (/^[\w-]+(?:\/[\w.-]+){2,}$/.test(value)) return !isBase64WithSlashes(value); // a/b/c path
   return false;
+}
+
+/**
+ * `b/TRG0jRJRv/2G/KG7z76noXXsPxOjBl`: base64 of random bytes holds a `/` every 64 characters
+ * on average, and then reads like a path. A path's segments are words and names; one segment
+ * mixing lower case, upper case and digits (not CamelCase words) is not.
+ */
+function isBase64WithSlashes(value: string): boolean {
+  if (value.includes('.')) return false;
+  return value
+    .split('/')
+    .some((s) => s.length >= 8 && /[a-z]/.test(s) && /[A-Z]/.test(s) && /\d/.test(s) && !isCamelCaseWords(s));
 }
 
 function isDateOrNumber(value: string): boolean {
@@ -759,6 +772,8 @@ export function printableBase64(value: string): string | undefined {
 const RAILS_ENCRYPTION_KEYS = new Set(['primarykey', 'deterministickey', 'keyderivationsalt']);
 const B64_40 = /^[A-Za-z0-9/+]{40}$/;
 const DD_CONTEXT = /datadog|\bdd_/i;
+const AZURE_STORAGE_KEY = /^[A-Za-z0-9+/]{86}==$/;
+const AZURE_CONTEXT = /azure|blob\.core\.windows\.net/i;
 
 /** Provider-specific values recognised by key name. */
 function keyed(
@@ -785,6 +800,15 @@ function keyed(
   // Basic auth with a Twilio account SID as the user (a Postman collection's username/password pair).
   if (joined === 'password' && /^[0-9a-f]{32}$/.test(value) && /\bAC[0-9a-f]{32}\b/.test(nearby()))
     return { type: 'twilio_auth_token', provider: 'twilio' };
+  // An Azure storage account key (64 bytes, base64) under a key name in a file about Azure storage:
+  // rclone's `[remote] type = azureblob … key = …`, Terraform's `storage_account_key`.
+  if (
+    (joined === 'key' || joined.endsWith('accountkey') || joined.endsWith('storagekey')) &&
+    AZURE_STORAGE_KEY.test(value) &&
+    !isAzureEmulatorKey(value) &&
+    AZURE_CONTEXT.test(nearby())
+  )
+    return { type: 'azure_storage_account_key', provider: 'azure' };
   if (joined.includes('heroku') && (isUuid(value) || /^HRKU-[A-Za-z0-9_-]{20,}$/.test(value)))
     return { type: 'heroku_api_key', provider: 'heroku' };
   // `machine api.heroku.com login … password <uuid>` in a .netrc is the Heroku CLI's API key.

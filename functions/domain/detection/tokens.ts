@@ -73,6 +73,11 @@ export function isDocumentedExample(value: string): boolean {
   return EXAMPLE_LENGTHS.has(value.length) && DOCUMENTED_EXAMPLES.has(sha256(value));
 }
 
+/** The Azure storage emulator's well-known account key, published in Microsoft's docs. */
+export function isAzureEmulatorKey(value: string): boolean {
+  return value.startsWith('Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq');
+}
+
 function checksummed(prefixLength: number): (value: string) => Verdict {
   return (value) => (hasValidBase62Checksum(value, prefixLength) ? 'high' : false);
 }
@@ -647,9 +652,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     {
       minEntropy: 4.5,
       source: 'https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string',
-      // The storage emulator's well-known key is published in Microsoft's docs.
-      validate: (v) =>
-        v.includes('Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq') ? false : 'high',
+      validate: (v) => (isAzureEmulatorKey(v.slice('AccountKey='.length)) ? false : 'high'),
     },
   ),
   T(

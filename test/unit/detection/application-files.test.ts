@@ -117,6 +117,21 @@ describe('application configuration', () => {
       typesIn(`${state?.lines.join('\n').replace('random_password', 'random_pet')}\n`, 'terraform.tfstate'),
     ).toEqual([]);
   });
+
+  it("reads an Azure storage account key under rclone's bare `key`, only in a file about Azure", () => {
+    const accountKey = `${g.mixed(`${ALNUM}+/`, 86)}==`;
+    const remote = (type: string, key: string) =>
+      `[archive]\ntype = ${type}\naccount = geodata\nkey = ${key}\n`;
+    expect(scan(remote('azureblob', accountKey), 'rclone.conf').map((f) => [f.type, f.line])).toEqual([
+      ['azure_storage_account_key', 4],
+    ]);
+    expect(typesIn(remote('b2', accountKey), 'rclone.conf')).toEqual([]);
+    const emulator = [
+      'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq',
+      '/K1SZFPTOtr/KBHBeksoGMGw==',
+    ].join('');
+    expect(typesIn(remote('azureblob', emulator), 'rclone.conf')).toEqual([]);
+  });
 });
 
 describe('cloud-init', () => {

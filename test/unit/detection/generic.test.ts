@@ -144,6 +144,18 @@ describe('generic assignments in the syntaxes people write', () => {
     }
   });
 
+  it('reads base64 of random bytes as a secret when its slashes make it look like a path', () => {
+    const values = [
+      ['b/TRG0jRJRv/2G/', 'KG7z76noXXsPxOjBl'],
+      ['/zrYAmgX7YEp42h', 'Ib1688dx2zhs6N9wJ'],
+    ].map((parts) => parts.join(''));
+    for (const value of values)
+      expect(typesIn(`client_secret: "${value}"\n`, 'config/app.yaml'), value).toEqual(['generic_secret']);
+    const paths = ['/run/secrets/db_password', 'vault/kv/prod/payments-api', 'secrets/TLS_KEY/current'];
+    for (const path of paths)
+      expect(typesIn(`client_secret: "${path}"\n`, 'config/app.yaml'), path).toEqual([]);
+  });
+
   it('does not take short words joined by separators for a secret (shortcuts, versions)', () => {
     const lines = [
       'shortcut_token = "Ctrl-Shift-F12"',
