@@ -27,6 +27,7 @@ import {
   GENERIC_KEYWORDS,
   isMinifiedLine,
   lowerIfDocumented,
+  matchDelimitedColumns,
   matchGeneric,
   printableBase64,
 } from './generic.ts';
@@ -327,6 +328,7 @@ export function findHits(text: string, file: FileContext = fileContext('')): Hit
   runLiterals(text, context, hits);
   runContextOnly(text, context, hits);
   runGeneric(text, file, hits);
+  matchDelimitedColumns(text, file, isKnownFormat, hits);
   matchFileFormats(text, file, hits);
   runSecretManifestData(text, file, hits);
   if (hits.length === 0) return hits;

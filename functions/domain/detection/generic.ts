@@ -1014,6 +1014,79 @@ function clojureKey(text: string, lineStart: number, ks: number, before: number)
   return /\((?:def|defonce)\s+(?:\^:?[\w-]+\s+)*$/.test(text.slice(lineStart, ks));
 }
 
+const DELIMITED_TABLE = /\.(?:csv|tsv)$/i;
+const SECRET_WORD = /secret|token|pass|pwd|key|auth/i;
+
+/**
+ * A table exported as CSV or TSV (an API-key inventory, a user export): a column whose header
+ * names a secret (\`token\`, \`api_key\`, \`password\`) holds one value per row, each judged as that
+ * assignment would be. Cells are split as RFC 4180 reads them (quoted fields, doubled quotes).
+ */
+export function matchDelimitedColumns(
+  text: string,
+  file: FileContext,
+  isKnownFormat: (v: string) => boolean,
+  hits: Hit[],
+): void {
+  if (!DELIMITED_TABLE.test(file.path)) return;
+  let headerEnd = text.indexOf('\n');
+  if (headerEnd < 0) headerEnd = text.length;
+  const header = text.slice(0, headerEnd).replace(/\r$/, '');
+  const sep = header.includes('\t') ? '\t' : header.split(';').length > header.split(',').length ? ';' : ',';
+  const columns = cellsOf(header, sep)
+    .map((cell, index) => ({ key: cell.value.trim(), index }))
+    .filter((c) => SECRET_WORD.test(c.key) && c.key.length <= 40);
+  if (columns.length === 0) return;
+  for (let lineStart = headerEnd + 1; lineStart < text.length;) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const cells = cellsOf(text.slice(lineStart, lineEnd).replace(/\r$/, ''), sep);
+    const ctx = { text, lineStart, lineEnd, file };
+    for (const { key, index } of columns) {
+      const cell = cells[index];
+      if (!cell || cell.value === '') continue;
+      const parsed: Parsed = {
+        key,
+        valueStart: lineStart + cell.start,
+        value: cell.value,
+        literal: true,
+        form: 'assign',
+      };
+      const hit = judgeAssignment(ctx, parsed, parsed.valueStart, isKnownFormat);
+      if (hit) hits.push(hit);
+    }
+    lineStart = lineEnd + 1;
+  }
+}
+
+/** The cells of one delimited row, with each value's offset in the row (quotes removed). */
+function cellsOf(row: string, sep: string): Array<{ start: number; value: string }> {
+  const cells: Array<{ start: number; value: string }> = [];
+  let i = 0;
+  while (i <= row.length) {
+    if (row[i] === '"') {
+      let j = i + 1;
+      let value = '';
+      while (j < row.length) {
+        if (row[j] === '"' && row[j + 1] === '"') {
+          value += '"';
+          j += 2;
+        } else if (row[j] === '"') break;
+        else value += row[j++];
+      }
+      cells.push({ start: i + 1, value });
+      const next = row.indexOf(sep, j);
+      i = next < 0 ? row.length + 1 : next + 1;
+    } else {
+      const next = row.indexOf(sep, i);
+      const end = next < 0 ? row.length : next;
+      cells.push({ start: i, value: row.slice(i, end) });
+      i = end + 1;
+    }
+  }
+  return cells;
+}
+
 /** Analyse the assignment around one keyword hit. */
 export function matchGeneric(
   ctx: AssignmentContext,
@@ -1022,7 +1095,16 @@ export function matchGeneric(
   isKnownFormat: (v: string) => boolean,
 ): Hit | undefined {
   const parsed = parseAssignment(ctx, kwStart, kwEnd);
-  if (!parsed) return undefined;
+  return parsed && judgeAssignment(ctx, parsed, kwStart, isKnownFormat);
+}
+
+/** Whether the value `parsed` found is a credential, by its key's words, its strength and the file. */
+function judgeAssignment(
+  ctx: AssignmentContext,
+  parsed: Parsed,
+  kwStart: number,
+  isKnownFormat: (v: string) => boolean,
+): Hit | undefined {
   let value = parsed.value;
   // Truncated for show (`sk-ant-api03-...`, `ghp_…`): before the trailing dots are trimmed below.
   if (/(?:\.\.\.|…)$/.test(value)) return undefined;

@@ -36,7 +36,8 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    and a key named after a service is an API key (\`OPENAI_KEY\`, \`SENDGRID_KEY\`); a Terraform
    \`variable "db_password" { default = "…" }\` is read under its block's name, a template's
    fallback (Helm's \`{{ .Values.db.password | default "…" }}\`, Jinja's \`default('…')\`) as the
-   value it gives, and a notebook's
+   value it gives, each cell of a CSV or TSV column whose header names a secret as that
+   assignment, and a notebook's
    JSON-escaped source line (\`"api_key = \\"…\\"\\n",\`) as the code it holds.
    A base64 value that decodes to an issuer's token (a Kubernetes Secret's \`data:\`) is that
    token, revocable as such; in a Secret's \`data:\` that holds under any key, a connection URL

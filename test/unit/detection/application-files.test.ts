@@ -118,6 +118,25 @@ describe('application configuration', () => {
     ).toEqual([]);
   });
 
+  it('reads the cells of a CSV or TSV column whose header names a secret, one finding per row', () => {
+    const token = g.mixed(HEX, 40);
+    const password = strongPassword(g);
+    const csv = [
+      'id,name,provider,token,token_count,password_hash,created_at',
+      `1426,sync,generic,${token},3,$2b$12$${g.mixed(ALNUM, 53)},2024-06-08`,
+      '1427,legacy,github,REVOKED,0,,2024-03-13',
+      `1428,"ops, shared",slack,"${g.mixed(B64URL, 32)}",1,,2024-06-09`,
+    ].join('\n');
+    expect(scan(`${csv}\n`, 'reports/api_keys.csv').map((f) => [f.type, f.line, f.column])).toEqual([
+      ['generic_token', 2, 19],
+      ['generic_token', 4, 27],
+    ]);
+    const tsv = `user\tpassword\tnote\nana\t${password}\tfirst login\nli\t********\t\n`;
+    expect(scan(tsv, 'exports/users.tsv').map((f) => [f.type, f.line, f.secret])).toEqual([
+      ['generic_password', 2, password],
+    ]);
+  });
+
   it("reads an Azure storage account key under rclone's bare `key`, only in a file about Azure", () => {
     const accountKey = `${g.mixed(`${ALNUM}+/`, 86)}==`;
     const remote = (type: string, key: string) =>
