@@ -92,7 +92,8 @@ const specMatcher =
   (spec: TokenSpec): Matcher =>
   (text, at, context) => {
     const hit = matchSpec(spec, text, at);
-    return hit && (!spec.fileContext || context(spec.fileContext)) ? hit : undefined;
+    if (!hit || !spec.fileContext || context(spec.fileContext)) return hit;
+    return spec.withoutContext ? withHit(hit, { confidence: spec.withoutContext }) : undefined;
   };
 
 interface Anchor {

@@ -245,6 +245,17 @@ describe('finding fields', () => {
     expect(typesIn(`url = "mysql://%s:%s@%s:3306/%s" % (user, password, host, db)\n`, 'db.py')).toEqual([]);
   });
 
+  it('reports a Mailgun key-… key in a file that never names Mailgun, at medium confidence', () => {
+    const key = `key-${gen(14).mixed('0123456789abcdef', 32)}`;
+    const confidences = (text: string, file: string) => scan(text, file).map((f) => [f.type, f.confidence]);
+    expect(confidences(`$billing = new Connector('${key}');\n`, 'lib/notify.php')).toEqual([
+      ['mailgun_api_key', 'medium'],
+    ]);
+    expect(confidences(`// Mailgun\n$mg = Mailgun::create('${key}');\n`, 'lib/notify.php')).toEqual([
+      ['mailgun_api_key', 'high'],
+    ]);
+  });
+
   it("finds Slack's rotating bot tokens (xoxe.xoxb-1-) as configuration-style tokens", () => {
     const token = `xoxe.xoxb-1-${gen(13).mixed('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 140)}`;
     expect(typesIn(`SLACK_BOT_TOKEN=${token}\n`)).toEqual(['slack_config_token']);
