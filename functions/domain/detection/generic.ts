@@ -574,8 +574,9 @@ const TEMPLATE =
   /\$[A-Z_][A-Z0-9_]{2,}|\$\{|\{\{|\}\}|\{%|%\}|%\(|#\{|\$\(|%[sdv]\b|\{\d*\}|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<.*>$|^\[\[.*\]\]$|^__[A-Z0-9_]+__$/;
 const CODE_REFERENCE =
   /^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|env|ENV|System\.getenv|Environment\.|secrets|vars|config|settings|self|this|props|req|request|ctx|params|args|options|opts|window|document|localStorage|sessionStorage)\b/;
+// wpa_supplicant's `hash:<NT hash>`, Transmission's `{<sha1><salt>}`, Dovecot's `{SSHA512}…`.
 const HASH_SHAPE =
-  /^(?:SCRAM-SHA-256\$|md5[0-9a-f]{32}$|\$2[abxy]?\$\d\d\$|\$argon2|\$[156]\$|\$pbkdf2|\$scrypt|pbkdf2_sha|sha\d+[$:-]|\{S?SHA\d*\}|\{bcrypt\}|md5[$:]|sha1\$|bcrypt\$|argon2\$)/i;
+  /^(?:hash:[0-9a-f]{32}$|\{[0-9a-f]{40}|SCRAM-SHA-256\$|md5[0-9a-f]{32}$|\$2[abxy]?\$\d\d\$|\$argon2|\$[156]\$|\$pbkdf2|\$scrypt|pbkdf2_sha|sha\d+[$:-]|\{S?SHA\d*\}|\{bcrypt\}|md5[$:]|sha1\$|bcrypt\$|argon2\$)/i;
 const WEAK_WORDS =
   /passw|p[a@4][s5$]{2}\W?w[o0]rd|p[4@#][s5$]{2}|pa[5$]{2}|salt|secret|s3cr3t|token|apikey|api_key|test|demo|mock|stub|sample|lorem|ipsum|hunter|todo|fixme|none|null|undefined|admin|guest|default|qwerty|letmein|welcome|changeit|abc123|foobar|example|insecure|unsafe|notsecret|dev[_-]?only/i;
 /** Algorithm names a setting chooses (`password_encryption = scram-sha-256`), not secrets. */
@@ -1014,6 +1015,7 @@ function clojureKey(text: string, lineStart: number, ks: number, before: number)
   return /\((?:def|defonce)\s+(?:\^:?[\w-]+\s+)*$/.test(text.slice(lineStart, ks));
 }
 
+const OPENPGP_KEY_ID = /^(?:0x)?(?:[0-9A-Fa-f]{8}|[0-9A-Fa-f]{16}|[0-9A-Fa-f]{40})!?$/;
 const DELIMITED_TABLE = /\.(?:csv|tsv)$/i;
 const SECRET_WORD = /secret|token|pass|pwd|key|auth/i;
 
@@ -1113,6 +1115,8 @@ function judgeAssignment(
   if (value.length < 6) return undefined;
   const { words, joined } = keyWords(parsed.key);
   if (words.length === 0 || words.length > 8) return undefined;
+  // git's `signingkey = 04DA6BAA70CC5971`: an OpenPGP key's id or fingerprint names the key, it is not one.
+  if (joined.endsWith('signingkey') && OPENPGP_KEY_ID.test(value)) return undefined;
   const confidence = contextConfidence(ctx, parsed, kwStart);
   if (!confidence) return undefined;
   // A value in a known format (ghp_…, sk_live_…, AKIA…) is judged by that format's detector alone.

@@ -22,9 +22,9 @@ const SCHEME_TYPES: Record<string, { type: string; provider: string }> = {
   amqps: { type: 'amqp_uri', provider: 'amqp' },
 };
 
-/** Default or dictionary passwords that tutorials and compose files use; not leaks. */
+/** Default or dictionary passwords that tutorials, compose files and installers (Harbor's) use; not leaks. */
 const DEFAULT_PASSWORDS =
-  /^(?:pass(?:word)?\d{0,3}|passwd|pwd|pw|secret\d{0,3}|changeme|changeit|admin\d{0,3}|root|toor|guest|test\d{0,3}|testing|user|username|usr|postgres|mysql|redis|mongo(?:db)?|rabbit(?:mq)?|amqp|default|example|foo|bar|baz|qwerty\d*|letmein|welcome\d*|p@ssw0rd|passw0rd|hunter2|token|apikey|api_key|key|pass123|password123|123456\d*|dbpass|dbpassword|mypassword|mysecret|yourpassword|dev|local|docker|app|demo|sa|x+|\*+)$/i;
+  /^(?:pass(?:word)?\d{0,3}|passwd|pwd|pw|secret\d{0,3}|changeme|changeit|admin\d{0,3}|root|toor|guest|test\d{0,3}|testing|user|username|usr|postgres|mysql|redis|mongo(?:db)?|rabbit(?:mq)?|amqp|default|example|foo|bar|baz|qwerty\d*|letmein|welcome\d*|p@ssw0rd|passw0rd|hunter2|token|apikey|api_key|key|pass123|password123|123456\d*|dbpass|dbpassword|mypassword|mysecret|yourpassword|dev|local|docker|app|demo|sa|harbor12345|x+|\*+)$/i;
 
 export function isDefaultPassword(value: string): boolean {
   return DEFAULT_PASSWORDS.test(value);

@@ -203,6 +203,23 @@ describe('hashes, identifiers and encoded data', () => {
     expect(scan(`${text}\n`, 'data/fixtures.yaml')).toEqual([]);
   });
 
+  it('ignores stored password hashes, key ids and installer defaults in tool configs', () => {
+    const g = gen(17);
+    const cases: Array<[string, string]> = [
+      ['.gitconfig', `[user]\n\tsigningkey = ${g.str(HEX, 16).toUpperCase()}\n`],
+      [
+        'etc/wpa_supplicant/wpa_supplicant.conf',
+        `network={\n\tidentity="kiosk"\n\tpassword=hash:${g.str(HEX, 32)}\n}\n`,
+      ],
+      [
+        '.config/transmission-daemon/settings.json',
+        `{\n    "rpc-password": "{${g.str(HEX, 40)}${g.mixed(B64URL, 8)}",\n}\n`,
+      ],
+      ['opt/harbor/harbor.yml', '# harbor_admin_password: Harbor12345\n'],
+    ];
+    for (const [file, text] of cases) expect(scan(text, file), file).toEqual([]);
+  });
+
   it("ignores a Helm chart's checksum/secret annotation: the path's first segment names a hash", () => {
     const g = gen(16);
     const text = `      annotations:\n        checksum/secret: ${g.str(HEX, 64)}\n`;
