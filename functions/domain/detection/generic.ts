@@ -27,7 +27,7 @@ import { isDefaultPassword } from './urls.ts';
 import type { Confidence } from './types.ts';
 
 /** Case-insensitive words whose presence in a key is worth a closer look. */
-export const GENERIC_KEYWORDS = /secret|token|pass|pwd|key|auth|identified/gi;
+export const GENERIC_KEYWORDS = /secret|token|pass|pwd|key|auth|identified|psk|rootpw|bindpw/gi;
 
 /** Lines longer than this with little whitespace are minified code: only shaped detectors run. */
 const MINIFIED_LINE = 1000;
@@ -520,6 +520,8 @@ function headerValue(ctx: AssignmentContext, key: string, at: number): Parsed | 
 type Category = 'password' | 'secret' | 'token' | 'api_key' | 'authorization';
 
 function categorize(words: string[], joined: string): Category | undefined {
+  // NuGet.Config's `ClearTextPassword` (its `text` is no field label).
+  if (joined === 'cleartextpassword') return 'password';
   const last = words[words.length - 1] as string;
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
@@ -540,8 +542,12 @@ function categorize(words: string[], joined: string): Category | undefined {
         w === 'password' ||
         w === 'passphrase' ||
         w === 'passwort' ||
-        // sssd's `ldap_default_authtok`, Redis's `requirepass` and `masterauth`.
+        // sssd's `ldap_default_authtok`, Redis's `requirepass` and `masterauth`, slapd's `rootpw`,
+        // nslcd's `bindpw`, a Wi-Fi `psk`.
         w === 'authtok' ||
+        w === 'rootpw' ||
+        w === 'bindpw' ||
+        w === 'psk' ||
         w === 'requirepass' ||
         w === 'masterauth' ||
         (w.endsWith('password') && w.length <= 16) ||
@@ -552,7 +558,7 @@ function categorize(words: string[], joined: string): Category | undefined {
   )
     return 'password';
   if (
-    /apikey|accesskey|authkey|signingkey|encryptionkey|masterkey|appkey|privatekey|licensekey|clientkey|secretkey|subscriptionkey|consumerkey|servicekey|adminkey/.test(
+    /apikey|accesskey|authkey|signingkey|encryptionkey|masterkey|presharedkey|fernetkey|appkey|privatekey|licensekey|clientkey|secretkey|subscriptionkey|consumerkey|servicekey|adminkey/.test(
       joined,
     ) ||
     (words[words.length - 1] === 'key' &&
@@ -748,7 +754,9 @@ function judgeValue(category: Category, value: string): boolean {
     const colon = decoded.indexOf(':');
     return colon > 0 ? judgeValue('password', decoded.slice(colon + 1)) : judgeValue(category, decoded);
   }
-  if (category === 'password') return !isHashLength(v) && judgePassword(v) && !isDocumentedExample(v);
+  // A token used as a password (`basicAuthPassword: glc_…`) is longer than anyone types one.
+  if (category === 'password' && v.length <= 128)
+    return !isHashLength(v) && judgePassword(v) && !isDocumentedExample(v);
   return judgeKey(v) && !isDocumentedExample(v);
 }
 
