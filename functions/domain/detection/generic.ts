@@ -300,6 +300,7 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   const c0 = text.charCodeAt(i);
   const c1 = text.charCodeAt(i + 1);
   let form: Form = 'assign';
+  let directive = false;
   // VB.NET: `Dim keystorePassword As String = "…"`, `Private Const ApiKey As String = "…"`.
   const vbTyped =
     i > ke && c0 === 65 /* A */ ? VB_TYPED.exec(text.slice(i, Math.min(lineEnd, i + 60))) : null;
@@ -358,6 +359,9 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
     return terraformDefault(ctx, key, ks, i);
   } else if (SQL_STATEMENT.test(text.slice(lineStart, ks)) && (isQuote(c0) || /^identified$/i.test(key))) {
     return sqlPassword(ctx, key, i);
+  } else if (i > ke && i < lineEnd && isDirective(ctx, ks, key, i)) {
+    // A daemon's `directive value` line: slapd's `rootpw …`, BIND's `secret "…";`.
+    directive = true;
   } else {
     return undefined;
   }
@@ -405,6 +409,10 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   if (form === 'call') return undefined;
   const got = bareAt(text, i, lineEnd);
   if (!got) return undefined;
+  // An unquoted directive value is the line's last word (`password required pam_unix.so` is PAM's
+  // control syntax, not a password).
+  if (directive && !/^[ \t;]*(?:#.*)?\r?$/.test(text.slice(got.start + got.value.length, lineEnd)))
+    return undefined;
   // Only source code needs to know whether an unquoted value sits inside a string literal.
   const literal =
     ctx.file.kind === 'code' && (insideString(text, lineStart, i) || multilineString(ctx) === 'data');
@@ -430,6 +438,26 @@ function templateDefault(
   const m = re.exec(text);
   if (!m || m.index >= close) return undefined;
   return quotedAt(text, re.lastIndex, close);
+}
+
+const DIRECTIVE_FILE_KINDS = new Set<FileContext['kind']>(['config', 'other']);
+const SECRET_DIRECTIVE = /(?:^|[-_])(?:password|passwd|pass|secret)$/i;
+
+/**
+ * A key followed by its value after spaces, with no operator, in a configuration file: a
+ * directive at the start of its line (haproxy, slapd, nslcd, keepalived, cntlm, BIND, msmtp), or
+ * one whose name ends with a password word after other words (`user admin insecure-password …`,
+ * fetchmail's `… with password '…' is …`). `valueAt` is where the value starts.
+ */
+function isDirective(ctx: AssignmentContext, ks: number, key: string, valueAt: number): boolean {
+  if (!DIRECTIVE_FILE_KINDS.has(ctx.file.kind)) return false;
+  const before = ctx.text.slice(ctx.lineStart, ks);
+  if (/^[ \t]*$/.test(before)) return true;
+  // After other words, prose says "… for Password Show/Hide": there the name must be compound
+  // (`insecure-password`) or the value quoted.
+  if (!/[ \t]$/.test(before) || !SECRET_DIRECTIVE.test(key)) return false;
+  const q = ctx.text.charCodeAt(valueAt);
+  return /[-_]/.test(key) || q === 34 || q === 39; // not a backtick: Markdown's code, in prose
 }
 
 /** A statement that sets a login's password: `CREATE USER`, `ALTER ROLE`, `CREATE LOGIN`, `SET PASSWORD`. */
@@ -583,6 +611,8 @@ const CODE_REFERENCE =
 // wpa_supplicant's `hash:<NT hash>`, Transmission's `{<sha1><salt>}`, Dovecot's `{SSHA512}…`.
 const HASH_SHAPE =
   /^(?:hash:[0-9a-f]{32}$|\{[0-9a-f]{40}|SCRAM-SHA-256\$|md5[0-9a-f]{32}$|\$2[abxy]?\$\d\d\$|\$argon2|\$[156]\$|\$pbkdf2|\$scrypt|pbkdf2_sha|sha\d+[$:-]|\{S?SHA\d*\}|\{bcrypt\}|md5[$:]|sha1\$|bcrypt\$|argon2\$)/i;
+/** A SOPS-encrypted value (`ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`): ciphertext, not the secret. */
+const SOPS_CIPHERTEXT = /^ENC\[[A-Z0-9_]+,data:/;
 const WEAK_WORDS =
   /passw|p[a@4][s5$]{2}\W?w[o0]rd|p[4@#][s5$]{2}|pa[5$]{2}|salt|secret|s3cr3t|token|apikey|api_key|test|demo|mock|stub|sample|lorem|ipsum|hunter|todo|fixme|none|null|undefined|admin|guest|default|qwerty|letmein|welcome|changeit|abc123|foobar|example|insecure|unsafe|notsecret|dev[_-]?only/i;
 /** Algorithm names a setting chooses (`password_encryption = scram-sha-256`), not secrets. */
@@ -721,6 +751,7 @@ function judgeValue(category: Category, value: string): boolean {
   const v = value;
   if (v.length === 0 || /\s/.test(v)) return false;
   if (isRedaction(v) || TEMPLATE.test(v) || CODE_REFERENCE.test(v) || HASH_SHAPE.test(v)) return false;
+  if (v.startsWith('ENC[') && SOPS_CIPHERTEXT.test(v)) return false;
   if (looksLikePlaceholder(v) || isDefaultPassword(v) || WEAK_WORDS.test(v) || REGEX_SYNTAX.test(v))
     return false;
   if (v.endsWith('\\') || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return false; // escapes, CONSTANT_NAMES

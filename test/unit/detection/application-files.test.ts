@@ -137,6 +137,43 @@ describe('application configuration', () => {
     ]);
   });
 
+  it('reads the value of a daemon directive written `name value`, quoted or not', () => {
+    const password = strongPassword(g);
+    const secret = `${g.mixed(`${ALNUM}+/`, 43)}=`;
+    const cases: Array<[string, string, string]> = [
+      ['etc/openldap/slapd.conf', `rootpw          ${password}`, password],
+      ['etc/nslcd.conf', `bindpw ${password}`, password],
+      ['etc/keepalived/keepalived.conf', `        auth_pass ${password}`, password],
+      ['etc/cntlm.conf', `Password\t${password}`, password],
+      ['etc/bind/rndc.key', `\tsecret "${secret}";`, secret],
+      ['etc/haproxy/haproxy.cfg', `    user admin insecure-password ${password}`, password],
+      [
+        '.fetchmailrc',
+        `    user 'ana@example.net' there with password '${password}' is 'ana' here`,
+        password,
+      ],
+    ];
+    for (const [file, line, value] of cases)
+      expect(
+        scan(`${line}\n`, file).map((f) => f.secret),
+        file,
+      ).toEqual([value]);
+  });
+
+  it('leaves PAM control lines, sshd switches and prose about passwords alone', () => {
+    const cases: Array<[string, string]> = [
+      ['etc/pam.d/common-password', 'password   [success=1 default=ignore]   pam_unix.so obscure yescrypt'],
+      ['etc/pam.d/sshd', 'password   include   common-password'],
+      ['etc/ssh/sshd_config', 'PasswordAuthentication no'],
+      [
+        'lists/npm.tsv',
+        'react-native-hide-show-password-input\t1.2.0\t896\tComponent For Password Show/Hide',
+      ],
+      ['METADATA', '- **Not override** existing variables. Pass `override=True` to override them.'],
+    ];
+    for (const [file, line] of cases) expect(scan(`${line}\n`, file), file).toEqual([]);
+  });
+
   it("reads an Azure storage account key under rclone's bare `key`, only in a file about Azure", () => {
     const accountKey = `${g.mixed(`${ALNUM}+/`, 86)}==`;
     const remote = (type: string, key: string) =>

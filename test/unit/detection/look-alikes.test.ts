@@ -203,7 +203,7 @@ describe('hashes, identifiers and encoded data', () => {
     expect(scan(`${text}\n`, 'data/fixtures.yaml')).toEqual([]);
   });
 
-  it('ignores stored password hashes, key ids and installer defaults in tool configs', () => {
+  it('ignores stored password hashes, SOPS ciphertext, key ids and installer defaults in tool configs', () => {
     const g = gen(17);
     const cases: Array<[string, string]> = [
       ['.gitconfig', `[user]\n\tsigningkey = ${g.str(HEX, 16).toUpperCase()}\n`],
@@ -216,6 +216,10 @@ describe('hashes, identifiers and encoded data', () => {
         `{\n    "rpc-password": "{${g.str(HEX, 40)}${g.mixed(B64URL, 8)}",\n}\n`,
       ],
       ['opt/harbor/harbor.yml', '# harbor_admin_password: Harbor12345\n'],
+      [
+        'deploy/secrets/app.enc.json',
+        `{\n  "password": "ENC[AES256_GCM,data:${g.mixed(B64, 120)},iv:${g.mixed(B64, 44)},tag:${g.mixed(B64, 24)},type:str]"\n}\n`,
+      ],
     ];
     for (const [file, text] of cases) expect(scan(text, file), file).toEqual([]);
   });
