@@ -3,7 +3,8 @@
  * (`config/master.key`, `config/credentials/production.key`: 32 hex, decrypts the credentials
  * file next to it), a Terraform state file's generated passwords (`random_password`'s `result`,
  * in plain text in every `terraform.tfstate`), PostgreSQL password files and the lines scripts
- * write into them (pgpass.ts), cloud-init's `chpasswd` list, and the base64 values of a Kubernetes
+ * write into them (pgpass.ts), cloud-init's `chpasswd` list, other one-password-per-line files
+ * (PASSWORD_LINES), and the base64 values of a Kubernetes
  * Secret's `data:` (decoded and judged by the engine).
  */
 import type { FileContext } from './context.ts';
@@ -22,6 +23,9 @@ const TFSTATE = /\.tfstate(?:\.backup)?$/;
  */
 export function matchFileFormats(text: string, file: FileContext, hits: Hit[]): void {
   const { path, kind } = file;
+  for (const format of PASSWORD_LINES)
+    if (format.path.test(path) && (!format.marker || text.includes(format.marker)))
+      matchPasswordLines(text, format.line, hits);
   if (isPgpassFile(path)) matchPgpass(text, hits);
   // Scripts, Dockerfiles and cloud-init write password files; source code does not.
   else if ((kind === 'config' || kind === 'doc' || kind === 'other') && text.includes('pgpass'))
@@ -29,6 +33,54 @@ export function matchFileFormats(text: string, file: FileContext, hits: Hit[]): 
   if (RAILS_KEY_FILE.test(path)) matchRailsKey(text, hits);
   else if (TFSTATE.test(path)) matchTerraformState(text, hits);
   if (kind === 'config' && text.includes('chpasswd:')) matchCloudInitPasswords(text, hits);
+}
+
+/**
+ * Files of one password per line, each line in the tool's own syntax; group 1 of \`line\` is the
+ * password. Hashes and weak values are left out by the same judge as a bare password.
+ */
+const PASSWORD_LINES: ReadonlyArray<{ path: RegExp; marker?: string; line: RegExp }> = [
+  // Postfix `smtp_sasl_password_maps`: `[smtp.example.com]:587  user@example.com:password`.
+  { path: /(?:^|\/)sasl_passwd$/, line: /^[ \t]*[^\s#]\S*[ \t]+[^\s:]+:(\S+)[ \t]*$/ },
+  // davfs2: `https://host/path  user  password`.
+  { path: /(?:^|\/)davfs2\/secrets$/, line: /^[ \t]*[^\s#]\S*[ \t]+\S+[ \t]+"?([^\s"]+)"?[ \t]*$/ },
+  // pppd: `"client" server "secret" addresses`.
+  {
+    path: /(?:^|\/)(?:chap|pap)-secrets$/,
+    line: /^[ \t]*(?:"[^"]+"|[^\s#"]\S*)[ \t]+\S+[ \t]+"?([^\s"]+)"?/,
+  },
+  // PgBouncer `auth_file`: `"user" "password"` (or an md5/SCRAM verifier, which is a hash).
+  { path: /(?:^|\/)userlist\.txt$/, marker: '"', line: /^[ \t]*"[^"]+"[ \t]+"([^"]+)"/ },
+  // Jetty's HashLoginService: `user: password, role…` (or `MD5:`/`CRYPT:`, hashes).
+  { path: /realm\.properties$/, line: /^[ \t]*[\w.@-]+[ \t]*[:=][ \t]*(?!MD5:|CRYPT:|OBF:)([^\s,]+)[ \t]*,/ },
+  // htpasswd with a plaintext entry (nginx and Apache also read `user:password`, not only hashes).
+  { path: /(?:^|\/)\.?htpasswd$/, line: /^[^\s#:]+:(?!\$|\{SHA\}|[./0-9A-Za-z]{13}$)(\S+)$/ },
+  // strongSwan / libreswan: `left right : PSK "…"`, `user : EAP "…"`.
+  { path: /ipsec\.secrets$|\.secrets$/, marker: ':', line: /:[ \t]*(?:PSK|EAP|XAUTH|NTLM)[ \t]+"([^"]+)"/ },
+  // Dovecot passwd-file and any `{PLAIN}` scheme: the password stored in the clear.
+  { path: /./, marker: '{PLAIN}', line: /\{(?:PLAIN|CLEAR|CLEARTEXT)\}([^\s:]+)/ },
+  { path: /./, marker: '{CLEARTEXT}', line: /\{(?:CLEAR|CLEARTEXT)\}([^\s:]+)/ },
+  // `echo "user:password" | chpasswd` in a provisioning script.
+  {
+    path: /./,
+    marker: 'chpasswd',
+    line: /echo[ \t]+["']?[\w.-]+:([^\s"'|]+)["']?[ \t]*\|[ \t]*(?:sudo[ \t]+)?chpasswd/,
+  },
+];
+
+function matchPasswordLines(text: string, line: RegExp, hits: Hit[]): void {
+  const kind = { type: 'generic_password', provider: 'generic', revocable: false };
+  for (let lineStart = 0; lineStart < text.length;) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const m = line.exec(text.slice(lineStart, lineEnd).replace(/\r$/, ''));
+    const password = m?.[1];
+    if (m && password && judgeBarePassword(password)) {
+      const start = lineStart + m.index + m[0].lastIndexOf(password);
+      hits.push(valueHit(kind, start, password, 'high', PRIORITY.specific));
+    }
+    lineStart = lineEnd + 1;
+  }
 }
 
 const KUBERNETES_SECRET = /^kind:[ \t]*["']?Secret["']?[ \t]*$/m;

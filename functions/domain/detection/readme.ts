@@ -39,7 +39,10 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    value it gives, each cell of a CSV or TSV column whose header names a secret as that
    assignment, a daemon's \`directive value\` line in a configuration file (slapd's \`rootpw\`,
    BIND's \`secret "…";\`, haproxy's \`insecure-password\`; an unquoted value must end the line, so
-   PAM's \`password required pam_unix.so\` is not one), and a notebook's
+   PAM's \`password required pam_unix.so\` is not one), the password field of one-per-line
+   password files (Postfix \`sasl_passwd\`, davfs2 and pppd secrets, PgBouncer's \`userlist.txt\`,
+   Jetty realms, plaintext \`.htpasswd\` entries, \`ipsec.secrets\` PSKs, Dovecot's \`{PLAIN}\`,
+   \`echo "user:…" | chpasswd\`; hashes left out), and a notebook's
    JSON-escaped source line (\`"api_key = \\"…\\"\\n",\`) as the code it holds.
    A base64 value that decodes to an issuer's token (a Kubernetes Secret's \`data:\`) is that
    token, revocable as such; in a Secret's \`data:\` that holds under any key, a connection URL

@@ -160,6 +160,37 @@ describe('application configuration', () => {
       ).toEqual([value]);
   });
 
+  it('reads the password field of files that hold one password per line, in each tool’s syntax', () => {
+    const password = strongPassword(g);
+    const cases: Array<[string, string]> = [
+      ['etc/postfix/sasl_passwd', `[smtp.office365.com]:587   relay@example.net:${password}`],
+      ['etc/davfs2/secrets', `https://cloud.example.net/remote.php/dav/files/ana/  ana  ${password}`],
+      ['etc/ppp/chap-secrets', `"ana@isp-dsl"\t*\t"${password}"\t*`],
+      ['etc/pgbouncer/userlist.txt', `"pgbouncer_admin" "${password}"`],
+      ['opt/activemq/conf/jetty-realm.properties', `monitor: ${password}, user`],
+      ['etc/nginx/.htpasswd', `metrics-scraper:${password}`],
+      ['etc/ipsec.secrets', `@vpn-hq.example.net @vpn-branch.example.net : PSK "${password}"`],
+      ['etc/dovecot/users', `noreply@example.net:{PLAIN}${password}:5000:5000::/var/vmail/noreply::`],
+      ['Vagrantfile', `    echo "deploy:${password}" | chpasswd`],
+    ];
+    for (const [file, line] of cases)
+      expect(
+        scan(`${line}\n`, file).map((f) => f.secret),
+        file,
+      ).toEqual([password]);
+  });
+
+  it('leaves hashed entries of those files alone', () => {
+    const cases: Array<[string, string]> = [
+      ['etc/nginx/.htpasswd', `ana:$apr1$${g.mixed(ALNUM, 8)}$${g.mixed(ALNUM, 22)}`],
+      ['etc/nginx/.htpasswd', `ana:${g.mixed(ALNUM, 13)}`],
+      ['etc/pgbouncer/userlist.txt', `"app" "md5${g.mixed(HEX, 32)}"`],
+      ['opt/jetty/etc/realm.properties', `admin: MD5:${g.mixed(HEX, 32)}, admin`],
+      ['etc/dovecot/users', `ana@example.net:{SSHA512}${g.mixed(ALNUM, 40)}:5000:5000::`],
+    ];
+    for (const [file, line] of cases) expect(scan(`${line}\n`, file), file).toEqual([]);
+  });
+
   it('leaves PAM control lines, sshd switches and prose about passwords alone', () => {
     const cases: Array<[string, string]> = [
       ['etc/pam.d/common-password', 'password   [success=1 default=ignore]   pam_unix.so obscure yescrypt'],
