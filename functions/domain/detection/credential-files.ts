@@ -60,6 +60,8 @@ const PASSWORD_LINES: ReadonlyArray<{ path: RegExp; marker?: string; line: RegEx
   // Dovecot passwd-file and any `{PLAIN}` scheme: the password stored in the clear.
   { path: /./, marker: '{PLAIN}', line: /\{(?:PLAIN|CLEAR|CLEARTEXT)\}([^\s:]+)/ },
   { path: /./, marker: '{CLEARTEXT}', line: /\{(?:CLEAR|CLEARTEXT)\}([^\s:]+)/ },
+  // Go's MySQL driver DSN: `user:password@tcp(host:3306)/db` (Telegraf, Grafana, Go services).
+  { path: /./, marker: '@tcp(', line: /[\w.-]+:([^@\s"'/:]+)@tcp\(/ },
   // `echo "user:password" | chpasswd` in a provisioning script.
   {
     path: /./,

@@ -395,6 +395,12 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   }
   // String prefixes: b"…", r'…', u"…", f"…", @"…", $"…"
   if (/[bruBRUf@$]/.test(text[i] ?? '') && isQuote(text.charCodeAt(i + 1))) i++;
+  // A triple-quoted value on one line: grafana.ini's `password = """…;#…"""` (quoted for its `;` and `#`).
+  if (text.startsWith('"""', i)) {
+    const close = text.indexOf('"""', i + 3);
+    if (close > i + 3 && close < lineEnd)
+      return { key, valueStart: i + 3, value: text.slice(i + 3, close), literal: true, form };
+  }
   if (isQuote(text.charCodeAt(i))) {
     const got = quotedAt(text, i, lineEnd);
     if (!got) return undefined;
@@ -812,6 +818,7 @@ export function printableBase64(value: string): string | undefined {
 const RAILS_ENCRYPTION_KEYS = new Set(['primarykey', 'deterministickey', 'keyderivationsalt']);
 const B64_40 = /^[A-Za-z0-9/+]{40}$/;
 const DD_CONTEXT = /datadog|\bdd_/i;
+const HASHICORP_ACL_CONTEXT = /\b(?:consul|nomad|acl)\b/i;
 const AZURE_STORAGE_KEY = /^[A-Za-z0-9+/]{86}==$/;
 const AZURE_CONTEXT = /azure|blob\.core\.windows\.net/i;
 
@@ -849,6 +856,9 @@ function keyed(
     AZURE_CONTEXT.test(nearby())
   )
     return { type: 'azure_storage_account_key', provider: 'azure' };
+  // Consul and Nomad ACL tokens are UUIDs: `token = "…"` in an agent's configuration.
+  if (joined.endsWith('token') && isUuid(value) && HASHICORP_ACL_CONTEXT.test(nearby()))
+    return { type: 'generic_token', provider: 'generic' };
   if (joined.includes('heroku') && (isUuid(value) || /^HRKU-[A-Za-z0-9_-]{20,}$/.test(value)))
     return { type: 'heroku_api_key', provider: 'heroku' };
   // `machine api.heroku.com login … password <uuid>` in a .netrc is the Heroku CLI's API key.

@@ -172,12 +172,29 @@ describe('application configuration', () => {
       ['etc/ipsec.secrets', `@vpn-hq.example.net @vpn-branch.example.net : PSK "${password}"`],
       ['etc/dovecot/users', `noreply@example.net:{PLAIN}${password}:5000:5000::/var/vmail/noreply::`],
       ['Vagrantfile', `    echo "deploy:${password}" | chpasswd`],
+      [
+        'etc/telegraf/telegraf.conf',
+        `  servers = ["telegraf:${password.replace(/[@/:"']/g, '')}@tcp(127.0.0.1:3306)/?tls=false"]`,
+      ],
     ];
     for (const [file, line] of cases)
       expect(
         scan(`${line}\n`, file).map((f) => f.secret),
         file,
       ).toEqual([password]);
+  });
+
+  it('reads a Consul ACL token (a UUID) in a Consul or Nomad agent config, not a UUID elsewhere', () => {
+    const uuid = [
+      g.mixed(HEX, 8),
+      g.mixed(HEX, 4),
+      `4${g.mixed(HEX, 3)}`,
+      `a${g.mixed(HEX, 3)}`,
+      g.mixed(HEX, 12),
+    ].join('-');
+    const nomad = `consul {\n  address = "127.0.0.1:8500"\n  token   = "${uuid}"\n}\n`;
+    expect(scan(nomad, 'etc/nomad.d/nomad.hcl').map((f) => [f.type, f.line])).toEqual([['generic_token', 3]]);
+    expect(scan(`session {\n  token = "${uuid}"\n}\n`, 'etc/app/app.hcl')).toEqual([]);
   });
 
   it('leaves hashed entries of those files alone', () => {

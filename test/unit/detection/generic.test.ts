@@ -53,6 +53,7 @@ describe('generic assignments in the syntaxes people write', () => {
     ],
     ['etl.R', `db_pass <- "${password}"`, 'generic_password', password],
     ['sssd.conf', `ldap_default_authtok = ${password}`, 'generic_password', password],
+    ['grafana.ini', `password = """${password}"""`, 'generic_password', password],
     ['Lab-Wifi.nmconnection', `psk=${password}`, 'generic_password', password],
     ['wg0.conf', `PresharedKey = ${secret}`, 'generic_api_key', secret],
     ['airflow.cfg', `fernet_key = ${secret}`, 'generic_api_key', secret],
