@@ -321,7 +321,13 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
     return { key, valueStart: i + 1, value: text.slice(i + 1, close).trim(), literal: true, form: 'xml' };
   } else if (c0 === 40 /* ( */) {
     // setPassword("…"), .token("…"); not MACRO_PASS("…") or bypass("…").
-    if (!/^(?:set|with|use)?[A-Z_]?[a-z]*(?:[A-Z][a-z]+)*$/.test(key) || /^[A-Z0-9_]+$/.test(key))
+    // Rust builders are snake_case methods: `.keystore_password("…")` (not `should_pass("…")`).
+    const member = before === 46 || text.charCodeAt(ks) === 46; /* . */
+    const builder = member && /^[a-z]+(?:_[a-z]+)+$/.test(key);
+    if (
+      (!builder && !/^(?:set|with|use)?[A-Z_]?[a-z]*(?:[A-Z][a-z]+)*$/.test(key)) ||
+      /^[A-Z0-9_]+$/.test(key)
+    )
       return undefined;
     i += 1;
     form = 'call';
@@ -393,6 +399,16 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
     const fallback = templateDefault(text, i, lineEnd);
     if (fallback) return { key, valueStart: fallback.start, value: fallback.value, literal: true, form };
   }
+  // A literal default behind an environment read: `process.env.X || "…"`, `System.getenv("X") ?: "…"`,
+  // `os.getenv("X", "…")`, `ENV.fetch("X", "…")`.
+  if (ctx.file.kind === 'code') {
+    const fallback = ENV_FALLBACK.exec(text.slice(i, lineEnd));
+    if (fallback) i += fallback[0].length - 1;
+  }
+  // A literal inside a wrapper that only changes its type: Go's `[]byte("…")`, C#'s
+  // `Encoding.UTF8.GetBytes("…")`, Julia's `raw"…"`.
+  const wrapped = LITERAL_WRAPPER.exec(text.slice(i, Math.min(lineEnd, i + 40)));
+  if (wrapped) i += wrapped[0].length;
   // String prefixes: b"…", r'…', u"…", f"…", @"…", $"…"
   if (/[bruBRUf@$]/.test(text[i] ?? '') && isQuote(text.charCodeAt(i + 1))) i++;
   // A triple-quoted value on one line: grafana.ini's `password = """…;#…"""` (quoted for its `;` and `#`).
@@ -419,6 +435,7 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   // control syntax, not a password).
   if (directive && !/^[ \t;]*(?:#.*)?\r?$/.test(text.slice(got.start + got.value.length, lineEnd)))
     return undefined;
+  if (directive && got.value.startsWith('-')) return undefined; // an option: `-Name ldap-bind-password -AsPlainText`
   // Only source code needs to know whether an unquoted value sits inside a string literal.
   const literal =
     ctx.file.kind === 'code' && (insideString(text, lineStart, i) || multilineString(ctx) === 'data');
@@ -446,6 +463,9 @@ function templateDefault(
   return quotedAt(text, re.lastIndex, close);
 }
 
+const ENV_FALLBACK =
+  /^(?:(?:process\.env(?:\.\w+|\[[^\]\n]+\])|System\.getenv\([^)\n]*\)|ENV\[[^\]\n]+\]|os\.environ\[[^\]\n]+\])\s*(?:\|\||\?\?|\?:|or)\s*|(?:os\.getenv|os\.environ\.get|ENV\.fetch|Environment\.GetEnvironmentVariable)\(\s*(["'])[^"'\n]*\1\s*,\s*)["'`]/;
+const LITERAL_WRAPPER = /^(?:\[\]byte\(|Encoding\.\w+\.GetBytes\(|raw(?=["']))/;
 const DIRECTIVE_FILE_KINDS = new Set<FileContext['kind']>(['config', 'other']);
 const SECRET_DIRECTIVE = /(?:^|[-_])(?:password|passwd|pass|secret)$/i;
 
@@ -618,6 +638,7 @@ const CODE_REFERENCE =
 const HASH_SHAPE =
   /^(?:hash:[0-9a-f]{32}$|\{[0-9a-f]{40}|SCRAM-SHA-256\$|md5[0-9a-f]{32}$|\$2[abxy]?\$\d\d\$|\$argon2|\$[156]\$|\$pbkdf2|\$scrypt|pbkdf2_sha|sha\d+[$:-]|\{S?SHA\d*\}|\{bcrypt\}|md5[$:]|sha1\$|bcrypt\$|argon2\$)/i;
 /** A SOPS-encrypted value (`ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`): ciphertext, not the secret. */
+const POWERSHELL_CMDLET = /^(?:Get|Read|ConvertTo|ConvertFrom|Import|New|Invoke|Unprotect)-[A-Z][A-Za-z]+$/;
 const SOPS_CIPHERTEXT = /^ENC\[[A-Z0-9_]+,data:/;
 const WEAK_WORDS =
   /passw|p[a@4][s5$]{2}\W?w[o0]rd|p[4@#][s5$]{2}|pa[5$]{2}|salt|secret|s3cr3t|token|apikey|api_key|test|demo|mock|stub|sample|lorem|ipsum|hunter|todo|fixme|none|null|undefined|admin|guest|default|qwerty|letmein|welcome|changeit|abc123|foobar|example|insecure|unsafe|notsecret|dev[_-]?only/i;
@@ -758,6 +779,7 @@ function judgeValue(category: Category, value: string): boolean {
   if (v.length === 0 || /\s/.test(v)) return false;
   if (isRedaction(v) || TEMPLATE.test(v) || CODE_REFERENCE.test(v) || HASH_SHAPE.test(v)) return false;
   if (v.startsWith('ENC[') && SOPS_CIPHERTEXT.test(v)) return false;
+  if (POWERSHELL_CMDLET.test(v)) return false; // `$BindPassword = Get-Secret -Name …`
   if (looksLikePlaceholder(v) || isDefaultPassword(v) || WEAK_WORDS.test(v) || REGEX_SYNTAX.test(v))
     return false;
   if (v.endsWith('\\') || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return false; // escapes, CONSTANT_NAMES
