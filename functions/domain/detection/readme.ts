@@ -42,7 +42,9 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    PAM's \`password required pam_unix.so\` is not one), the password field of one-per-line
    password files (Postfix \`sasl_passwd\`, davfs2 and pppd secrets, PgBouncer's \`userlist.txt\`,
    Jetty realms, plaintext \`.htpasswd\` entries, \`ipsec.secrets\` PSKs, Dovecot's \`{PLAIN}\`,
-   \`echo "user:…" | chpasswd\`; hashes left out), and a notebook's
+   \`echo "user:…" | chpasswd\`; hashes left out), the password argument of \`new PDO(…)\`,
+   \`mysqli_connect(…)\` and \`DriverManager.getConnection(…)\`, a literal default behind an
+   environment read (\`process.env.X || "…"\`, \`os.getenv("X", "…")\`), and a notebook's
    JSON-escaped source line (\`"api_key = \\"…\\"\\n",\`) as the code it holds.
    A base64 value that decodes to an issuer's token (a Kubernetes Secret's \`data:\`) is that
    token, revocable as such; in a Secret's \`data:\` that holds under any key, a connection URL

@@ -320,3 +320,25 @@ describe('classifying a raw value (GitHub secret-scanning alerts)', () => {
     });
   });
 });
+
+describe("database clients' positional password argument", () => {
+  const password = strongPassword(gen(52)).replace(/["'\\]/g, '');
+  it.each([
+    [
+      'src/Storage.php',
+      `return new \\PDO('pgsql:host=db.internal;dbname=storage', 'storage_app', '${password}');`,
+    ],
+    ['src/legacy.php', `$db = mysqli_connect("db.internal", "shop", "${password}", "shop");`],
+    [
+      'Billing.java',
+      `Connection c = DriverManager.getConnection("jdbc:postgresql://db/billing", "billing", "${password}");`,
+    ],
+  ])('%s: the third literal is the password', (file, line) => {
+    expect(scan(`${line}\n`, file).map((f) => [f.type, f.secret])).toEqual([['generic_password', password]]);
+  });
+
+  it('stays quiet on variables and weak values in those calls', () => {
+    const lines = ["$db = new PDO($dsn, 'app', 'changeme');", '$db = new PDO($dsn, $user, $password);'];
+    expect(scan(`${lines.join('\n')}\n`, 'src/db.php')).toEqual([]);
+  });
+});
