@@ -20,7 +20,7 @@ import {
   matchSecureStringPassword,
   SECURE_STRING_ANCHOR,
 } from './commands.ts';
-import { matchConnectCalls } from './connect-calls.ts';
+import { matchCredentialCalls } from './credential-calls.ts';
 import { matchFileFormats, secretManifestData } from './credential-files.ts';
 import type { FileContext } from './context.ts';
 import { fileContext } from './context.ts';
@@ -330,7 +330,7 @@ export function findHits(text: string, file: FileContext = fileContext('')): Hit
   runLiterals(text, context, hits);
   runContextOnly(text, context, hits);
   runGeneric(text, file, hits);
-  if (file.kind === 'code') matchConnectCalls(text, hits);
+  if (file.kind === 'code') matchCredentialCalls(text, hits);
   matchDelimitedColumns(text, file, isKnownFormat, hits);
   matchFileFormats(text, file, hits);
   runSecretManifestData(text, file, hits);

@@ -43,7 +43,8 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    password files (Postfix \`sasl_passwd\`, davfs2 and pppd secrets, PgBouncer's \`userlist.txt\`,
    Jetty realms, plaintext \`.htpasswd\` entries, \`ipsec.secrets\` PSKs, Dovecot's \`{PLAIN}\`,
    \`echo "user:…" | chpasswd\`; hashes left out), the password argument of \`new PDO(…)\`,
-   \`mysqli_connect(…)\` and \`DriverManager.getConnection(…)\`, a literal default behind an
+   \`mysqli_connect(…)\` and \`DriverManager.getConnection(…)\`, a base64 literal decoded where it
+   is used (\`base64.b64decode("…")\`, \`Data(base64Encoded: "…")\`) that holds \`user:password\`, a literal default behind an
    environment read (\`process.env.X || "…"\`, \`os.getenv("X", "…")\`), and a notebook's
    JSON-escaped source line (\`"api_key = \\"…\\"\\n",\`) as the code it holds.
    A base64 value that decodes to an issuer's token (a Kubernetes Secret's \`data:\`) is that

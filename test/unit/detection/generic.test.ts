@@ -342,3 +342,20 @@ describe("database clients' positional password argument", () => {
     expect(scan(`${lines.join('\n')}\n`, 'src/db.php')).toEqual([]);
   });
 });
+
+describe('basic-auth credentials decoded from base64 where they are used', () => {
+  const password = strongPassword(gen(53)).replace(/:/g, '');
+  const encoded = Buffer.from(`api-user:${password}`).toString('base64');
+  it.each([
+    ['App/RegistryAPI.swift', `private let header = Data(base64Encoded: "${encoded}")!`],
+    ['ledger.py', `creds = base64.b64decode("${encoded}").decode()`],
+    ['RegistryClient.java', `private static final byte[] HEADER = Base64.getDecoder().decode("${encoded}");`],
+  ])('%s: the decoded user:password is the credential', (file, line) => {
+    expect(scan(`${line}\n`, file).map((f) => f.secret)).toEqual([`api-user:${password}`]);
+  });
+
+  it('stays quiet on base64 that decodes to anything else', () => {
+    const other = Buffer.from('{"kid":"2024-06","alg":"RS256"}').toString('base64');
+    expect(scan(`payload = base64.b64decode("${other}")\n`, 'jwt.py')).toEqual([]);
+  });
+});
