@@ -9,6 +9,7 @@
  */
 import type { FileContext } from './context.ts';
 import {
+  ARGUMENT_JOIN,
   charClasses,
   isHashLength,
   isHex,
@@ -409,6 +410,12 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   // `Encoding.UTF8.GetBytes("…")`, Julia's `raw"…"`.
   const wrapped = LITERAL_WRAPPER.exec(text.slice(i, Math.min(lineEnd, i + 40)));
   if (wrapped) i += wrapped[0].length;
+  // R's `paste0("…", "…")`: the pieces of one value.
+  if (ctx.file.kind === 'code' && text.startsWith('paste0(', i) && isQuote(text.charCodeAt(i + 7))) {
+    const pasted = joinedLiterals(text, i + 7, ARGUMENT_JOIN);
+    if (pasted && pasted.pieces > 1)
+      return { key, valueStart: i + 8, value: pasted.value, literal: true, form };
+  }
   // String prefixes: b"…", r'…', u"…", f"…", @"…", $"…"
   if (/[bruBRUf@$]/.test(text[i] ?? '') && isQuote(text.charCodeAt(i + 1))) i++;
   // A triple-quoted value on one line: grafana.ini's `password = """…;#…"""` (quoted for its `;` and `#`).

@@ -158,8 +158,13 @@ export function isRedaction(value: string): boolean {
   return REDACTION.test(value);
 }
 
-/** Between string literals joined in code: `+` (most languages), `.` (PHP, Perl), `&` (VB), `..` (Lua). */
-const JOIN = /\s*(?:\+|\.\.?|&)\s*/y;
+/**
+ * Between string literals joined in code: `+` (most languages), `.` (PHP, Perl), `&` (VB), `..`
+ * (Lua), `<>` (Elixir), or nothing (C, Python and Ruby join adjacent literals; so does a shell).
+ */
+const JOIN = /\s*(?:\+|\.\.?|&|<>)?\s*/y;
+/** Between the arguments of a call that pastes them together: R's `paste0("…", "…")`. */
+export const ARGUMENT_JOIN = /\s*,\s*/y;
 
 /**
  * The string literal whose opening quote is at `quoteAt`, with up to three more joined to it on
@@ -170,6 +175,7 @@ const JOIN = /\s*(?:\+|\.\.?|&)\s*/y;
 export function joinedLiterals(
   text: string,
   quoteAt: number,
+  joiner: RegExp = JOIN,
 ): { value: string; close: number; pieces: number } | undefined {
   const quote = text.charCodeAt(quoteAt);
   let lineEnd = text.indexOf('\n', quoteAt);
@@ -185,8 +191,8 @@ export function joinedLiterals(
     value += text.slice(at + 1, j);
     close = j;
     pieces++;
-    JOIN.lastIndex = j + 1;
-    const join = JOIN.exec(text);
+    joiner.lastIndex = j + 1;
+    const join = joiner.exec(text);
     const next = join ? j + 1 + join[0].length : -1;
     if (next < 0 || next >= lineEnd || text.charCodeAt(next) !== quote) break;
     at = next;

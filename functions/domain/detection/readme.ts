@@ -28,7 +28,8 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    strength (length, character classes, entropy; templates, references, identifiers, paths,
    UUIDs, versions, regexes, weak words, ARNs, algorithm names, format strings, property paths,
    escaped or non-Latin text and values typed in order such as \`abcd1234efgh5678\` rejected)
-   and the file: in source code only string literals are values; lockfiles, type declarations,
+   and the file: in source code only string literals are values (literals joined on one line
+   by \`+ . & .. <>\`, side by side, or in R's \`paste0(…)\` are one value); lockfiles, type declarations,
    source maps and minified files are skipped; API documentation comments and docstrings give
    low confidence, and so does a key named as a test's own (\`TEST_API_KEY\`, \`fake_token\`).
    Rows of a table of passwords and their hashes (\`("passphrase", "qiyh…"),\`) are data.

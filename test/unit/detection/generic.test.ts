@@ -71,6 +71,13 @@ describe('generic assignments in the syntaxes people write', () => {
     ['config.go', `var twilioAuthToken = []byte("${secret}")`, 'generic_token', secret],
     ['Options.cs', `var signingSecret = Encoding.UTF8.GetBytes("${secret}");`, 'generic_secret', secret],
     ['Client.jl', `const SERVICE_API_KEY = raw"${secret}"`, 'generic_api_key', secret],
+    [
+      'load_data.R',
+      `ENCRYPTION_KEY <- paste0("${secret.slice(0, 18)}", "${secret.slice(18)}")`,
+      'generic_api_key',
+      secret,
+    ],
+    ['settings.py', `API_TOKEN = "${secret.slice(0, 20)}" "${secret.slice(20)}"`, 'generic_token', secret],
     ['Lab-Wifi.nmconnection', `psk=${password}`, 'generic_password', password],
     ['wg0.conf', `PresharedKey = ${secret}`, 'generic_api_key', secret],
     ['airflow.cfg', `fernet_key = ${secret}`, 'generic_api_key', secret],

@@ -256,6 +256,13 @@ describe('finding fields', () => {
     ]);
   });
 
+  it('reads a token split into literals joined by Elixir’s <> or written side by side', () => {
+    const token = STANDALONE.github_pat_classic?.(gen(15)) as string;
+    const [a, b] = [token.slice(0, 20), token.slice(20)];
+    expect(typesIn(`@github_token "${a}" <> "${b}"\n`, 'lib/ledger.ex')).toEqual(['github_pat_classic']);
+    expect(typesIn(`TOKEN = "${a}" "${b}"\n`, 'ledger.py')).toEqual(['github_pat_classic']);
+  });
+
   it("finds Slack's rotating bot tokens (xoxe.xoxb-1-) as configuration-style tokens", () => {
     const token = `xoxe.xoxb-1-${gen(13).mixed('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 140)}`;
     expect(typesIn(`SLACK_BOT_TOKEN=${token}\n`)).toEqual(['slack_config_token']);
