@@ -60,6 +60,26 @@ const PASSWORD_LINES: ReadonlyArray<{ path: RegExp; marker?: string; line: RegEx
   // Dovecot passwd-file and any `{PLAIN}` scheme: the password stored in the clear.
   { path: /./, marker: '{PLAIN}', line: /\{(?:PLAIN|CLEAR|CLEARTEXT)\}([^\s:]+)/ },
   { path: /./, marker: '{CLEARTEXT}', line: /\{(?:CLEAR|CLEARTEXT)\}([^\s:]+)/ },
+  // curl's config file: `user = "name:password"`.
+  {
+    path: /(?:^|\/)[._]curlrc$/,
+    line: /^[ \t]*(?:user|-u|--user)[ \t]*[=: \t][ \t]*"?[^:"\s]+:([^"\s]+)"?[ \t]*$/,
+  },
+  // haproxy's stats page: `stats auth user:password`.
+  { path: /haproxy[^/]*\.cfg$/, marker: 'stats', line: /^[ \t]*stats[ \t]+auth[ \t]+[^:\s]+:(\S+)[ \t]*$/ },
+  // squid's parent proxy login: `cache_peer … login=user:password`.
+  { path: /squid[^/]*\.conf$/, marker: 'login=', line: /\blogin=[^:\s]+:(\S+)/ },
+  // Redis ACL rules, `user name on >password …`, and Sentinel's `sentinel auth-pass master password`.
+  { path: /(?:redis[^/]*\.conf|\.acl)$/, marker: '>', line: /^[ \t]*user[ \t]+\S+[ \t].*?[ \t]>(\S+)/ },
+  { path: /sentinel[^/]*\.conf$/, line: /^[ \t]*sentinel[ \t]+auth-pass[ \t]+\S+[ \t]+(\S+)[ \t]*$/ },
+  // A Ceph keyring: `key = AQ…==` (a CephX secret).
+  { path: /\.keyring$/, line: /^[ \t]*key[ \t]*=[ \t]*(AQ[A-Za-z0-9+/]{38}==)[ \t]*$/ },
+  // nginx passing fixed basic-auth credentials upstream.
+  {
+    path: /./,
+    marker: 'proxy_set_header',
+    line: /proxy_set_header[ \t]+Authorization[ \t]+"?Basic[ \t]+([A-Za-z0-9+/]+={0,2})"?/i,
+  },
   // Go's MySQL driver DSN: `user:password@tcp(host:3306)/db` (Telegraf, Grafana, Go services).
   { path: /./, marker: '@tcp(', line: /[\w.-]+:([^@\s"'/:]+)@tcp\(/ },
   // `echo "user:password" | chpasswd` in a provisioning script.

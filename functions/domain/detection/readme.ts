@@ -43,7 +43,9 @@ The engine behind the detect worker (pushed diffs, GitHub secret-scanning alerts
    PAM's \`password required pam_unix.so\` is not one), the password field of one-per-line
    password files (Postfix \`sasl_passwd\`, davfs2 and pppd secrets, PgBouncer's \`userlist.txt\`,
    Jetty realms, plaintext \`.htpasswd\` entries, \`ipsec.secrets\` PSKs, Dovecot's \`{PLAIN}\`,
-   \`echo "user:…" | chpasswd\`; hashes left out), the password argument of \`new PDO(…)\`,
+   \`echo "user:…" | chpasswd\`, \`.curlrc\`'s \`user\`, haproxy's \`stats auth\`, squid's \`login=\`,
+   Redis ACL \`>password\` rules and Sentinel's \`auth-pass\`, Ceph keyrings, nginx's fixed
+   \`Authorization "Basic …"\`; hashes left out), the password argument of \`new PDO(…)\`,
    \`mysqli_connect(…)\` and \`DriverManager.getConnection(…)\`, a base64 literal decoded where it
    is used (\`base64.b64decode("…")\`, \`Data(base64Encoded: "…")\`) that holds \`user:password\`, a literal default behind an
    environment read (\`process.env.X || "…"\`, \`os.getenv("X", "…")\`), and a notebook's

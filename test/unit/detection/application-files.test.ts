@@ -172,6 +172,14 @@ describe('application configuration', () => {
       ['etc/ipsec.secrets', `@vpn-hq.example.net @vpn-branch.example.net : PSK "${password}"`],
       ['etc/dovecot/users', `noreply@example.net:{PLAIN}${password}:5000:5000::/var/vmail/noreply::`],
       ['Vagrantfile', `    echo "deploy:${password}" | chpasswd`],
+      ['.curlrc', `user = "ana:${password}"`],
+      ['etc/haproxy/haproxy.cfg', `    stats auth ops:${password}`],
+      [
+        'etc/squid/squid.conf',
+        `cache_peer proxy.isp.example parent 8080 0 no-query default login=egress:${password}`,
+      ],
+      ['etc/redis/redis.conf', `user exporter on >${password} ~* +info +ping`],
+      ['etc/redis/sentinel.conf', `sentinel auth-pass mymaster ${password}`],
       [
         'etc/telegraf/telegraf.conf',
         `  servers = ["telegraf:${password.replace(/[@/:"']/g, '')}@tcp(127.0.0.1:3306)/?tls=false"]`,
@@ -195,6 +203,16 @@ describe('application configuration', () => {
     const nomad = `consul {\n  address = "127.0.0.1:8500"\n  token   = "${uuid}"\n}\n`;
     expect(scan(nomad, 'etc/nomad.d/nomad.hcl').map((f) => [f.type, f.line])).toEqual([['generic_token', 3]]);
     expect(scan(`session {\n  token = "${uuid}"\n}\n`, 'etc/app/app.hcl')).toEqual([]);
+  });
+
+  it('reads a Ceph keyring secret and basic-auth credentials nginx sends upstream', () => {
+    const cephx = `AQ${g.mixed(`${ALNUM}+/`, 38)}==`;
+    expect(
+      scan(`[client.admin]\n\tkey = ${cephx}\n`, 'etc/ceph/ceph.client.admin.keyring').map((f) => f.secret),
+    ).toEqual([cephx]);
+    const basic = Buffer.from(`edge:${strongPassword(g)}`).toString('base64');
+    const conf = `location / {\n    proxy_set_header Authorization "Basic ${basic}";\n}\n`;
+    expect(scan(conf, 'etc/nginx/sites-available/kibana.conf').map((f) => f.line)).toEqual([2]);
   });
 
   it('leaves hashed entries of those files alone', () => {

