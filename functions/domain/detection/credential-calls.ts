@@ -6,26 +6,38 @@
  *   `DriverManager.getConnection(url, "user", "…")`;
  * - basic-auth credentials kept base64-encoded and decoded where used: Swift's
  *   `Data(base64Encoded: "…")`, Python's `base64.b64decode("…")`, Java's
- *   `Base64.getDecoder().decode("…")`, `atob("…")`, .NET's `Convert.FromBase64String("…")`,
+ *   `Base64.getDecoder().decode("…")`, .NET's `Convert.FromBase64String("…")`,
  *   when the literal decodes to `user:password`.
  */
 import { judgeBarePassword, printableBase64 } from './generic.ts';
 import type { Hit } from './model.ts';
 import { makeHit, PRIORITY, valueHit } from './model.ts';
 
-const CONNECT_CALL =
-  /(?:\bnew\s+\\?PDO|\bmysqli_connect|\bnew\s+mysqli|\bDriverManager\.getConnection)\s*\(\s*(["'])[^"'\n]*\1\s*,\s*(["'])[^"'\n]*\2\s*,\s*(["'])([^"'\n]+)\3/g;
+const THIRD_ARGUMENT = String.raw`\s*\(\s*(["'])[^"'\n]*\1\s*,\s*(["'])[^"'\n]*\2\s*,\s*(["'])([^"'\n]+)\3`;
+/** Each client's call, for the source files of its language (chosen by path: no pass over other texts). */
+const CONNECT_CALLS: ReadonlyArray<{ path: RegExp; call: RegExp }> = [
+  {
+    path: /\.(?:php|phtml|inc)$/i,
+    call: new RegExp(String.raw`(?:\bnew\s+\\?PDO|\bmysqli_connect|\bnew\s+mysqli)${THIRD_ARGUMENT}`, 'g'),
+  },
+  {
+    path: /\.(?:java|kt|kts|scala|groovy|gradle)$/i,
+    call: new RegExp(String.raw`\bDriverManager\.getConnection${THIRD_ARGUMENT}`, 'g'),
+  },
+];
 
 const PASSWORD = { type: 'generic_password', provider: 'generic', revocable: false };
 
 const DECODE_CALL =
-  /(?:base64Encoded:|b64decode\(|getDecoder\(\)\.decode\(|\batob\(|FromBase64String\()\s*\\?(["'])([A-Za-z0-9+/]{12,}={0,2})\\?\1/g;
+  /(?:base64Encoded:|b64decode\(|getDecoder\(\)\.decode\(|FromBase64String\()\s*\\?(["'])([A-Za-z0-9+/]{12,}={0,2})\\?\1/g;
 
 const USERNAME = /^[\w.@+-]{1,64}$/;
 
-export function matchCredentialCalls(text: string, hits: Hit[]): void {
-  matchConnectCalls(text, hits);
-  matchDecodedBasicAuth(text, hits);
+export function matchCredentialCalls(text: string, path: string, hits: Hit[]): void {
+  for (const { path: language, call } of CONNECT_CALLS)
+    if (language.test(path)) matchConnectCalls(text, call, hits);
+  // Every decoder named here but atob has `64` in its name or class (`Base64.getDecoder()`).
+  if (text.includes('64')) matchDecodedBasicAuth(text, hits);
 }
 
 function matchDecodedBasicAuth(text: string, hits: Hit[]): void {
@@ -55,9 +67,7 @@ function matchDecodedBasicAuth(text: string, hits: Hit[]): void {
   }
 }
 
-function matchConnectCalls(text: string, hits: Hit[]): void {
-  if (!text.includes('PDO') && !text.includes('mysqli') && !text.includes('getConnection')) return;
-  const re = CONNECT_CALL;
+function matchConnectCalls(text: string, re: RegExp, hits: Hit[]): void {
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {

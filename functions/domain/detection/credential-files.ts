@@ -23,8 +23,15 @@ const TFSTATE = /\.tfstate(?:\.backup)?$/;
  */
 export function matchFileFormats(text: string, file: FileContext, hits: Hit[]): void {
   const { path, kind } = file;
+  // Formats for any path look in configuration and scripts only (each marker test is a pass over
+  // the text), but for a Go DSN, which Go source holds too.
+  const configLike = kind === 'config' || kind === 'other';
   for (const format of PASSWORD_LINES)
-    if (format.path.test(path) && (!format.marker || text.includes(format.marker)))
+    if (
+      format.path.test(path) &&
+      (format.path.source !== '.' || configLike || format.anyKind) &&
+      (!format.marker || text.includes(format.marker))
+    )
       matchPasswordLines(text, format.line, hits);
   if (isPgpassFile(path)) matchPgpass(text, hits);
   // Scripts, Dockerfiles and cloud-init write password files; source code does not.
@@ -39,7 +46,7 @@ export function matchFileFormats(text: string, file: FileContext, hits: Hit[]): 
  * Files of one password per line, each line in the tool's own syntax; group 1 of \`line\` is the
  * password. Hashes and weak values are left out by the same judge as a bare password.
  */
-const PASSWORD_LINES: ReadonlyArray<{ path: RegExp; marker?: string; line: RegExp }> = [
+const PASSWORD_LINES: ReadonlyArray<{ path: RegExp; marker?: string; anyKind?: true; line: RegExp }> = [
   // Postfix `smtp_sasl_password_maps`: `[smtp.example.com]:587  user@example.com:password`.
   { path: /(?:^|\/)sasl_passwd$/, line: /^[ \t]*[^\s#]\S*[ \t]+[^\s:]+:(\S+)[ \t]*$/ },
   // davfs2: `https://host/path  user  password`.
@@ -58,8 +65,8 @@ const PASSWORD_LINES: ReadonlyArray<{ path: RegExp; marker?: string; line: RegEx
   // strongSwan / libreswan: `left right : PSK "…"`, `user : EAP "…"`.
   { path: /ipsec\.secrets$|\.secrets$/, marker: ':', line: /:[ \t]*(?:PSK|EAP|XAUTH|NTLM)[ \t]+"([^"]+)"/ },
   // Dovecot passwd-file and any `{PLAIN}` scheme: the password stored in the clear.
-  { path: /./, marker: '{PLAIN}', line: /\{(?:PLAIN|CLEAR|CLEARTEXT)\}([^\s:]+)/ },
-  { path: /./, marker: '{CLEARTEXT}', line: /\{(?:CLEAR|CLEARTEXT)\}([^\s:]+)/ },
+  { path: /./, marker: 'PLAIN}', line: /\{(?:PLAIN|CLEAR|CLEARTEXT)\}([^\s:]+)/ },
+  { path: /./, marker: 'CLEARTEXT}', line: /\{(?:CLEAR|CLEARTEXT)\}([^\s:]+)/ },
   // curl's config file: `user = "name:password"`.
   {
     path: /(?:^|\/)[._]curlrc$/,
@@ -81,7 +88,7 @@ const PASSWORD_LINES: ReadonlyArray<{ path: RegExp; marker?: string; line: RegEx
     line: /proxy_set_header[ \t]+Authorization[ \t]+"?Basic[ \t]+([A-Za-z0-9+/]+={0,2})"?/i,
   },
   // Go's MySQL driver DSN: `user:password@tcp(host:3306)/db` (Telegraf, Grafana, Go services).
-  { path: /./, marker: '@tcp(', line: /[\w.-]+:([^@\s"'/:]+)@tcp\(/ },
+  { path: /./, marker: '@tcp(', anyKind: true, line: /[\w.-]+:([^@\s"'/:]+)@tcp\(/ },
   // `echo "user:password" | chpasswd` in a provisioning script.
   {
     path: /./,

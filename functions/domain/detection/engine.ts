@@ -269,8 +269,9 @@ function runContextOnly(text: string, context: ContextCheck, hits: Hit[]): void 
     }
   }
   // A SID and its secret written as two literals (`Client("AC…", "…")`).
-  if ((text.includes('AC') || text.includes('SK')) && context(PAIR_ARGUMENT_ISSUER))
-    matchPairArguments(text, hits);
+  // Each `includes` is a pass over the text: one for the issuer's name (as any casing ends) first.
+  if (text.includes('ILIO') || text.includes('ilio'))
+    if (context(PAIR_ARGUMENT_ISSUER)) matchPairArguments(text, hits);
 }
 
 function runGeneric(text: string, file: FileContext, hits: Hit[]): void {
@@ -330,7 +331,7 @@ export function findHits(text: string, file: FileContext = fileContext('')): Hit
   runLiterals(text, context, hits);
   runContextOnly(text, context, hits);
   runGeneric(text, file, hits);
-  if (file.kind === 'code') matchCredentialCalls(text, hits);
+  if (file.kind === 'code') matchCredentialCalls(text, file.path, hits);
   matchDelimitedColumns(text, file, isKnownFormat, hits);
   matchFileFormats(text, file, hits);
   runSecretManifestData(text, file, hits);

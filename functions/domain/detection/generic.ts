@@ -28,7 +28,8 @@ import { isDefaultPassword } from './urls.ts';
 import type { Confidence } from './types.ts';
 
 /** Case-insensitive words whose presence in a key is worth a closer look. */
-export const GENERIC_KEYWORDS = /secret|token|pass|pwd|key|auth|identified|psk|rootpw|bindpw/gi;
+// `pw` covers `pwd`, slapd's `rootpw` and nslcd's `bindpw` without another first letter to try.
+export const GENERIC_KEYWORDS = /secret|token|pass|pw|key|auth|identified|psk/gi;
 
 /** Lines longer than this with little whitespace are minified code: only shaped detectors run. */
 const MINIFIED_LINE = 1000;
@@ -402,14 +403,19 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   }
   // A literal default behind an environment read: `process.env.X || "…"`, `System.getenv("X") ?: "…"`,
   // `os.getenv("X", "…")`, `ENV.fetch("X", "…")`.
-  if (ctx.file.kind === 'code') {
-    const fallback = ENV_FALLBACK.exec(text.slice(i, lineEnd));
-    if (fallback) i += fallback[0].length - 1;
+  const c = text.charCodeAt(i);
+  if (ctx.file.kind === 'code' && (c === 112 || c === 83 || c === 69 || c === 111) /* p S E o */) {
+    ENV_FALLBACK.lastIndex = i;
+    const fallback = ENV_FALLBACK.exec(text);
+    if (fallback && i + fallback[0].length <= lineEnd) i += fallback[0].length - 1;
   }
   // A literal inside a wrapper that only changes its type: Go's `[]byte("…")`, C#'s
   // `Encoding.UTF8.GetBytes("…")`, Julia's `raw"…"`.
-  const wrapped = LITERAL_WRAPPER.exec(text.slice(i, Math.min(lineEnd, i + 40)));
-  if (wrapped) i += wrapped[0].length;
+  if (c === 91 || c === 69 || c === 114 /* [ E r */) {
+    LITERAL_WRAPPER.lastIndex = i;
+    const wrapped = LITERAL_WRAPPER.exec(text);
+    if (wrapped) i += wrapped[0].length;
+  }
   // R's `paste0("…", "…")`: the pieces of one value.
   if (ctx.file.kind === 'code' && text.startsWith('paste0(', i) && isQuote(text.charCodeAt(i + 7))) {
     const pasted = joinedLiterals(text, i + 7, ARGUMENT_JOIN);
@@ -471,8 +477,8 @@ function templateDefault(
 }
 
 const ENV_FALLBACK =
-  /^(?:(?:process\.env(?:\.\w+|\[[^\]\n]+\])|System\.getenv\([^)\n]*\)|ENV\[[^\]\n]+\]|os\.environ\[[^\]\n]+\])\s*(?:\|\||\?\?|\?:|or)\s*|(?:os\.getenv|os\.environ\.get|ENV\.fetch|Environment\.GetEnvironmentVariable)\(\s*(["'])[^"'\n]*\1\s*,\s*)["'`]/;
-const LITERAL_WRAPPER = /^(?:\[\]byte\(|Encoding\.\w+\.GetBytes\(|raw(?=["']))/;
+  /(?:(?:process\.env(?:\.\w+|\[[^\]\n]+\])|System\.getenv\([^)\n]*\)|ENV\[[^\]\n]+\]|os\.environ\[[^\]\n]+\])\s*(?:\|\||\?\?|\?:|or)\s*|(?:os\.getenv|os\.environ\.get|ENV\.fetch|Environment\.GetEnvironmentVariable)\(\s*(["'])[^"'\n]*\1\s*,\s*)["'`]/y;
+const LITERAL_WRAPPER = /\[\]byte\(|Encoding\.\w+\.GetBytes\(|raw(?=["'])/y;
 const DIRECTIVE_FILE_KINDS = new Set<FileContext['kind']>(['config', 'other']);
 const SECRET_DIRECTIVE = /(?:^|[-_])(?:password|passwd|pass|secret)$/i;
 
