@@ -11,7 +11,7 @@
  */
 import { judgeBarePassword, printableBase64 } from './generic.ts';
 import type { Hit } from './model.ts';
-import { makeHit, PRIORITY, valueHit } from './model.ts';
+import { GENERIC_PASSWORD, makeHit, PRIORITY, valueHit } from './model.ts';
 
 const THIRD_ARGUMENT = String.raw`\s*\(\s*(["'])[^"'\n]*\1\s*,\s*(["'])[^"'\n]*\2\s*,\s*(["'])([^"'\n]+)\3`;
 /** Each client's call, for the source files of its language (chosen by path: no pass over other texts). */
@@ -25,8 +25,6 @@ const CONNECT_CALLS: ReadonlyArray<{ path: RegExp; call: RegExp }> = [
     call: new RegExp(String.raw`\bDriverManager\.getConnection${THIRD_ARGUMENT}`, 'g'),
   },
 ];
-
-const PASSWORD = { type: 'generic_password', provider: 'generic', revocable: false };
 
 const DECODE_CALL =
   /(?:base64Encoded:|b64decode\(|getDecoder\(\)\.decode\(|FromBase64String\()\s*\\?(["'])([A-Za-z0-9+/]{12,}={0,2})\\?\1/g;
@@ -53,7 +51,7 @@ function matchDecodedBasicAuth(text: string, hits: Hit[]): void {
     const start = m.index + m[0].lastIndexOf(encoded);
     hits.push(
       makeHit({
-        ...PASSWORD,
+        ...GENERIC_PASSWORD,
         start,
         end: start + encoded.length,
         secret: decoded,
@@ -74,7 +72,13 @@ function matchConnectCalls(text: string, re: RegExp, hits: Hit[]): void {
     const password = m[4] as string;
     if (!judgeBarePassword(password)) continue;
     hits.push(
-      valueHit(PASSWORD, m.index + m[0].length - 1 - password.length, password, 'medium', PRIORITY.generic),
+      valueHit(
+        GENERIC_PASSWORD,
+        m.index + m[0].length - 1 - password.length,
+        password,
+        'medium',
+        PRIORITY.generic,
+      ),
     );
   }
 }

@@ -11,7 +11,7 @@ import type { FileContext } from './context.ts';
 import { judgeBarePassword } from './generic.ts';
 import { isHashLength, shannonEntropy } from './heuristics.ts';
 import type { Hit } from './model.ts';
-import { PRIORITY, valueHit } from './model.ts';
+import { GENERIC_PASSWORD, PRIORITY, valueHit } from './model.ts';
 import { isPgpassFile, matchPgpass, matchWrittenPgpass } from './pgpass.ts';
 
 const RAILS_KEY_FILE = /(?:^|\/)config\/(?:master|credentials\/[\w.-]+)\.key$/;
@@ -28,8 +28,7 @@ export function matchFileFormats(text: string, file: FileContext, hits: Hit[]): 
   const configLike = kind === 'config' || kind === 'other';
   for (const format of PASSWORD_LINES)
     if (
-      format.path.test(path) &&
-      (format.path.source !== '.' || configLike || format.anyKind) &&
+      (format.path ? format.path.test(path) : configLike || format.anyKind) &&
       (!format.marker || text.includes(format.marker))
     )
       matchPasswordLines(text, format.line, hits);
@@ -46,7 +45,14 @@ export function matchFileFormats(text: string, file: FileContext, hits: Hit[]): 
  * Files of one password per line, each line in the tool's own syntax; group 1 of \`line\` is the
  * password. Hashes and weak values are left out by the same judge as a bare password.
  */
-const PASSWORD_LINES: ReadonlyArray<{ path: RegExp; marker?: string; anyKind?: true; line: RegExp }> = [
+const PASSWORD_LINES: ReadonlyArray<{
+  /** The files the format is kept in; without one, configuration and scripts of any name. */
+  path?: RegExp;
+  /** Without a path, source code too (a Go DSN). */
+  anyKind?: true;
+  marker?: string;
+  line: RegExp;
+}> = [
   // Postfix `smtp_sasl_password_maps`: `[smtp.example.com]:587  user@example.com:password`.
   { path: /(?:^|\/)sasl_passwd$/, line: /^[ \t]*[^\s#]\S*[ \t]+[^\s:]+:(\S+)[ \t]*$/ },
   // davfs2: `https://host/path  user  password`.
@@ -64,9 +70,9 @@ const PASSWORD_LINES: ReadonlyArray<{ path: RegExp; marker?: string; anyKind?: t
   { path: /(?:^|\/)\.?htpasswd$/, line: /^[^\s#:]+:(?!\$|\{SHA\}|[./0-9A-Za-z]{13}$)(\S+)$/ },
   // strongSwan / libreswan: `left right : PSK "…"`, `user : EAP "…"`.
   { path: /ipsec\.secrets$|\.secrets$/, marker: ':', line: /:[ \t]*(?:PSK|EAP|XAUTH|NTLM)[ \t]+"([^"]+)"/ },
-  // Dovecot passwd-file and any `{PLAIN}` scheme: the password stored in the clear.
-  { path: /./, marker: 'PLAIN}', line: /\{(?:PLAIN|CLEAR|CLEARTEXT)\}([^\s:]+)/ },
-  { path: /./, marker: 'CLEARTEXT}', line: /\{(?:CLEAR|CLEARTEXT)\}([^\s:]+)/ },
+  // Dovecot passwd-file and any `{PLAIN}` / `{CLEAR}` scheme: the password stored in the clear.
+  { marker: 'PLAIN}', line: /\{PLAIN\}([^\s:]+)/ },
+  { marker: 'CLEAR', line: /\{CLEAR(?:TEXT)?\}([^\s:]+)/ },
   // curl's config file: `user = "name:password"`.
   {
     path: /(?:^|\/)[._]curlrc$/,
@@ -83,22 +89,19 @@ const PASSWORD_LINES: ReadonlyArray<{ path: RegExp; marker?: string; anyKind?: t
   { path: /\.keyring$/, line: /^[ \t]*key[ \t]*=[ \t]*(AQ[A-Za-z0-9+/]{38}==)[ \t]*$/ },
   // nginx passing fixed basic-auth credentials upstream.
   {
-    path: /./,
     marker: 'proxy_set_header',
     line: /proxy_set_header[ \t]+Authorization[ \t]+"?Basic[ \t]+([A-Za-z0-9+/]+={0,2})"?/i,
   },
   // Go's MySQL driver DSN: `user:password@tcp(host:3306)/db` (Telegraf, Grafana, Go services).
-  { path: /./, marker: '@tcp(', anyKind: true, line: /[\w.-]+:([^@\s"'/:]+)@tcp\(/ },
+  { marker: '@tcp(', anyKind: true, line: /[\w.-]+:([^@\s"'/:]+)@tcp\(/ },
   // `echo "user:password" | chpasswd` in a provisioning script.
   {
-    path: /./,
     marker: 'chpasswd',
     line: /echo[ \t]+["']?[\w.-]+:([^\s"'|]+)["']?[ \t]*\|[ \t]*(?:sudo[ \t]+)?chpasswd/,
   },
 ];
 
 function matchPasswordLines(text: string, line: RegExp, hits: Hit[]): void {
-  const kind = { type: 'generic_password', provider: 'generic', revocable: false };
   for (let lineStart = 0; lineStart < text.length;) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
@@ -106,7 +109,7 @@ function matchPasswordLines(text: string, line: RegExp, hits: Hit[]): void {
     const password = m?.[1];
     if (m && password && judgeBarePassword(password)) {
       const start = lineStart + m.index + m[0].lastIndexOf(password);
-      hits.push(valueHit(kind, start, password, 'high', PRIORITY.specific));
+      hits.push(valueHit(GENERIC_PASSWORD, start, password, 'high', PRIORITY.specific));
     }
     lineStart = lineEnd + 1;
   }
@@ -176,7 +179,6 @@ function matchTerraformState(text: string, hits: Hit[]): void {
  * https://cloudinit.readthedocs.io/en/latest/reference/modules.html#set-passwords
  */
 function matchCloudInitPasswords(text: string, hits: Hit[]): void {
-  const kind = { type: 'generic_password', provider: 'generic', revocable: false };
   for (let at = text.indexOf('chpasswd:'); at >= 0; at = text.indexOf('chpasswd:', at + 9)) {
     // `list:` among the block's first keys (`expire: false` may come first).
     const list = /chpasswd:[ \t]*\r?\n(?:[ \t]+[^\n]*\n){0,5}?([ \t]+)list:[ \t]*\|?[ \t]*\r?\n/y;
@@ -194,7 +196,13 @@ function matchCloudInitPasswords(text: string, hits: Hit[]): void {
       const password = m[3] as string;
       if (!/^(?:R|RANDOM)$/.test(password) && judgeBarePassword(password))
         hits.push(
-          valueHit(kind, lineStart + line.length - password.length, password, 'medium', PRIORITY.generic),
+          valueHit(
+            GENERIC_PASSWORD,
+            lineStart + line.length - password.length,
+            password,
+            'medium',
+            PRIORITY.generic,
+          ),
         );
       lineStart = lineEnd + 1;
     }

@@ -357,11 +357,9 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   } else if (
     i > ke &&
     i < lineEnd &&
-    /^\s*(?:machine\s|default\s|login\s|password\s|requirepass\s|masterauth\s)/.test(
-      text.slice(lineStart, lineEnd),
-    )
+    /^\s*(?:machine\s|default\s|login\s|password\s)/.test(text.slice(lineStart, lineEnd))
   ) {
-    // .netrc: `machine api.example.com login me password VALUE`; redis.conf: `requirepass VALUE`.
+    // .netrc: `machine api.example.com login me password VALUE`.
     form = 'assign';
   } else if (c0 === 123 /* { */ && quotedKey) {
     return terraformDefault(ctx, key, ks, i);
@@ -1101,7 +1099,8 @@ function clojureKey(text: string, lineStart: number, ks: number, before: number)
 
 const OPENPGP_KEY_ID = /^(?:0x)?(?:[0-9A-Fa-f]{8}|[0-9A-Fa-f]{16}|[0-9A-Fa-f]{40})!?$/;
 const DELIMITED_TABLE = /\.(?:csv|tsv)$/i;
-const SECRET_WORD = /secret|token|pass|pwd|key|auth/i;
+/** A header naming a secret: any word the keyword pass looks for. */
+const SECRET_WORD = new RegExp(GENERIC_KEYWORDS.source, 'i');
 
 /**
  * A table exported as CSV or TSV (an API-key inventory, a user export): a column whose header

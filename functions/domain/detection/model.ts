@@ -91,6 +91,9 @@ export function valueHit(
 /** A copy of `hit` with some fields replaced, in the one shape `makeHit` gives. */
 export const withHit = (hit: Hit, changes: Partial<Hit>): Hit => makeHit({ ...hit, ...changes });
 
+/** A password judged by its place and strength, with no issuer behind it. */
+export const GENERIC_PASSWORD = { type: 'generic_password', provider: 'generic', revocable: false } as const;
+
 export const PRIORITY = {
   checksum: 40,
   specific: 30,
