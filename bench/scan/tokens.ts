@@ -210,6 +210,9 @@ export const STANDALONE: Record<string, (g: Gen) => string> = {
   huggingface_token: (g) => `hf_${g.mixed(LETTERS, 34)}`,
   huggingface_org_token: (g) => `api_org_${g.mixed(LETTERS, 34)}`,
   pypi_api_token: (g) => `pypi-AgEIcHlwaS5vcmc${g.mixed(B64URL, 70)}`,
+  // ApiKeyV4: base32 of 32 bytes whose fixed bits show at five places.
+  nuget_api_key: (g) =>
+    `oy2${g.pick([...'abcdefghijklmnop'])}${g.str(LOWER_ALNUM, 15)}${g.pick(['a', 'q'])}${g.str(LOWER_ALNUM, 11)}${g.pick(['e', 'u'])}${g.pick([...'bdfhjlnprtvxz357'])}${g.pick([...'abcdefghijklmnop'])}${g.str(LOWER_ALNUM, 11)}${g.pick([...'aeimquy4'])}`,
   dockerhub_access_token: (g) => `dckr_pat_${g.mixed(B64URL, 27)}`,
   shopify_access_token: (g) => `shpat_${g.mixed(HEX, 32)}`,
   shopify_custom_app_token: (g) => `shpca_${g.mixed(HEX, 32)}`,
@@ -427,6 +430,18 @@ export const IN_CONTEXT: Record<string, (g: Gen) => { file: string; lines: strin
       '}',
     ],
     line: 7,
+  }),
+  openvpn_static_key: (g) => ({
+    file: 'vpn/ta.key',
+    lines: [
+      '#',
+      '# 2048 bit OpenVPN static key',
+      '#',
+      '-----BEGIN OpenVPN Static key V1-----',
+      ...Array.from({ length: 16 }, () => g.str(HEX, 32)),
+      '-----END OpenVPN Static key V1-----',
+    ],
+    line: 3,
   }),
   putty_private_key: (g) => ({
     file: 'keys/deploy.ppk',

@@ -36,6 +36,7 @@ export function matchFileFormats(text: string, file: FileContext, hits: Hit[]): 
   // Scripts, Dockerfiles and cloud-init write password files; source code does not.
   else if ((kind === 'config' || kind === 'doc' || kind === 'other') && text.includes('pgpass'))
     matchWrittenPgpass(text, hits);
+  if (OPENVPN_FILE.test(path)) matchOpenVpnCredentials(text, hits);
   if (RAILS_KEY_FILE.test(path)) matchRailsKey(text, hits);
   else if (TFSTATE.test(path)) matchTerraformState(text, hits);
   if (kind === 'config' && text.includes('chpasswd:')) matchCloudInitPasswords(text, hits);
@@ -85,8 +86,8 @@ const PASSWORD_LINES: ReadonlyArray<{
   // Redis ACL rules, `user name on >password …`, and Sentinel's `sentinel auth-pass master password`.
   { path: /(?:redis[^/]*\.conf|\.acl)$/, marker: '>', line: /^[ \t]*user[ \t]+\S+[ \t].*?[ \t]>(\S+)/ },
   { path: /sentinel[^/]*\.conf$/, line: /^[ \t]*sentinel[ \t]+auth-pass[ \t]+\S+[ \t]+(\S+)[ \t]*$/ },
-  // A Ceph keyring: `key = AQ…==` (a CephX secret).
-  { path: /\.keyring$/, line: /^[ \t]*key[ \t]*=[ \t]*(AQ[A-Za-z0-9+/]{38}==)[ \t]*$/ },
+  // A Ceph keyring: `key = AQ…==`, a CephX secret (base64 of 28 bytes: 40 characters).
+  { path: /\.keyring$/, line: /^[ \t]*key[ \t]*=[ \t]*(AQ[A-Za-z0-9+/]{36}==)[ \t]*$/ },
   // nginx passing fixed basic-auth credentials upstream.
   {
     marker: 'proxy_set_header',
@@ -94,6 +95,16 @@ const PASSWORD_LINES: ReadonlyArray<{
   },
   // Go's MySQL driver DSN: `user:password@tcp(host:3306)/db` (Telegraf, Grafana, Go services).
   { marker: '@tcp(', anyKind: true, line: /[\w.-]+:([^@\s"'/:]+)@tcp\(/ },
+  // Net-SNMP's SNMPv3 users: `createUser [-e id] name SHA-256 "authpass" AES "privpass"`.
+  {
+    path: /snmpd?\.conf$/,
+    marker: 'createUser',
+    line: /^[ \t]*createUser[ \t]+(?:-e[ \t]+\S+[ \t]+)?\S+[ \t]+(?:MD5|SHA(?:-\d+)?)[ \t]+"?([^\s"]+)"?/,
+  },
+  // Nagios/Icinga `resource.cfg`: `$USER3$=…` macros hold the plugins' passwords (and paths, not judged as one).
+  { path: /(?:^|\/)resource\.cfg$/, line: /^[ \t]*\$USER\d+\$[ \t]*=[ \t]*(\S+)[ \t]*$/ },
+  // OpenLDAP replication and proxies bind with `binddn="…" credentials=…` (slapd.conf, cn=config LDIF).
+  { path: /slapd[^/]*\.conf$|\.ldif$/, marker: 'credentials=', line: /(?:^|[ \t])credentials="?([^\s"]+)/ },
   // `echo "user:password" | chpasswd` in a provisioning script.
   {
     marker: 'chpasswd',
@@ -149,6 +160,27 @@ export function secretManifestData(text: string): Array<{ start: number; value: 
     }
   }
   return found;
+}
+
+const OPENVPN_FILE = /(?:^|\/)openvpn\/|\.ovpn$|\.auth$/;
+/** A file of a username line and a password line, nothing else. */
+const USER_PASS_FILE = /^\s*[^\s#;<]+[ \t]*\r?\n[ \t]*(\S+)[ \t]*(?:\r?\n\s*)?$/;
+const INLINE_USER_PASS =
+  /<auth-user-pass>[ \t]*\r?\n[ \t]*\S+[ \t]*\r?\n[ \t]*(\S+)[ \t]*\r?\n[ \t]*<\/auth-user-pass>/g;
+
+/**
+ * OpenVPN's `auth-user-pass FILE`: the username on the first line, the password on the second, in
+ * a file of its own next to the profile or inline in a `.ovpn` as `<auth-user-pass>…</auth-user-pass>`.
+ */
+function matchOpenVpnCredentials(text: string, hits: Hit[]): void {
+  const file = USER_PASS_FILE.exec(text);
+  const inline = file ? [] : text.includes('<auth-user-pass>') ? [...text.matchAll(INLINE_USER_PASS)] : [];
+  for (const m of file ? [file] : inline) {
+    const password = m[1] as string;
+    if (!judgeBarePassword(password)) continue;
+    const start = m.index + m[0].lastIndexOf(password);
+    hits.push(valueHit(GENERIC_PASSWORD, start, password, 'high', PRIORITY.specific));
+  }
 }
 
 function matchRailsKey(text: string, hits: Hit[]): void {

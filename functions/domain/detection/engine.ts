@@ -20,6 +20,7 @@ import {
   matchSecureStringPassword,
   SECURE_STRING_ANCHOR,
 } from './commands.ts';
+import { matchConfigMaps } from './config-maps.ts';
 import { matchCredentialCalls } from './credential-calls.ts';
 import { matchFileFormats, secretManifestData } from './credential-files.ts';
 import type { FileContext } from './context.ts';
@@ -40,6 +41,7 @@ import {
   ENCODED_PEM_ANCHOR,
   matchEncodedPrivateKey,
   matchJwkPrivateKey,
+  matchOpenVpnStaticKey,
   matchPrivateKey,
   matchPuttyKey,
 } from './pem.ts';
@@ -140,6 +142,7 @@ function buildIndex(): { pivots: PivotTable[]; literal: RegExp; literals: Map<st
   }
   for (const a of AWS_KEY_ID_SPEC.anchors) add(a, matchAwsKeyId);
   add('-----BEGIN ', matchPrivateKey);
+  add('-----BEGIN ', matchOpenVpnStaticKey);
   add('PuTTY-User-Key-File-', matchPuttyKey);
   add('kty', matchJwkPrivateKey);
   add(ENCODED_PEM_ANCHOR, matchEncodedPrivateKey);
@@ -333,6 +336,7 @@ export function findHits(text: string, file: FileContext = fileContext('')): Hit
   runGeneric(text, file, hits);
   if (file.kind === 'code') matchCredentialCalls(text, file.path, hits);
   matchDelimitedColumns(text, file, isKnownFormat, hits);
+  matchConfigMaps(text, file, isKnownFormat, hits);
   matchFileFormats(text, file, hits);
   runSecretManifestData(text, file, hits);
   if (hits.length === 0) return hits;

@@ -316,11 +316,23 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   else if ((c0 === 63 || c0 === 43) && c1 === 61)
     i += 2; // ?= +=
   else if (c0 === 61 || c0 === 58) i += 1;
-  else if (c0 === 62 /* > */ && before === 60 /* < */) {
-    // <password>value</password>
-    const close = text.indexOf('</', i + 1);
+  else if (before === 60 /* < */ && (c0 === 62 /* > */ || i > ke)) {
+    // <password>value</password>, also after attributes: FileZilla's `<Pass encoding="base64">…</Pass>`.
+    let textStart = i + 1;
+    if (c0 !== 62) {
+      ELEMENT_ATTRIBUTES.lastIndex = i;
+      if (!ELEMENT_ATTRIBUTES.exec(text)) return undefined;
+      textStart = ELEMENT_ATTRIBUTES.lastIndex;
+    }
+    const close = text.indexOf('</', textStart);
     if (close < 0 || close > lineEnd) return undefined;
-    return { key, valueStart: i + 1, value: text.slice(i + 1, close).trim(), literal: true, form: 'xml' };
+    return {
+      key,
+      valueStart: textStart,
+      value: text.slice(textStart, close).trim(),
+      literal: true,
+      form: 'xml',
+    };
   } else if (c0 === 40 /* ( */) {
     // setPassword("…"), .token("…"); not MACRO_PASS("…") or bypass("…").
     // Rust builders are snake_case methods: `.keystore_password("…")` (not `should_pass("…")`).
@@ -587,6 +599,8 @@ type Category = 'password' | 'secret' | 'token' | 'api_key' | 'authorization';
 function categorize(words: string[], joined: string): Category | undefined {
   // NuGet.Config's `ClearTextPassword` (its `text` is no field label).
   if (joined === 'cleartextpassword') return 'password';
+  // Yarn Berry's `npmAuthIdent: "user:password"` (or its base64).
+  if (joined.endsWith('npmauthident')) return 'password';
   const last = words[words.length - 1] as string;
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
@@ -674,6 +688,8 @@ function looksLikeIdentifier(value: string): boolean {
   return false;
 }
 
+const CONSONANT_RUN = /[b-df-hj-np-tv-xz]{5}/;
+
 const isRandomAwsSecret = (provider: { type: string }, value: string): boolean =>
   provider.type === 'aws_secret_access_key' && !isCamelCaseWords(value) && shannonEntropy(value) >= 4.0;
 
@@ -681,11 +697,17 @@ const isRandomAwsSecret = (provider: { type: string }, value: string): boolean =
  * `SignatureV4SignWithCredentials`: words glued in CamelCase, not random characters. A run of
  * lowercase letters reads as a word when it has a vowel or is a short capitalised acronym
  * (`Http`, `Tls`): a random `edyemaRvxqSV9vwhdFM8` has runs, but `Rvxq` and `vwhd` are not words.
+ * An uncapitalised run with five consonants in a row is not one either: random lower case and
+ * digits (`4elkfmrxy56fudtldxnbkw…`, a Gitea OAuth secret) splits at its digits into such runs.
  */
 function isCamelCaseWords(value: string): boolean {
   const words = value
     .match(/[A-Z]?[a-z]{3,}/g)
-    ?.filter((w) => /[aeiouy]/i.test(w) || (w.length <= 4 && /^[A-Z]/.test(w)));
+    ?.filter(
+      (w) =>
+        (/[aeiouy]/i.test(w) || (w.length <= 4 && /^[A-Z]/.test(w))) &&
+        (/^[A-Z]/.test(w) || !CONSONANT_RUN.test(w)),
+    );
   if (!words || words.length < 3) return false;
   return words.join('').length / value.length >= 0.7;
 }
@@ -729,12 +751,19 @@ function isDateOrNumber(value: string): boolean {
 /** Strength of a password-like value: human or generated, but not a word, template or default. */
 function judgePassword(v: string): boolean {
   if (v.length < 8 || v.length > 128) return false;
-  if (/^[a-z]+$|^[A-Z][a-z]+$|^[A-Z]+$/.test(v)) return false; // a dictionary-looking word
+  // A dictionary-looking word; but not 12+ random lower-case letters (a Gmail app password,
+  // `xmjgdnzs…`), where five consonants in a row say no word is written.
+  if (/^[A-Z][a-z]+$|^[A-Z]+$/.test(v)) return false;
+  if (/^[a-z]+$/.test(v) && !(v.length >= 12 && CONSONANT_RUN.test(v) && shannonEntropy(v) >= 3.3))
+    return false;
   if (/^[A-Z]*(?:[A-Z][a-z]{2,}){2,}$/.test(v)) return false; // a CamelCase name (`StorageEncrypted`, `HTTPRedirectHandler`)
   if (/^[a-z]+[^A-Za-z0-9][a-z]+$/.test(v)) return false; // two words joined by a symbol
   const classes = charClasses(v);
   const entropy = shannonEntropy(v);
-  if (classes.count >= 3 && entropy >= 2.8) return true;
+  if (classes.count === 1) return entropy >= 3.3; // the random lower-case letters above
+  // Three classes: 2.75 bits lets an 8-character password repeat one character (keepalived's
+  // `auth_pass` is cut to 8).
+  if (classes.count >= 3 && entropy >= 2.75) return true;
   return classes.count >= 2 && v.length >= 14 && entropy >= 3.4 && (classes.digit || classes.upper);
 }
 
@@ -892,6 +921,11 @@ function keyed(
   // Consul and Nomad ACL tokens are UUIDs: `token = "…"` in an agent's configuration.
   if (joined.endsWith('token') && isUuid(value) && HASHICORP_ACL_CONTEXT.test(nearby()))
     return { type: 'generic_token', provider: 'generic' };
+  // A PagerDuty integration key (Events API v2 `routing_key`, v1 `service_key`): 32 hex, in
+  // Alertmanager's `pagerduty_configs` or any file about PagerDuty. Elsewhere a routing key is a queue's.
+  if ((joined === 'routingkey' || joined === 'integrationkey') && /^[0-9a-f]{32}$/.test(value)) {
+    if (/pagerduty/i.test(nearby())) return { type: 'generic_api_key', provider: 'generic' };
+  }
   if (joined.includes('heroku') && (isUuid(value) || /^HRKU-[A-Za-z0-9_-]{20,}$/.test(value)))
     return { type: 'heroku_api_key', provider: 'heroku' };
   // `machine api.heroku.com login … password <uuid>` in a .netrc is the Heroku CLI's API key.
@@ -1087,6 +1121,8 @@ function elementTextAfterName(
   return { start, value: text.slice(start, close) };
 }
 
+/** An element's attributes up to its `>`: `encoding="base64">`. */
+const ELEMENT_ATTRIBUTES = /(?:[\w:-]+=(?:"[^"\n]*"|'[^'\n]*')\s*)+>/y;
 /** `As String =` after a VB.NET name (the type may be qualified or generic). */
 const VB_TYPED = /^As\s+[\w.]+(?:\(Of [\w.]+\))?\s*=(?!=)\s*/;
 const CLOJURE = /\.(?:clj[cs]?|edn)$/;
@@ -1130,14 +1166,7 @@ export function matchDelimitedColumns(
     for (const { key, index } of columns) {
       const cell = cells[index];
       if (!cell || cell.value === '') continue;
-      const parsed: Parsed = {
-        key,
-        valueStart: lineStart + cell.start,
-        value: cell.value,
-        literal: true,
-        form: 'assign',
-      };
-      const hit = judgeAssignment(ctx, parsed, parsed.valueStart, isKnownFormat);
+      const hit = judgeNamedValue(ctx, key, lineStart + cell.start, cell.value, isKnownFormat);
       if (hit) hits.push(hit);
     }
     lineStart = lineEnd + 1;
@@ -1170,6 +1199,21 @@ function cellsOf(row: string, sep: string): Array<{ start: number; value: string
     }
   }
   return cells;
+}
+
+/**
+ * A value whose name the file's structure gives rather than a key on its line (a table's header,
+ * the map a member sits in), judged as `key = "value"` would be. `ctx` is the value's line.
+ */
+export function judgeNamedValue(
+  ctx: AssignmentContext,
+  key: string,
+  valueStart: number,
+  value: string,
+  isKnownFormat: (v: string) => boolean,
+): Hit | undefined {
+  const parsed: Parsed = { key, valueStart, value, literal: true, form: 'assign' };
+  return judgeAssignment(ctx, parsed, valueStart, isKnownFormat);
 }
 
 /** Analyse the assignment around one keyword hit. */
@@ -1210,7 +1254,13 @@ function judgeAssignment(
   // An unquoted bare word is code (`password = getPassword`), but not under an AWS secret key name
   // when it has that key's exact shape and no words: about one real AWS secret key in 4,000 has no
   // digit, `/` or `+`.
-  if (!parsed.literal && looksLikeIdentifier(value) && !(provider && isRandomAwsSecret(provider, value)))
+  // Nor, outside source code, random lower-case letters (judged as a password below).
+  if (
+    !parsed.literal &&
+    looksLikeIdentifier(value) &&
+    !(provider && isRandomAwsSecret(provider, value)) &&
+    !(ctx.file.kind !== 'code' && /^[a-z]+$/.test(value))
+  )
     return undefined;
   if (provider) {
     if (looksLikePlaceholder(value)) return undefined;

@@ -189,6 +189,37 @@ function normalizePem(block: string): string {
     .join('\n');
 }
 
+const OPENVPN_BEGIN = /-----BEGIN OpenVPN Static key V1-----/y;
+const OPENVPN_END = '-----END OpenVPN Static key V1-----';
+
+/**
+ * OpenVPN's static key (`openvpn --genkey`: a `ta.key` file, or inline in a `.ovpn` profile's
+ * `<tls-auth>`/`<tls-crypt>`): 256 random bytes as 16 lines of hex. It passes the tunnel's HMAC
+ * firewall, and in a static-key tunnel (`secret`) it decrypts the traffic.
+ */
+export function matchOpenVpnStaticKey(text: string, at: number): Hit | undefined {
+  OPENVPN_BEGIN.lastIndex = at;
+  if (!OPENVPN_BEGIN.exec(text)) return undefined;
+  const headerEnd = OPENVPN_BEGIN.lastIndex;
+  const rel = text.slice(headerEnd, headerEnd + 2000).indexOf(OPENVPN_END);
+  if (rel < 0) return undefined;
+  const body = text.slice(headerEnd, headerEnd + rel).replace(/\\r|\\n|[\s"',+]/g, '');
+  if (!/^[0-9a-f]{512}$/i.test(body) || longestRun(body) >= 8 || shannonEntropy(body) < 3.5) return undefined;
+  return makeHit({
+    type: 'openvpn_static_key',
+    provider: 'openvpn',
+    revocable: false,
+    start: at,
+    end: headerEnd,
+    secret: normalizePem(text.slice(at, headerEnd + rel + OPENVPN_END.length)),
+    identity: `openvpn_static_key:${sha256(body.toLowerCase())}`,
+    preview: { value: body, prefix: '-----BEGIN OpenVPN Static key V1----- ' },
+    confidence: 'high',
+    priority: PRIORITY.specific,
+    attributes: {},
+  });
+}
+
 const PUTTY = /PuTTY-User-Key-File-[23]: ([a-z0-9-]+)/y;
 
 export function matchPuttyKey(text: string, at: number): Hit | undefined {

@@ -524,6 +524,19 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     { minEntropy: 4.0, source: 'https://pypi.org/help/#apitoken' },
   ),
   T(
+    'nuget_api_key',
+    'nuget',
+    false,
+    'oy2 + 43 lowercase base32 characters with fixed bits (NuGet ApiKeyV4)',
+    ['oy2'],
+    /oy2[a-p][0-9a-z]{15}[aq][0-9a-z]{11}[eu][bdfhjlnprtvxz357][a-p][0-9a-z]{11}[aeimquy4](?![0-9a-z])/y,
+    {
+      minEntropy: 3.5,
+      source:
+        'https://github.com/NuGet/NuGetGallery/blob/main/src/NuGetGallery.Services/Authentication/ApiKeyV4.cs',
+    },
+  ),
+  T(
     'dockerhub_access_token',
     'docker',
     false,
@@ -927,6 +940,13 @@ export const OTHER_KINDS: readonly KindInfo[] = [
     revocable: false,
     shape: 'a JSON Web Key with "kty" RSA/EC/OKP and the private member "d"',
     source: 'https://datatracker.ietf.org/doc/html/rfc7518#section-6',
+  },
+  {
+    type: 'openvpn_static_key',
+    provider: 'openvpn',
+    revocable: false,
+    shape: '-----BEGIN OpenVPN Static key V1----- + 16 lines of 32 hex',
+    source: 'https://openvpn.net/community-resources/reference-manual-for-openvpn-2-6/',
   },
   {
     type: 'putty_private_key',

@@ -5,7 +5,7 @@
  * Found where a second blind corpus (gen.py under /tmp/heldout2, not committed) showed gaps.
  */
 import { describe, expect, it } from 'vitest';
-import { ALNUM, B64URL, HEX, IN_CONTEXT, strongPassword } from '../../../bench/scan/tokens.ts';
+import { ALNUM, B64URL, HEX, IN_CONTEXT, STANDALONE, strongPassword } from '../../../bench/scan/tokens.ts';
 import { generateKeyPairSync } from 'node:crypto';
 import { gen, lowScanner, scan, typesIn } from './helpers.ts';
 
@@ -206,7 +206,7 @@ describe('application configuration', () => {
   });
 
   it('reads a Ceph keyring secret and basic-auth credentials nginx sends upstream', () => {
-    const cephx = `AQ${g.mixed(`${ALNUM}+/`, 38)}==`;
+    const cephx = `AQ${g.mixed(`${ALNUM}+/`, 36)}==`; // 28 bytes: type, creation time, length, 16-byte secret
     expect(
       scan(`[client.admin]\n\tkey = ${cephx}\n`, 'etc/ceph/ceph.client.admin.keyring').map((f) => f.secret),
     ).toEqual([cephx]);
@@ -448,5 +448,162 @@ describe('configuration embedded in code', () => {
   it('is quiet on a value truncated for show', () => {
     expect(typesIn('set PASSWORD=sk-ant-api03-...\r\n', 'scripts/install.bat')).toEqual([]);
     expect(typesIn('API_TOKEN=ghp_…\n', '.env')).toEqual([]);
+  });
+});
+
+describe('values named by the map they sit in (the tenth blind corpus)', () => {
+  const token = g.mixed(ALNUM, 40);
+  const password = strongPassword(g);
+
+  it("reads Composer's auth.json host maps, not a placeholder there", () => {
+    const auth = [
+      '{',
+      '    "bearer": {',
+      `        "packages.example.net": "${token}",`,
+      '        "repo.example.org": "your-token-here"',
+      '    },',
+      '    "http-basic": {',
+      `        "satis.example.net": { "username": "ci", "password": "${password}" }`,
+      '    }',
+      '}',
+    ].join('\n');
+    expect(scan(auth, 'home/ana/.config/composer/auth.json').map((f) => [f.line, f.secret])).toEqual([
+      [3, token],
+      [7, password],
+    ]);
+  });
+
+  it("reads Bundler's BUNDLE_<HOST> credentials, not its other double-underscore settings", () => {
+    const config = [
+      '---',
+      'BUNDLE_PATH: "vendor/bundle"',
+      'BUNDLE_BUILD__NOKOGIRI: "--use-system-libraries"',
+      `BUNDLE_GEMS__CONTRIBSYS__COM: "a1b2c3d4:${password}"`,
+      `BUNDLE_RUBYGEMS__PKG__GITHUB__COM: "${token}"`,
+    ].join('\n');
+    expect(scan(config, 'home/ana/.bundle/config').map((f) => [f.line, f.secret])).toEqual([
+      [4, password],
+      [5, token],
+    ]);
+  });
+
+  it('reads a Consul or Nomad gossip key and the ACL tokens of a tokens block, only in their configs', () => {
+    const gossip = Buffer.from(g.mixed(ALNUM, 32)).toString('base64');
+    const uuid = () =>
+      [g.mixed(HEX, 8), g.mixed(HEX, 4), `4${g.mixed(HEX, 3)}`, `a${g.mixed(HEX, 3)}`, g.mixed(HEX, 12)].join(
+        '-',
+      );
+    const [agent, management] = [uuid(), uuid()];
+    const hcl = [
+      'datacenter = "dc1"',
+      `encrypt    = "${gossip}"`,
+      'acl {',
+      '  enabled = true',
+      '  tokens {',
+      `    initial_management = "${management}"`,
+      `    agent              = "${agent}"`,
+      '    default            = "00000000-0000-0000-0000-000000000002"',
+      '  }',
+      '}',
+    ].join('\n');
+    expect(scan(hcl, 'etc/consul.d/consul.hcl').map((f) => [f.line, f.secret])).toEqual([
+      [2, gossip],
+      [6, management],
+      [7, agent],
+    ]);
+    expect(scan(hcl, 'infra/modules/vpc/main.hcl')).toEqual([]);
+  });
+
+  it("reads OpenVPN's auth-user-pass file and its inline form, and its static key", () => {
+    expect(scan(`svc-branch\n${password}\n`, 'etc/openvpn/client/hq.auth').map((f) => f.secret)).toEqual([
+      password,
+    ]);
+    const profile = `client\nremote vpn.example.net 1194\n<auth-user-pass>\nana\n${password}\n</auth-user-pass>\n`;
+    expect(scan(profile, 'home/ana/hq.ovpn').map((f) => [f.line, f.secret])).toEqual([[5, password]]);
+    const body = Array.from({ length: 16 }, () => g.str(HEX, 32));
+    const key = ['-----BEGIN OpenVPN Static key V1-----', ...body, '-----END OpenVPN Static key V1-----'];
+    const inline = ['<tls-crypt>', '#', '# 2048 bit OpenVPN static key', '#', ...key, '</tls-crypt>'].join(
+      '\n',
+    );
+    expect(scan(inline, 'home/ana/hq.ovpn').map((f) => [f.type, f.line])).toEqual([
+      ['openvpn_static_key', 5],
+    ]);
+    const zeros = key.map((l, i) => (i > 0 && i <= 16 ? '0'.repeat(32) : l)).join('\n');
+    expect(scan(zeros, 'etc/openvpn/ta.key')).toEqual([]);
+  });
+
+  it('reads SNMPv3 users, Nagios resource macros, OpenLDAP syncrepl credentials and NuGet apikeys', () => {
+    const nugetKey = g.mixed(ALNUM, 46);
+    const cases: Array<[string, string, number]> = [
+      ['etc/snmp/snmpd.conf', `createUser monitor SHA-256 "${password}" AES "${strongPassword(g)}"`, 1],
+      ['usr/local/nagios/etc/resource.cfg', `$USER1$=/usr/local/nagios/libexec\n$USER6$=${password}`, 2],
+      [
+        'etc/openldap/slapd.conf',
+        `syncrepl rid=001\n    bindmethod=simple\n    binddn="cn=replicator,dc=example,dc=net"\n    credentials=${password}`,
+        4,
+      ],
+      [
+        'AppData/Roaming/NuGet/NuGet.Config',
+        `<configuration>\n  <apikeys>\n    <add key="https://www.nuget.org/api/v2/package" value="${nugetKey}" />\n  </apikeys>\n</configuration>`,
+        3,
+      ],
+    ];
+    for (const [file, text, line] of cases)
+      expect(
+        scan(`${text}\n`, file).map((f) => f.line),
+        file,
+      ).toEqual([line]);
+    const dpapi = `AQAAANCMnd8BFdERjHoAwE/Cl+sBAAAA${g.mixed(`${ALNUM}+/`, 200)}`;
+    const stored = `<configuration>\n  <apikeys>\n    <add key="https://www.nuget.org/api/v2/package" value="${dpapi}" />\n  </apikeys>\n</configuration>\n`;
+    expect(scan(stored, 'AppData/Roaming/NuGet/NuGet.Config')).toEqual([]);
+  });
+
+  it('reads a NuGet API key by its fixed bits, not any oy2 string', () => {
+    const key = STANDALONE.nuget_api_key!(g);
+    expect(typesIn(`dotnet nuget push pkg.nupkg --api-key ${key}\n`, 'ci/publish.sh')).toContain(
+      'nuget_api_key',
+    );
+    expect(typesIn(`NOTE=${key.slice(0, 3)}q${key.slice(4)}\n`, 'ci/notes.txt')).toEqual([]);
+  });
+
+  it("reads Yarn's npmAuthIdent, FileZilla's base64 <Pass> and a PagerDuty routing key", () => {
+    expect(
+      typesIn(
+        `npmRegistries:\n  "https://npm.example.net":\n    npmAuthIdent: "ci:${password}"\n`,
+        '.yarnrc.yml',
+      ),
+    ).toEqual(['generic_password']);
+    const site = `<Server>\n  <User>ana</User>\n  <Pass encoding="base64">${Buffer.from(password).toString('base64')}</Pass>\n</Server>\n`;
+    expect(scan(site, 'home/ana/.config/filezilla/sitemanager.xml').map((f) => f.line)).toEqual([3]);
+    const routing = g.mixed(HEX, 32);
+    expect(
+      scan(
+        `receivers:\n  - name: oncall\n    pagerduty_configs:\n      - routing_key: ${routing}\n`,
+        'etc/alertmanager/alertmanager.yml',
+      ).map((f) => f.line),
+    ).toEqual([4]);
+    expect(typesIn(`exchange: events\nrouting_key: ${routing}\n`, 'config/rabbitmq.yml')).toEqual([]);
+  });
+
+  it('judges random lower-case passwords and secrets as random, words as words', () => {
+    const appPassword = ['xmjgd', 'nzsuhymvrlj'].join(''); // joined: the repository's self-scan reads literals
+    expect(
+      scan(`account default\nuser ana@example.net\npassword       ${appPassword}\n`, '.msmtprc').map(
+        (f) => f.secret,
+      ),
+    ).toEqual([appPassword]);
+    const gitea = `gto_${g.str('abcdefghijklmnopqrstuvwxyz234567', 52)}`;
+    expect(typesIn(`WOODPECKER_GITEA_SECRET=${gitea}\n`, 'etc/woodpecker/server.env')).toEqual([
+      'generic_secret',
+    ]);
+    expect(typesIn(`        auth_pass R3sOHxcx\n`, 'etc/keepalived/keepalived.conf')).toEqual([
+      'generic_password',
+    ]);
+    for (const word of [
+      'password = administrators',
+      'password = internationalization',
+      'password   required',
+    ])
+      expect(typesIn(`${word}\n`, 'etc/app.conf'), word).toEqual([]);
   });
 });
