@@ -282,6 +282,17 @@ export const IN_CONTEXT: Record<string, (g: Gen) => { file: string; lines: strin
     lines: [`//registry.npmjs.org/:_authToken=${uuidOf(g)}`],
     line: 0,
   }),
+  ethereum_private_key: (g) => ({
+    file: 'hardhat.config.ts',
+    lines: [
+      'const config: HardhatUserConfig = {',
+      '  networks: {',
+      `    sepolia: { url: "https://rpc.sepolia.org", accounts: ["0x${g.mixed(HEX, 64)}"] },`,
+      '  },',
+      '};',
+    ],
+    line: 2,
+  }),
   datadog_api_key: (g) => ({ file: '.env', lines: [`DD_API_KEY=${g.mixed(HEX, 32)}`], line: 0 }),
   datadog_app_key: (g) => ({ file: '.env', lines: [`DATADOG_APP_KEY=${g.mixed(HEX, 40)}`], line: 0 }),
   twilio_auth_token: (g) => ({ file: '.env', lines: [`TWILIO_AUTH_TOKEN=${g.mixed(HEX, 32)}`], line: 0 }),

@@ -21,6 +21,7 @@ import {
   SECURE_STRING_ANCHOR,
 } from './commands.ts';
 import { matchConfigMaps } from './config-maps.ts';
+import { matchEthereumKeys } from './ethereum.ts';
 import { matchCredentialCalls } from './credential-calls.ts';
 import { matchFileFormats, secretManifestData } from './credential-files.ts';
 import type { FileContext } from './context.ts';
@@ -334,9 +335,11 @@ export function findHits(text: string, file: FileContext = fileContext('')): Hit
   runLiterals(text, context, hits);
   runContextOnly(text, context, hits);
   runGeneric(text, file, hits);
-  if (file.kind === 'code') matchCredentialCalls(text, file.path, hits);
+  // A notebook is code in JSON strings (its decode calls' quotes escaped).
+  if (file.kind === 'code' || file.path.endsWith('.ipynb')) matchCredentialCalls(text, file.path, hits);
   matchDelimitedColumns(text, file, isKnownFormat, hits);
   matchConfigMaps(text, file, isKnownFormat, hits);
+  if (!NO_ASSIGNMENTS.has(file.kind)) matchEthereumKeys(text, hits);
   matchFileFormats(text, file, hits);
   runSecretManifestData(text, file, hits);
   if (hits.length === 0) return hits;

@@ -1014,6 +1014,9 @@ function countBefore(offsets: readonly number[], at: number): number {
 }
 
 const BACKTICK_STRINGS = /\.(?:[cm]?js|jsx|[cm]?ts|tsx|go)$/;
+/** Languages with `"""` strings; in Python and Julia one that stands alone is a docstring. */
+const TRIPLE_QUOTED_STRINGS = /\.(?:pyi?|jl|kts?|scala|swift|groovy)$/;
+const DOCSTRINGS = /\.(?:pyi?|jl)$/;
 
 /**
  * The multi-line string the line is in, if any. A Python triple-quoted string that stands as a
@@ -1023,13 +1026,13 @@ const BACKTICK_STRINGS = /\.(?:[cm]?js|jsx|[cm]?ts|tsx|go)$/;
  */
 function multilineString(ctx: AssignmentContext): 'doc' | 'data' | undefined {
   const { text, lineStart, file } = ctx;
-  if (/\.pyi?$/.test(file.path)) {
+  if (TRIPLE_QUOTED_STRINGS.test(file.path)) {
     const { triple } = delimiters(text);
     const n = countBefore(triple, lineStart);
     if (n % 2 === 0) return undefined;
     const open = triple[n - 1] as number;
     const before = text.slice(text.lastIndexOf('\n', open - 1) + 1, open);
-    return /^\s*[rbuRBUfF]{0,2}$/.test(before) ? 'doc' : 'data';
+    return DOCSTRINGS.test(file.path) && /^\s*[rbuRBUfF]{0,2}$/.test(before) ? 'doc' : 'data';
   }
   if (BACKTICK_STRINGS.test(file.path)) {
     // Only a template literal or raw string that opens a block (`const env = \`` at a line's end)
@@ -1127,10 +1130,15 @@ const ELEMENT_ATTRIBUTES = /(?:[\w:-]+=(?:"[^"\n]*"|'[^'\n]*')\s*)+>/y;
 const VB_TYPED = /^As\s+[\w.]+(?:\(Of [\w.]+\))?\s*=(?!=)\s*/;
 const CLOJURE = /\.(?:clj[cs]?|edn)$/;
 
-/** A Clojure keyword (`:service-token`) or the name a `def` binds. */
+/**
+ * A Clojure keyword (`:service-token`), the name a `def` binds, or a symbol that opens its line or
+ * a vector or map: a `let` binding (`[db-password "…"]`) or a destructuring default
+ * (`:or {jwt-secret "…"}`). Not a symbol passed to a call (`(check user password "…")`).
+ */
 function clojureKey(text: string, lineStart: number, ks: number, before: number): boolean {
   if (before === 58 /* : */) return true;
-  return /\((?:def|defonce)\s+(?:\^:?[\w-]+\s+)*$/.test(text.slice(lineStart, ks));
+  const lead = text.slice(lineStart, ks);
+  return /\((?:def|defonce)\s+(?:\^:?[\w-]+\s+)*$|(?:^|[[{])\s*$/.test(lead);
 }
 
 const OPENPGP_KEY_ID = /^(?:0x)?(?:[0-9A-Fa-f]{8}|[0-9A-Fa-f]{16}|[0-9A-Fa-f]{40})!?$/;

@@ -163,9 +163,10 @@ function keyBody(raw: string): { body: string; headers: string } {
   for (const line of unescaped.split('\n')) {
     // Quotes, commas and `+` around each line, spaces between them: `  , "MIIE…"` in a
     // Haskell or Elm list, `"MIIE…\\n" +` in Java.
+    // Zig's multi-line string lines start `\\`.
     const trimmed = line
       .replace(/^[\s"'`+,]+|[\s"'`+,;]+$/g, '')
-      .replace(/\\$/, '')
+      .replace(/^\\\\|\\$/g, '')
       .trim();
     if (trimmed === '') continue;
     if (/^[A-Za-z-]+:/.test(trimmed)) {
@@ -184,7 +185,7 @@ function normalizePem(block: string): string {
   return block
     .replace(/\\r\\n|\\n/g, '\n')
     .split('\n')
-    .map((l) => l.replace(/^[\s"'`+,]+|[\s"'`+,;]+$/g, ''))
+    .map((l) => l.replace(/^[\s"'`+,]+|[\s"'`+,;]+$/g, '').replace(/^\\\\/, ''))
     .filter((l) => l !== '')
     .join('\n');
 }

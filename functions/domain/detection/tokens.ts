@@ -66,10 +66,32 @@ const DOCUMENTED_EXAMPLES = new Set([
   '2a81f24ea84e99d2f52bbd3e6db1ea4cada1ba2ca8554fc17eb1d1dfd95b649d',
   // jwt.io's example token (HS256, "John Doe", signed with "your-256-bit-secret"), pasted into countless READMEs.
   '7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606',
+  // Hardhat's and Anvil's 20 funded development accounts (`0xac0974be…` first): the keys at
+  // m/44'/60'/0'/0/0–19 of the mnemonic "test test … test junk" that both tools print on start.
+  '60a09e4357868c1e9b801052726d061c370429f723db84523ed58ac354f6eb8a',
+  '095101cf732c298a0ce0320b9de704209cdd8640b70d8fdf4e5be51aa2eb272e',
+  'bb4978fbe7638de8e6ee13d9a59a5fb047beb0f0ee059fe166541b1f96b6af63',
+  'f02322197a196ceb746aa52cee2a869abf0fe231c4d6d050a8a5f02c6625a1d4',
+  '5de22089c247b9b2722ec5c33498e6bc481b1faba85f4da957f8b84679fcf88c',
+  '59feecfa04eb096ba44eed297e4239fa32d8840cbc1ffb8ff2f7fd8e8e0edd38',
+  'b69d88ff1ad5834ab1d8ed45f20d72b6ccf3429c9ccc75b93d14ca0ee00dec16',
+  'b6b9ee08c38f62da71fa150a8ada4a7a09c7d3c4a9f6445e51e5a4b2c6395368',
+  'be394de37f9d6cf6682434e9f15a4f891eca9b614bf79da2da22a8e48a658fcd',
+  'dd0102d1cd0c6ac702573e3e7551fc6cec26596b6287348804c1b0f9544b5bf9',
+  'bc695e76adbd4ba589f63b5522e4cff1617857f6255c87950e52ef51c2d18000',
+  'f08cf7b46c09669b731db4160bd42c7327126eac2caf35ba299cd92bf086aef4',
+  '7112de5abbaaf6185c02a8af80086678d3bd7cfae2b692e1f06e07d2bf95f063',
+  'c9af1927cd58e92d438303f3f1d4b1ed246b01060b2abdbca149d2321a2d04bd',
+  '9ebbe88c52f8681820a94a6501aa00fa230094dfc40147a908f53538e8cfa3a6',
+  '9794bae81f0d5dd24f7025d1bfbb9f5541f685d6903a2a0a8267c9c6e57f8487',
+  '89fdd4bd49fc0e2a4b08d8379d7906d328c871b1399680e16d1008de30b16ed2',
+  '97bc0c40d645cfaa2f3b3eb6527201816192c0f3056fd4ec191da8c1db901b02',
+  '609101d4dd3170f57ff777c34aff90d822bb450ad30ef420017137b8625a8c28',
+  '7d2c370c3a5748fad23c20a93abaa2b19badc0c8a0e7d6336b529170645011c0',
 ]);
 
 /** Lengths of the examples above: a value of another length is not one of them (no hash needed). */
-const EXAMPLE_LENGTHS = new Set([10, 16, 22, 24, 28, 32, 39, 44, 53, 155]);
+const EXAMPLE_LENGTHS = new Set([10, 16, 22, 24, 28, 32, 39, 44, 53, 66, 155]);
 
 export function isDocumentedExample(value: string): boolean {
   return EXAMPLE_LENGTHS.has(value.length) && DOCUMENTED_EXAMPLES.has(sha256(value));
@@ -940,6 +962,13 @@ export const OTHER_KINDS: readonly KindInfo[] = [
     revocable: false,
     shape: 'a JSON Web Key with "kty" RSA/EC/OKP and the private member "d"',
     source: 'https://datatracker.ietf.org/doc/html/rfc7518#section-6',
+  },
+  {
+    type: 'ethereum_private_key',
+    provider: 'ethereum',
+    revocable: false,
+    shape: '0x + 64 hex where the line names a key or lists accounts (EVM chains)',
+    source: 'https://ethereum.org/en/developers/docs/accounts/#account-creation',
   },
   {
     type: 'openvpn_static_key',

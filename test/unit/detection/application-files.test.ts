@@ -607,3 +607,59 @@ describe('values named by the map they sit in (the tenth blind corpus)', () => {
       expect(typesIn(`${word}\n`, 'etc/app.conf'), word).toEqual([]);
   });
 });
+
+describe('secrets in the idioms of the ninth blind corpus', () => {
+  const key = `0x${g.mixed(HEX, 64)}`;
+
+  it('reads an Ethereum private key where its line names a key or lists accounts, not a hash', () => {
+    const cases: Array<[string, string]> = [
+      ['script/Deploy.s.sol', `        uint256 deployerKey = ${key};`],
+      ['script/Deploy.s.sol', `        uint256 pk = vm.envOr("PRIVATE_KEY", uint256(${key}));`],
+      ['hardhat.config.ts', `    sepolia: { url: RPC_URL, accounts: ["${key}"] },`],
+    ];
+    for (const [file, line] of cases)
+      expect(typesIn(`${line}\n`, file), line).toEqual(['ethereum_private_key']);
+    for (const line of [
+      `    bytes32 public constant MERKLE_ROOT = ${key};`,
+      `    bytes32 constant DOMAIN_SEPARATOR_HASH_KEY = ${key};`,
+      `    uint256 deployerKey = ${key}${g.mixed(HEX, 2)};`,
+    ])
+      expect(typesIn(`${line}\n`, 'src/Vault.sol'), line).toEqual([]);
+  });
+
+  it("is quiet on Hardhat's and Anvil's published development keys", () => {
+    const anvil0 = ['0xac0974bec39a17e36ba4a6b4d238ff944bacb478', 'cbed5efcae784d7bf4f2ff80'].join('');
+    expect(typesIn(`        uint256 deployerKey = ${anvil0};\n`, 'script/Deploy.s.sol')).toEqual([]);
+    expect(typesIn(`PRIVATE_KEY="${anvil0}"\n`, '.env')).toEqual([]);
+  });
+
+  it("finds a key in Zig's multi-line string and a secret in a Julia or Kotlin data string", () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString().trim().split('\n');
+    const zig = `const deploy_key =\n${pem.map((l) => `    \\\\${l}`).join('\n')}\n;\n`;
+    expect(scan(zig, 'src/client.zig').map((f) => [f.type, f.line])).toEqual([['pkcs8_private_key', 2]]);
+    const password = strongPassword(g);
+    const julia = `const DEFAULT_CONFIG = """\nrabbitmq:\n  rabbitmq_password: ${password}\n"""\n`;
+    expect(scan(julia, 'src/Client.jl').map((f) => f.line)).toEqual([3]);
+    const doc = `"""\n    connect(; rabbitmq_password: ${password})\n"""\nfunction connect end\n`;
+    expect(scan(doc, 'src/Client.jl')).toEqual([]);
+    const kotlin = `val config =\n    """\n    rabbitmq_password: ${password}\n    """\n`;
+    expect(scan(kotlin, 'src/main/kotlin/Config.kt').map((f) => f.line)).toEqual([3]);
+  });
+
+  it('reads Clojure let bindings and destructuring defaults, not a symbol passed to a call', () => {
+    const secret = `${g.mixed(`${ALNUM}+/`, 43)}=`;
+    const defaults = `(defn connect\n  [& {:keys [jwt-secret]\n      :or {jwt-secret "${secret}"}}])\n`;
+    expect(scan(defaults, 'src/acme/sync.clj').map((f) => f.line)).toEqual([3]);
+    expect(
+      scan(`(let [api-secret "${secret}"]\n  (run api-secret))\n`, 'src/acme/run.clj').map((f) => f.line),
+    ).toEqual([1]);
+    expect(scan(`(check-login user api-secret "${secret}")\n`, 'src/acme/check.clj')).toEqual([]);
+  });
+
+  it("reads a base64 user:password decoded in a notebook cell's JSON string", () => {
+    const basic = Buffer.from(`api-user:${strongPassword(g)}`).toString('base64');
+    const cell = `  "source": [\n    "auth = base64.b64decode(\\"${basic}\\").decode()"\n  ]\n`;
+    expect(scan(cell, 'notebooks/ledger.ipynb').map((f) => f.line)).toEqual([2]);
+  });
+});
