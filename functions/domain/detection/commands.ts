@@ -1,7 +1,7 @@
 /**
  * Passwords given on a command line: `mysql -pS3cret`, `sshpass -p '…' ssh …`, `curl -u user:…`,
  * `docker login -p …`, `redis-cli -a …`, `ldapsearch -w …`, `smbclient -U user%…`,
- * `htpasswd -b file user …`. Shell history, CI scripts, Makefiles, READMEs
+ * `htpasswd -b file user …`, `sqlplus user/…@db`. Shell history, CI scripts, Makefiles, READMEs
  * and `subprocess.run("…")` strings hold them; no keyword names the value, the tool's option does.
  *
  * The command line is split into words as a POSIX shell would (quotes, backslash escapes, `\`
@@ -42,6 +42,13 @@ function htpasswdBatch(words: readonly Word[]): { word: Word; value: string } | 
   return word && args.length === expected ? { word, value: word.value } : undefined;
 }
 
+/** `sqlplus [-S] user/password[@connect] [as sysdba]`: Oracle's logon as the first argument. */
+function sqlplusLogon(words: readonly Word[]): { word: Word; value: string } | undefined {
+  const word = words.find((w) => !w.value.startsWith('-'));
+  const logon = word && /^[A-Za-z][\w$#]*\/([^@\s/"]+)(?:@\S+)?(?:\s+as\s+\w+)?$/i.exec(word.value);
+  return word && logon ? { word, value: logon[1] as string } : undefined;
+}
+
 /** Tools by command name. */
 const TOOLS: Record<string, ToolSpec> = {
   sshpass: { password: ['-p'] },
@@ -75,6 +82,7 @@ const TOOLS: Record<string, ToolSpec> = {
   mongoexport: MONGO,
   mongoimport: MONGO,
   htpasswd: { positional: htpasswdBatch },
+  sqlplus: { positional: sqlplusLogon },
   // `<tool> login -u USER -p PASSWORD [REGISTRY]`
   'docker login': REGISTRY_LOGIN,
   'podman login': REGISTRY_LOGIN,
@@ -94,6 +102,9 @@ const TOOLS: Record<string, ToolSpec> = {
  * ~3 ms per MB on installed packages); an option is rarer, and the tool is then looked for
  * before it on its command line.
  */
+/** Tools whose password is an argument, not an option's value: found by their own name. */
+const POSITIONAL_TOOLS = ['htpasswd', 'sqlplus'];
+
 export const COMMAND_ANCHORS = [
   '-p',
   '-u',
@@ -104,7 +115,7 @@ export const COMMAND_ANCHORS = [
   '--user',
   '--pass',
   '--proxy-user',
-  'htpasswd',
+  ...POSITIONAL_TOOLS,
 ];
 
 export interface Word {
@@ -274,10 +285,11 @@ export function matchCommandPassword(text: string, at: number): Hit | undefined 
     if (before !== 32 && before !== 9) return undefined;
     command = toolBefore(text, at);
   } else {
-    // `htpasswd` itself: a command word.
-    const end = at + 'htpasswd'.length;
+    // `htpasswd` or `sqlplus` itself: a command word.
+    const name = POSITIONAL_TOOLS.find((t) => text.startsWith(t, at)) as string;
+    const end = at + name.length;
     const ok = (at === 0 || !/[A-Za-z0-9_.-]/.test(text[at - 1] as string)) && isSpace(text[end]);
-    command = ok ? { name: 'htpasswd', end } : undefined;
+    command = ok ? { name, end } : undefined;
   }
   if (!command) return undefined;
   const spec = TOOLS[command.name] as ToolSpec;

@@ -1,9 +1,10 @@
 /**
- * Calls in source code whose argument is a credential by its position, with no key name beside
+ * Calls in source code (and notebooks and logs) whose argument is a credential by its position, with no key name beside
  * it:
  * - database clients that take the password third: PHP's `new PDO($dsn, 'user', '…')`,
  *   `mysqli_connect('host', 'user', '…')` and `new mysqli(…)`, Java's
- *   `DriverManager.getConnection(url, "user", "…")`;
+ *   `DriverManager.getConnection(url, "user", "…")`, and the same PDO call as a PHP stack trace
+ *   prints it in a log (`PDO->__construct('mysql:…', 'user', '…', Array)`);
  * - basic-auth credentials kept base64-encoded and decoded where used: Swift's
  *   `Data(base64Encoded: "…")`, Python's `base64.b64decode("…")`, Java's
  *   `Base64.getDecoder().decode("…")`, .NET's `Convert.FromBase64String("…")`,
@@ -20,6 +21,8 @@ const CONNECT_CALLS: ReadonlyArray<{ path: RegExp; call: RegExp }> = [
     path: /\.(?:php|phtml|inc)$/i,
     call: new RegExp(String.raw`(?:\bnew\s+\\?PDO|\bmysqli_connect|\bnew\s+mysqli)${THIRD_ARGUMENT}`, 'g'),
   },
+  // PHP stack traces print the arguments: `PDO->__construct('mysql:…', 'user', '…', Array)` in a log.
+  { path: /\.log(?:\.\d+)?$/i, call: new RegExp(String.raw`\bPDO->__construct${THIRD_ARGUMENT}`, 'g') },
   {
     path: /\.(?:java|kt|kts|scala|groovy|gradle)$/i,
     call: new RegExp(String.raw`\bDriverManager\.getConnection${THIRD_ARGUMENT}`, 'g'),

@@ -11,7 +11,7 @@ import type { FileContext } from './context.ts';
 import { judgeBarePassword } from './generic.ts';
 import { isHashLength, shannonEntropy } from './heuristics.ts';
 import type { Hit } from './model.ts';
-import { GENERIC_PASSWORD, PRIORITY, valueHit } from './model.ts';
+import { GENERIC_PASSWORD, GENERIC_SECRET, PRIORITY, valueHit } from './model.ts';
 import { isPgpassFile, matchPgpass, matchWrittenPgpass } from './pgpass.ts';
 
 const RAILS_KEY_FILE = /(?:^|\/)config\/(?:master|credentials\/[\w.-]+)\.key$/;
@@ -31,7 +31,7 @@ export function matchFileFormats(text: string, file: FileContext, hits: Hit[]): 
       (format.path ? format.path.test(path) : configLike || format.anyKind) &&
       (!format.marker || text.includes(format.marker))
     )
-      matchPasswordLines(text, format.line, hits);
+      matchPasswordLines(text, format.line, format.kind ?? GENERIC_PASSWORD, hits);
   if (isPgpassFile(path)) matchPgpass(text, hits);
   // Scripts, Dockerfiles and cloud-init write password files; source code does not.
   else if ((kind === 'config' || kind === 'doc' || kind === 'other') && text.includes('pgpass'))
@@ -53,6 +53,8 @@ const PASSWORD_LINES: ReadonlyArray<{
   anyKind?: true;
   marker?: string;
   line: RegExp;
+  /** What the value is, when not a password. */
+  kind?: Pick<Hit, 'type' | 'provider' | 'revocable'>;
 }> = [
   // Postfix `smtp_sasl_password_maps`: `[smtp.example.com]:587  user@example.com:password`.
   { path: /(?:^|\/)sasl_passwd$/, line: /^[ \t]*[^\s#]\S*[ \t]+[^\s:]+:(\S+)[ \t]*$/ },
@@ -93,6 +95,13 @@ const PASSWORD_LINES: ReadonlyArray<{
     marker: 'proxy_set_header',
     line: /proxy_set_header[ \t]+Authorization[ \t]+"?Basic[ \t]+([A-Za-z0-9+/]+={0,2})"?/i,
   },
+  // `vault operator init` prints the unseal key shares; a runbook or a pasted terminal keeps them.
+  {
+    marker: 'Unseal Key ',
+    anyKind: true,
+    kind: GENERIC_SECRET,
+    line: /^\s*Unseal Key \d+: ([A-Za-z0-9+/]{43,}={0,2})\s*$/,
+  },
   // Go's MySQL driver DSN: `user:password@tcp(host:3306)/db` (Telegraf, Grafana, Go services).
   { marker: '@tcp(', anyKind: true, line: /[\w.-]+:([^@\s"'/:]+)@tcp\(/ },
   // Net-SNMP's SNMPv3 users: `createUser [-e id] name SHA-256 "authpass" AES "privpass"`.
@@ -112,7 +121,12 @@ const PASSWORD_LINES: ReadonlyArray<{
   },
 ];
 
-function matchPasswordLines(text: string, line: RegExp, hits: Hit[]): void {
+function matchPasswordLines(
+  text: string,
+  line: RegExp,
+  kind: Pick<Hit, 'type' | 'provider' | 'revocable'>,
+  hits: Hit[],
+): void {
   for (let lineStart = 0; lineStart < text.length;) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
@@ -120,7 +134,7 @@ function matchPasswordLines(text: string, line: RegExp, hits: Hit[]): void {
     const password = m?.[1];
     if (m && password && judgeBarePassword(password)) {
       const start = lineStart + m.index + m[0].lastIndexOf(password);
-      hits.push(valueHit(GENERIC_PASSWORD, start, password, 'high', PRIORITY.specific));
+      hits.push(valueHit(kind, start, password, 'high', PRIORITY.specific));
     }
     lineStart = lineEnd + 1;
   }

@@ -31,6 +31,7 @@ import {
   isMinifiedLine,
   lowerIfDocumented,
   matchDelimitedColumns,
+  matchMarkdownTables,
   matchGeneric,
   printableBase64,
 } from './generic.ts';
@@ -149,6 +150,7 @@ function buildIndex(): { pivots: PivotTable[]; literal: RegExp; literals: Map<st
   add(ENCODED_PEM_ANCHOR, matchEncodedPrivateKey);
   add('define(', matchWordPressKey);
   add('://', matchUrlWithPassword);
+  add(':\\/\\/', matchUrlWithPassword);
   for (const a of COMMAND_ANCHORS) add(a, matchCommandPassword);
   add(SECURE_STRING_ANCHOR, matchSecureStringPassword);
   for (const a of ['IQoJb3JpZ2luX2Vj', 'FwoGZXIvYXdzE', 'FQoGZXIvYXdzE']) add(a, matchSessionToken);
@@ -335,9 +337,10 @@ export function findHits(text: string, file: FileContext = fileContext('')): Hit
   runLiterals(text, context, hits);
   runContextOnly(text, context, hits);
   runGeneric(text, file, hits);
-  // A notebook is code in JSON strings (its decode calls' quotes escaped).
-  if (file.kind === 'code' || file.path.endsWith('.ipynb')) matchCredentialCalls(text, file.path, hits);
+  // A notebook is code in JSON strings (its decode calls' quotes escaped); a log prints calls.
+  if (file.kind === 'code' || CALLS_OUTSIDE_CODE.test(file.path)) matchCredentialCalls(text, file.path, hits);
   matchDelimitedColumns(text, file, isKnownFormat, hits);
+  matchMarkdownTables(text, file, isKnownFormat, hits);
   matchConfigMaps(text, file, isKnownFormat, hits);
   if (!NO_ASSIGNMENTS.has(file.kind)) matchEthereumKeys(text, hits);
   matchFileFormats(text, file, hits);
@@ -406,6 +409,8 @@ function runSecretManifestData(text: string, file: FileContext, hits: Hit[]): vo
     if (only) hits.push(encodedAt(only, start, start + value.length));
   }
 }
+
+const CALLS_OUTSIDE_CODE = /\.ipynb$|\.log(?:\.\d+)?$/i;
 
 const SCHEMA_EXAMPLE = /(?:^|[\s{,])["']?(?:x-)?examples?["']?\s*[:=]\s*["']?$/;
 

@@ -179,10 +179,14 @@ function skipSpaces(text: string, i: number, end: number): number {
 
 const UNQUOTED_END = /[\s,;)}\]"'`<>&|]/;
 
-/** The unquoted value starting at `i`: up to whitespace or a delimiter. */
+/** An escape that ends an unquoted value in text held in a JSON string: `\n`, `\r`, `\t`, `\"`. */
+const isEscapeAt = (text: string, j: number): boolean =>
+  text.charCodeAt(j) === 92 && /[nrt"]/.test(text[j + 1] as string);
+
+/** The unquoted value starting at `i`: up to whitespace, a delimiter or a JSON escape. */
 function bareAt(text: string, i: number, lineEnd: number): { start: number; value: string } | undefined {
   let j = i;
-  while (j < lineEnd && !UNQUOTED_END.test(text[j] as string)) j++;
+  while (j < lineEnd && !UNQUOTED_END.test(text[j] as string) && !isEscapeAt(text, j)) j++;
   if (j === i) return undefined;
   return { start: i, value: text.slice(i, j) };
 }
@@ -420,8 +424,8 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
     if (fallback && i + fallback[0].length <= lineEnd) i += fallback[0].length - 1;
   }
   // A literal inside a wrapper that only changes its type: Go's `[]byte("…")`, C#'s
-  // `Encoding.UTF8.GetBytes("…")`, Julia's `raw"…"`.
-  if (c === 91 || c === 69 || c === 114 /* [ E r */) {
+  // `Encoding.UTF8.GetBytes("…")`, Julia's `raw"…"`, CDK's `SecretValue.unsafePlainText("…")`.
+  if (c === 91 || c === 69 || c === 114 || c === 83 || c === 99 /* [ E r S c */) {
     LITERAL_WRAPPER.lastIndex = i;
     const wrapped = LITERAL_WRAPPER.exec(text);
     if (wrapped) i += wrapped[0].length;
@@ -431,6 +435,15 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
     const pasted = joinedLiterals(text, i + 7, ARGUMENT_JOIN);
     if (pasted && pasted.pieces > 1)
       return { key, valueStart: i + 8, value: pasted.value, literal: true, form };
+  }
+  // HTML mail and wiki pages set a value in `<code>…</code>` (or `<kbd>`, `<tt>`).
+  if (ctx.file.kind !== 'code' && text.charCodeAt(i) === 60 /* < */) {
+    CODE_ELEMENT.lastIndex = i;
+    const element = CODE_ELEMENT.exec(text);
+    if (element && i + element[0].length <= lineEnd) {
+      const value = element[2] as string;
+      return { key, valueStart: i + (element[1] as string).length + 2, value, literal: true, form };
+    }
   }
   // String prefixes: b"…", r'…', u"…", f"…", @"…", $"…"
   if (/[bruBRUf@$]/.test(text[i] ?? '') && isQuote(text.charCodeAt(i + 1))) i++;
@@ -448,6 +461,9 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
       ? templateDefault(text, got.start, got.start + got.value.length)
       : undefined;
     if (fallback) return { key, valueStart: fallback.start, value: fallback.value, literal: true, form };
+    // Gradle's `buildConfigField "String", "KEY", "\"…\""`: a string literal inside the string.
+    if (got.value.length > 4 && got.value.startsWith('\\"') && got.value.endsWith('\\"'))
+      return { key, valueStart: got.start + 2, value: got.value.slice(2, -2), literal: true, form };
     const value = ctx.file.kind === 'code' ? (joinedLiterals(text, i)?.value ?? got.value) : got.value;
     return { key, valueStart: got.start, value, literal: true, form };
   }
@@ -487,8 +503,9 @@ function templateDefault(
 }
 
 const ENV_FALLBACK =
-  /(?:(?:process\.env(?:\.\w+|\[[^\]\n]+\])|System\.getenv\([^)\n]*\)|ENV\[[^\]\n]+\]|os\.environ\[[^\]\n]+\])\s*(?:\|\||\?\?|\?:|or)\s*|(?:os\.getenv|os\.environ\.get|ENV\.fetch|Environment\.GetEnvironmentVariable)\(\s*(["'])[^"'\n]*\1\s*,\s*)["'`]/y;
-const LITERAL_WRAPPER = /\[\]byte\(|Encoding\.\w+\.GetBytes\(|raw(?=["'])/y;
+  /(?:(?:process\.env(?:\.\w+|\[[^\]\n]+\])|System\.getenv\([^)\n]*\)|ENV\[[^\]\n]+\]|os\.environ\[[^\]\n]+\])\s*(?:\|\||\?\?|\?:|or)\s*|(?:os\.getenv|os\.environ\.get|ENV\.fetch|Environment\.GetEnvironmentVariable)\(\s*(["'])[^"'\n]*\1\s*,\s*|String\.fromEnvironment\(\s*(["'])[^"'\n]*\2\s*,\s*defaultValue:\s*)["'`]/y;
+const LITERAL_WRAPPER =
+  /\[\]byte\(|Encoding\.\w+\.GetBytes\(|(?:cdk\.)?SecretValue\.(?:unsafePlainText|plainText)\(|raw(?=["'])/y;
 const DIRECTIVE_FILE_KINDS = new Set<FileContext['kind']>(['config', 'other']);
 const SECRET_DIRECTIVE = /(?:^|[-_])(?:password|passwd|pass|secret)$/i;
 
@@ -567,7 +584,14 @@ function terraformDefault(
 /** `arn:aws:secretsmanager:…:secret:name`: a resource type inside an ARN, not a key. */
 function inArn(text: string, lineStart: number, at: number): boolean {
   let i = at;
-  while (i > lineStart && !isSpace(text.charCodeAt(i - 1)) && !isQuote(text.charCodeAt(i - 1))) i--;
+  // Back to the start of the value: a space, a quote or the `=` of `LDAP_SECRET_ARN=arn:…`.
+  while (
+    i > lineStart &&
+    !isSpace(text.charCodeAt(i - 1)) &&
+    !isQuote(text.charCodeAt(i - 1)) &&
+    text.charCodeAt(i - 1) !== 61
+  )
+    i--;
   return text.startsWith('arn:', i);
 }
 
@@ -637,7 +661,7 @@ function categorize(words: string[], joined: string): Category | undefined {
   )
     return 'password';
   if (
-    /apikey|accesskey|authkey|signingkey|encryptionkey|masterkey|presharedkey|fernetkey|appkey|privatekey|licensekey|clientkey|secretkey|subscriptionkey|consumerkey|servicekey|adminkey/.test(
+    /apikey|accesskey|authkey|signingkey|encryptionkey|masterkey|presharedkey|fernetkey|sdkkey|serverkey|appkey|privatekey|licensekey|clientkey|secretkey|subscriptionkey|consumerkey|servicekey|adminkey/.test(
       joined,
     ) ||
     (words[words.length - 1] === 'key' &&
@@ -689,6 +713,8 @@ function looksLikeIdentifier(value: string): boolean {
 }
 
 const CONSONANT_RUN = /[b-df-hj-np-tv-xz]{5}/;
+const PASSPHRASE = /^[a-z]{3,}(?:-[a-z]{3,}){2,}-\d{2,}$/;
+const APPLE_APP_PASSWORD = /^[a-z]{4}-[a-z]{4}-[a-z]{4}-[a-z]{4}$/;
 
 const isRandomAwsSecret = (provider: { type: string }, value: string): boolean =>
   provider.type === 'aws_secret_access_key' && !isCamelCaseWords(value) && shannonEntropy(value) >= 4.0;
@@ -822,6 +848,9 @@ function judgeValue(category: Category, value: string): boolean {
   if (POWERSHELL_CMDLET.test(v)) return false; // `$BindPassword = Get-Secret -Name …`
   if (looksLikePlaceholder(v) || isDefaultPassword(v) || WEAK_WORDS.test(v) || REGEX_SYNTAX.test(v))
     return false;
+  // Under a password name, a passphrase of words and a number (`firefly-badger-kestrel-97`) and
+  // Apple's app-specific passwords (`pvtz-taxp-xapc-jltz`) are the password, not an identifier.
+  if (category === 'password' && (PASSPHRASE.test(v) || APPLE_APP_PASSWORD.test(v))) return true;
   if (v.endsWith('\\') || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return false; // escapes, CONSTANT_NAMES
   if (v.startsWith('arn:') || ALGORITHM_NAME.test(v) || NATURAL_TEXT.test(v)) return false;
   if ((v.includes('[') && PROPERTY_PATH.test(v)) || INTERPOLATION.test(v) || isTypedInOrder(v)) return false;
@@ -884,6 +913,14 @@ const HASHICORP_ACL_CONTEXT = /\b(?:consul|nomad|acl)\b/i;
 const AZURE_STORAGE_KEY = /^[A-Za-z0-9+/]{86}==$/;
 const AZURE_CONTEXT = /azure|blob\.core\.windows\.net/i;
 
+/**
+ * A Confluent Cloud "API key" is the key's id (16 capitals and digits), a user name sent with
+ * its API secret: `confluentcloud:cloudApiKey` beside `cloudApiSecret`.
+ */
+function isConfluentKeyId(joined: string, value: string, nearby: () => string): boolean {
+  return joined.endsWith('apikey') && /^[A-Z0-9]{16}$/.test(value) && /confluent|kafka/i.test(nearby());
+}
+
 /** Provider-specific values recognised by key name. */
 function keyed(
   joined: string,
@@ -891,7 +928,8 @@ function keyed(
   nearby: () => string,
 ): { type: string; provider: string } | undefined {
   if ((joined.includes('aws') && joined.includes('secret')) || joined.includes('secretaccesskey')) {
-    if (B64_40.test(value) && !isHex(value)) return { type: 'aws_secret_access_key', provider: 'aws' };
+    if (B64_40.test(value) && !isHex(value) && !isCamelCaseWords(value))
+      return { type: 'aws_secret_access_key', provider: 'aws' };
   }
   if (joined.includes('sessiontoken') || joined.includes('securitytoken')) {
     if (/^[A-Za-z0-9/+=]{100,}$/.test(value)) return { type: 'aws_session_token', provider: 'aws' };
@@ -926,6 +964,9 @@ function keyed(
   if ((joined === 'routingkey' || joined === 'integrationkey') && /^[0-9a-f]{32}$/.test(value)) {
     if (/pagerduty/i.test(nearby())) return { type: 'generic_api_key', provider: 'generic' };
   }
+  // An Opsgenie API (GenieKey) key is a UUID.
+  if (joined.includes('opsgenie') && joined.endsWith('key') && isUuid(value))
+    return { type: 'generic_api_key', provider: 'generic' };
   if (joined.includes('heroku') && (isUuid(value) || /^HRKU-[A-Za-z0-9_-]{20,}$/.test(value)))
     return { type: 'heroku_api_key', provider: 'heroku' };
   // `machine api.heroku.com login … password <uuid>` in a .netrc is the Heroku CLI's API key.
@@ -1124,6 +1165,7 @@ function elementTextAfterName(
   return { start, value: text.slice(start, close) };
 }
 
+const CODE_ELEMENT = /<(code|kbd|tt|samp)>([^<\n]+)<\/\1>/y;
 /** An element's attributes up to its `>`: `encoding="base64">`. */
 const ELEMENT_ATTRIBUTES = /(?:[\w:-]+=(?:"[^"\n]*"|'[^'\n]*')\s*)+>/y;
 /** `As String =` after a VB.NET name (the type may be qualified or generic). */
@@ -1179,6 +1221,73 @@ export function matchDelimitedColumns(
     }
     lineStart = lineEnd + 1;
   }
+}
+
+const MARKDOWN_TABLE_RULE = /^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$/gm;
+
+/**
+ * A Markdown table in documentation (a wiki's shared-accounts page): a column whose header names
+ * a secret holds one value per row, as in a CSV. A cell's code span (\`…\`) is its value.
+ */
+export function matchMarkdownTables(
+  text: string,
+  file: FileContext,
+  isKnownFormat: (v: string) => boolean,
+  hits: Hit[],
+): void {
+  if (file.kind !== 'doc' || !text.includes('--')) return;
+  MARKDOWN_TABLE_RULE.lastIndex = 0;
+  let rule: RegExpExecArray | null;
+  while ((rule = MARKDOWN_TABLE_RULE.exec(text)) !== null) {
+    const headerEnd = rule.index - 1;
+    if (headerEnd < 0) continue;
+    const headerStart = text.lastIndexOf('\n', headerEnd - 1) + 1;
+    const columns = markdownCells(text, headerStart, headerEnd)
+      .map((cell, index) => ({ key: cell.value, index }))
+      .filter((c) => SECRET_WORD.test(c.key) && c.key.length <= 40);
+    if (columns.length === 0) continue;
+    let lineStart = MARKDOWN_TABLE_RULE.lastIndex + 1;
+    while (lineStart < text.length) {
+      let lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd < 0) lineEnd = text.length;
+      if (!text.slice(lineStart, lineEnd).includes('|')) break;
+      const cells = markdownCells(text, lineStart, lineEnd);
+      const ctx = { text, lineStart, lineEnd, file };
+      for (const { key, index } of columns) {
+        const cell = cells[index];
+        if (!cell || cell.value === '') continue;
+        const hit = judgeNamedValue(ctx, key, cell.start, cell.value, isKnownFormat);
+        if (hit) hits.push(hit);
+      }
+      lineStart = lineEnd + 1;
+    }
+  }
+}
+
+/** The cells of a Markdown table row between its pipes, trimmed and out of their code spans, by offset. */
+function markdownCells(
+  text: string,
+  lineStart: number,
+  lineEnd: number,
+): Array<{ start: number; value: string }> {
+  const row = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+  const cells: Array<{ start: number; value: string }> = [];
+  let from = row.trimStart().startsWith('|') ? row.indexOf('|') + 1 : 0;
+  while (from <= row.length) {
+    let to = row.indexOf('|', from);
+    if (to < 0) to = row.length;
+    const raw = row.slice(from, to);
+    let value = raw.trim();
+    let offset = from + raw.indexOf(value);
+    const code = /^`([^`]+)`$/.exec(value);
+    if (code) {
+      value = code[1] as string;
+      offset += 1;
+    }
+    if (to < row.length || value !== '') cells.push({ start: lineStart + offset, value });
+    from = to + 1;
+  }
+  return cells;
 }
 
 /** The cells of one delimited row, with each value's offset in the row (quotes removed). */
@@ -1258,6 +1367,7 @@ function judgeAssignment(
   if (isKnownFormat(value)) return undefined;
   if (isSealedSecretCiphertext(ctx.text, value)) return undefined;
   const nearby = (): string => ctx.text.slice(Math.max(0, ctx.lineStart - 300), ctx.lineEnd);
+  if (isConfluentKeyId(joined, value, nearby)) return undefined;
   const provider = keyed(joined, value, nearby);
   // An unquoted bare word is code (`password = getPassword`), but not under an AWS secret key name
   // when it has that key's exact shape and no words: about one real AWS secret key in 4,000 has no

@@ -93,6 +93,8 @@ export const withHit = (hit: Hit, changes: Partial<Hit>): Hit => makeHit({ ...hi
 
 /** A password judged by its place and strength, with no issuer behind it. */
 export const GENERIC_PASSWORD = { type: 'generic_password', provider: 'generic', revocable: false } as const;
+/** A secret judged by its place, with no issuer behind it. */
+export const GENERIC_SECRET = { type: 'generic_secret', provider: 'generic', revocable: false } as const;
 /** A token judged by its place, with no issuer behind it. */
 export const GENERIC_TOKEN = { type: 'generic_token', provider: 'generic', revocable: false } as const;
 

@@ -47,9 +47,11 @@ const HOST =
 /** `at` is the position of `://`. */
 export function matchUrlWithPassword(text: string, at: number): Hit | undefined {
   // Cheap reject: a password-bearing URL has an `@` before the authority ends.
+  // `://`, or `:\/\/` in JSON that escapes slashes (a Slack export).
+  const authority = at + (text.charCodeAt(at + 1) === 92 /* \ */ ? 5 : 3);
   const limit = Math.min(text.length, at + 300);
   let atSign = -1;
-  for (let i = at + 3; i < limit; i++) {
+  for (let i = authority; i < limit; i++) {
     const c = text.charCodeAt(i);
     if (c === 64 /* @ */) atSign = i;
     else if (endsAuthority(c)) break;
@@ -61,7 +63,7 @@ export function matchUrlWithPassword(text: string, at: number): Hit | undefined 
   const scheme = text.slice(start, at).toLowerCase();
   if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) return undefined;
   // The userinfo ends at the last `@` of the authority (an unencoded `@` in a password happens).
-  const userinfo = text.slice(at + 3, atSign);
+  const userinfo = text.slice(authority, atSign);
   const colon = userinfo.indexOf(':');
   if (colon < 0) return undefined;
   const user = userinfo.slice(0, colon);
@@ -120,13 +122,14 @@ function acceptablePassword(password: string, user: string, otherScheme: boolean
   if (shannonEntropy(password) < 2.5) return false;
   const classes = charClasses(password);
   // Outside database and queue URLs (proxies, ftp, docs), ask for a password that looks generated.
-  // `dotenv://:key_1234@dotenv.org` in an error message is a word and a number, not generated.
+  // `dotenv://:key_1234@dotenv.org` in an error message is a word and a number, not generated;
+  // two capitalised words and a number (`Wombattoucan3998`) are how people choose passwords.
   if (otherScheme)
     return (
       !password.includes(':') &&
       password.length >= 8 &&
       classes.count >= 3 &&
-      !/^[A-Za-z]+[_-]?\d{1,6}$/.test(password)
+      !/^(?:[a-z]{1,10}|[A-Za-z]{1,6})[_-]?\d{1,6}$/.test(password)
     );
   return password.length >= 10 || classes.count >= 2;
 }

@@ -663,3 +663,123 @@ describe('secrets in the idioms of the ninth blind corpus', () => {
     expect(scan(cell, 'notebooks/ledger.ipynb').map((f) => f.line)).toEqual([2]);
   });
 });
+
+describe('where credentials leak outside source code (the eleventh blind corpus)', () => {
+  const password = strongPassword(g);
+
+  it('reads a value that ends at a JSON escape, as a log pasted into an issue holds it', () => {
+    const body = `  "body": "Log excerpt:\\n{noformat}\\nADMIN_PASSWORD=${password}\\n{noformat}",\n`;
+    expect(scan(body, 'exports/jira/PLAT-1.json').map((f) => f.secret)).toEqual([password]);
+  });
+
+  it('reads a value set in an HTML <code> element, in mail and wiki pages', () => {
+    const mail = `<div>LDAP_BIND_PASSWORD: <code>${password}</code></div>\n`;
+    expect(scan(mail, 'exports/mail/ana/005.eml').map((f) => [f.secret, f.column])).toEqual([[password, 32]]);
+  });
+
+  it('reads a connection URL whose slashes a Slack export escapes', () => {
+    const url = `mongodb+srv:\\/\\/appuser:${password.replace(/[#%^+=]/g, '')}@cluster0.example.mongodb.net\\/events`;
+    expect(typesIn(`{"text": "replica: \`${url}\`"}\n`, 'exports/slack/eng/2024-02-29.json')).toEqual([
+      'mongodb_uri',
+    ]);
+  });
+
+  it("reads the password a PHP stack trace prints in a log, and Vault's unseal key shares", () => {
+    const trace = `#0 /var/www/shop/db/pdo.php(22): PDO->__construct('mysql:host=db;...', 'shop', '${password}', Array)\n`;
+    expect(scan(trace, 'var/log/php8.1-fpm/error.log').map((f) => f.secret)).toEqual([password]);
+    const share = `${g.mixed(`${ALNUM}+/`, 44)}`;
+    const init = `\`\`\`\nUnseal Key 1: ${share}\n\nInitial Root Token: <redacted>\n\`\`\`\n`;
+    expect(scan(init, 'runbooks/vault-unseal.md').map((f) => [f.type, f.line])).toEqual([
+      ['generic_secret', 2],
+    ]);
+  });
+
+  it('reads the secret column of a Markdown table, not its other columns', () => {
+    const table = [
+      '| Vendor | URL | Login | Password | Notes |',
+      '|---|---|---|---|---|',
+      `| Hetzner | https://robot.hetzner.com | \`K8918132\` | \`${password}\` | |`,
+      '| Meraki | https://dashboard.meraki.com | `it@example.net` | (in 1Password) | |',
+    ].join('\n');
+    expect(scan(`${table}\n`, 'wiki/vendor-accounts.md').map((f) => [f.line, f.secret])).toEqual([
+      [3, password],
+    ]);
+  });
+
+  it('is quiet on words glued under an AWS secret name, now that a value ends at a JSON escape', () => {
+    const glued = ['TheAwsSecretAccess', 'KeyValueGoesRightHereX'].join('');
+    expect(typesIn(`const cfg = "aws_secret_access_key = ${glued}\\n";\n`, 'src/config.ts')).toEqual([]);
+  });
+
+  it('reads an SDK key, as LaunchDarkly names its server-side key', () => {
+    expect(typesIn(`LAUNCHDARKLY_SDK_KEY=${g.mixed(ALNUM, 40)}\n`, '.env')).toEqual(['generic_api_key']);
+  });
+});
+
+describe('infrastructure and application projects (the twelfth blind corpus)', () => {
+  it('reads passphrases and Apple app-specific passwords under a password name only', () => {
+    const passphrase = ['umber', 'cobalt', 'vortex', '25'].join('-');
+    const apple = ['pvtz', 'taxp', 'xapc', 'jltz'].join('-');
+    expect(typesIn(`DB_PASSWORD=${passphrase}\nAPPLE_APP_SPECIFIC_PASSWORD=${apple}\n`, '.env')).toEqual([
+      'generic_password',
+      'generic_password',
+    ]);
+    expect(typesIn(`MIGRATION_NAME=${passphrase}\nRELEASE_CHANNEL=${apple}\n`, '.env')).toEqual([]);
+  });
+
+  it('reads a human-chosen password of words and digits in a proxy or registry URL', () => {
+    const url = `https://billing-ci:${['Wombat', 'toucan', '3998'].join('')}@gems.example.internal`;
+    expect(typesIn(`source "${url}" do\n`, 'Gemfile')).toEqual(['url_with_password']);
+    expect(typesIn('dotenv://:key_1234@dotenv.org\n', 'notes.txt')).toEqual([]);
+  });
+
+  it('reads literals behind Dart defaults and CDK SecretValue, an Opsgenie UUID key and a server key', () => {
+    const token = g.mixed(ALNUM, 40);
+    expect(
+      typesIn(
+        `  static const telemetryToken = String.fromEnvironment('TELEMETRY_TOKEN', defaultValue: '${token}');\n`,
+        'lib/env.dart',
+      ),
+    ).toEqual(['generic_token']);
+    expect(
+      typesIn(`const geocoderKey = cdk.SecretValue.unsafePlainText('${token}');\n`, 'lib/api-stack.ts'),
+    ).toEqual(['generic_api_key']);
+    const uuid = [
+      g.mixed(HEX, 8),
+      g.mixed(HEX, 4),
+      `4${g.mixed(HEX, 3)}`,
+      `a${g.mixed(HEX, 3)}`,
+      g.mixed(HEX, 12),
+    ].join('-');
+    expect(typesIn(`opsgenie_api_key = "${uuid}"\n`, 'envs/prod/ci.auto.tfvars')).toEqual([
+      'generic_api_key',
+    ]);
+    expect(
+      typesIn(`  leaderboardServerKey: ${g.mixed(HEX, 32)}\n`, 'Assets/Resources/BackendConfig.asset'),
+    ).toEqual(['generic_api_key']);
+  });
+
+  it("is quiet on a Confluent key's id, a secret's ARN and a public token inside Gradle's string-in-string", () => {
+    const id = g.str('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16);
+    expect(typesIn(`config:\n  confluentcloud:cloudApiKey: ${id}\n`, 'Pulumi.staging.yaml')).toEqual([]);
+    expect(
+      typesIn(
+        'LDAP_SECRET_ARN=arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/ldap/credentials-rd8OY5\n',
+        '.env',
+      ),
+    ).toEqual([]);
+    expect(
+      typesIn(
+        '        buildConfigField "String", "ADJUST_APP_TOKEN", "\\"4w5q2z8k9lds\\""\n',
+        'app/build.gradle',
+      ),
+    ).toEqual([]);
+    const token = g.mixed(ALNUM, 40);
+    expect(
+      typesIn(
+        `        buildConfigField "String", "BACKEND_API_TOKEN", "\\"${token}\\""\n`,
+        'app/build.gradle',
+      ),
+    ).toEqual(['generic_token']);
+  });
+});

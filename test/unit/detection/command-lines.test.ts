@@ -24,6 +24,7 @@ describe('passwords on command lines', () => {
     ['smbclient -U user%password', `smbclient //files/share -U backup%${pw}`],
     ['sqlcmd -P', `sqlcmd -S db.internal -U sa -P ${pw} -Q "SELECT 1"`],
     ['htpasswd in batch mode', `htpasswd -bc /etc/nginx/.htpasswd admin ${pw}`],
+    ['sqlplus user/password@db', `sqlplus -S app_owner/${pw}@//db.internal:1521/ORCL @deploy.sql`],
     ['a full path to the tool', `/usr/bin/mysql -uroot -p${pw} shop`],
     [
       'PowerShell ConvertTo-SecureString -AsPlainText',
@@ -72,6 +73,9 @@ describe('passwords on command lines', () => {
     ['docker login reading stdin', 'echo "$PW" | docker login -u ci --password-stdin ghcr.io'],
     ['the word curl in prose', `Use curl to fetch it; the -u flag takes user:password.`],
     ['htpasswd without batch mode prompts', 'htpasswd -c /etc/nginx/.htpasswd admin'],
+    ['sqlplus with operating-system authentication', 'sqlplus / as sysdba'],
+    ['sqlplus without a logon', 'sqlplus /nolog @create_schema.sql'],
+    ['sqlplus prompting for the password', 'sqlplus app_owner@ORCL'],
     [
       'an exported SecureString (encrypted, no -AsPlainText)',
       `$s = ConvertTo-SecureString "${'01000000d08c9ddf0115d1118c7a00c04fc297eb'}"`,
