@@ -52,23 +52,35 @@ const COMPOSER_AUTH = /(?:^|\/)auth\.json$/;
 const COMPOSER_TOKEN_MAP = /"(bearer|github-oauth|gitlab-oauth|gitlab-token|forgejo-token)"\s*:\s*\{/g;
 const JSON_STRING_MEMBER = /"([^"\\\n]+)"\s*:\s*"((?:[^"\\\n]|\\.)*)"/g;
 
-function matchComposerAuth(text: string, file: FileContext, isKnownFormat: IsKnownFormat, hits: Hit[]): void {
-  COMPOSER_TOKEN_MAP.lastIndex = 0;
+/**
+ * Each `name = "value"` / `"name": "value"` member of the flat map each match of `opener` opens
+ * (the match ends at its `{`), with the value's offset; a nested map is not descended into.
+ */
+function* mapMembers(
+  text: string,
+  opener: RegExp,
+  member: RegExp,
+): Generator<{ section: string; start: number; value: string }> {
+  opener.lastIndex = 0;
   let section: RegExpExecArray | null;
-  while ((section = COMPOSER_TOKEN_MAP.exec(text)) !== null) {
-    const open = COMPOSER_TOKEN_MAP.lastIndex;
+  while ((section = opener.exec(text)) !== null) {
+    const open = opener.lastIndex;
     const close = text.indexOf('}', open);
     if (close < 0) return;
     const block = text.slice(open, close);
-    JSON_STRING_MEMBER.lastIndex = 0;
-    let member: RegExpExecArray | null;
-    while ((member = JSON_STRING_MEMBER.exec(block)) !== null) {
-      const value = member[2] as string;
-      const start = open + member.index + member[0].length - value.length - 1;
-      // `"gitlab-token": {"host": {"username": …, "token": …}}` is read by the keyword pass.
-      judgeAt(text, file, `${section[1]}_token`, start, value, isKnownFormat, hits);
+    member.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = member.exec(block)) !== null) {
+      const value = m[2] as string;
+      yield { section: section[1] ?? '', start: open + m.index + m[0].length - value.length - 1, value };
     }
   }
+}
+
+function matchComposerAuth(text: string, file: FileContext, isKnownFormat: IsKnownFormat, hits: Hit[]): void {
+  // `"gitlab-token": {"host": {"username": …, "token": …}}` is read by the keyword pass.
+  for (const { section, start, value } of mapMembers(text, COMPOSER_TOKEN_MAP, JSON_STRING_MEMBER))
+    judgeAt(text, file, `${section}_token`, start, value, isKnownFormat, hits);
 }
 
 const NUGET_CONFIG = /(?:^|\/)nuget\.config$/i;
@@ -151,20 +163,8 @@ function matchHashicorpAgent(
       hits,
     );
   }
-  ACL_TOKENS_BLOCK.lastIndex = 0;
-  while ((m = ACL_TOKENS_BLOCK.exec(text)) !== null) {
-    const open = ACL_TOKENS_BLOCK.lastIndex;
-    const close = text.indexOf('}', open);
-    if (close < 0) return;
-    const block = text.slice(open, close);
-    ACL_TOKEN_MEMBER.lastIndex = 0;
-    let member: RegExpExecArray | null;
-    while ((member = ACL_TOKEN_MEMBER.exec(block)) !== null) {
-      // A token's SecretID is a UUID; the built-in anonymous token's `00000000-…-0002` is no secret.
-      const value = member[2] as string;
-      if (!isUuid(value) || shannonEntropy(value) < 3.0) continue;
-      const start = open + member.index + member[0].length - value.length - 1;
+  // A token's SecretID is a UUID; the built-in anonymous token's `00000000-…-0002` is no secret.
+  for (const { start, value } of mapMembers(text, ACL_TOKENS_BLOCK, ACL_TOKEN_MEMBER))
+    if (isUuid(value) && shannonEntropy(value) >= 3.0)
       hits.push(valueHit(GENERIC_TOKEN, start, value, 'medium', PRIORITY.generic));
-    }
-  }
 }

@@ -140,10 +140,13 @@ export function isTypedInOrder(value: string): boolean {
  * only strings a random token essentially never contains.
  */
 const PLACEHOLDER_WORDS =
-  /example|xxxx|XXXX|your[_-]|placeholder|changeme|change[_-]me|redacted|dummy|sample|replace[_-]?me|insert[_-]|fake|not[_-]?a[_-]?real|notreal|(?:secret|key|token)[_-]?here|\*\*\*|•|\.\.\.|…|<[^>]*>|\$\{|\{\{|\}\}|%\(|#\{|\$\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$/i;
+  /example|your[_-]|placeholder|changeme|change[_-]me|redacted|dummy|sample|replace[_-]?me|insert[_-]|fake|not[_-]?a[_-]?real|notreal|(?:secret|key|token)[_-]?here|\*\*\*|•|\.\.\.|…|<[^>]*>|\$\{|\{\{|\}\}|%\(|#\{|\$\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$/i;
+
+/** `xxxx` or `XXXX`, not mixed case: random text holds `XxxX` now and then. */
+const XS = /xxxx|XXXX/;
 
 export function looksLikePlaceholder(value: string): boolean {
-  if (PLACEHOLDER_WORDS.test(value)) return true;
+  if (PLACEHOLDER_WORDS.test(value) || XS.test(value)) return true;
   // Runs like 000000 or aaaaaa, or alphabets typed in order, do not come out of a generator.
   if (longestRun(value) >= 6) return true;
   if (longestSequence(value) >= 6) return true;

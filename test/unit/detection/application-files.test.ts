@@ -5,7 +5,15 @@
  * Found where a second blind corpus (gen.py under /tmp/heldout2, not committed) showed gaps.
  */
 import { describe, expect, it } from 'vitest';
-import { ALNUM, B64URL, HEX, IN_CONTEXT, STANDALONE, strongPassword } from '../../../bench/scan/tokens.ts';
+import {
+  ALNUM,
+  B64URL,
+  HEX,
+  IN_CONTEXT,
+  STANDALONE,
+  strongPassword,
+  uuidOf,
+} from '../../../bench/scan/tokens.ts';
 import { generateKeyPairSync } from 'node:crypto';
 import { gen, lowScanner, scan, typesIn } from './helpers.ts';
 
@@ -193,13 +201,7 @@ describe('application configuration', () => {
   });
 
   it('reads a Consul ACL token (a UUID) in a Consul or Nomad agent config, not a UUID elsewhere', () => {
-    const uuid = [
-      g.mixed(HEX, 8),
-      g.mixed(HEX, 4),
-      `4${g.mixed(HEX, 3)}`,
-      `a${g.mixed(HEX, 3)}`,
-      g.mixed(HEX, 12),
-    ].join('-');
+    const uuid = uuidOf(g);
     const nomad = `consul {\n  address = "127.0.0.1:8500"\n  token   = "${uuid}"\n}\n`;
     expect(scan(nomad, 'etc/nomad.d/nomad.hcl').map((f) => [f.type, f.line])).toEqual([['generic_token', 3]]);
     expect(scan(`session {\n  token = "${uuid}"\n}\n`, 'etc/app/app.hcl')).toEqual([]);
@@ -489,11 +491,7 @@ describe('values named by the map they sit in (the tenth blind corpus)', () => {
 
   it('reads a Consul or Nomad gossip key and the ACL tokens of a tokens block, only in their configs', () => {
     const gossip = Buffer.from(g.mixed(ALNUM, 32)).toString('base64');
-    const uuid = () =>
-      [g.mixed(HEX, 8), g.mixed(HEX, 4), `4${g.mixed(HEX, 3)}`, `a${g.mixed(HEX, 3)}`, g.mixed(HEX, 12)].join(
-        '-',
-      );
-    const [agent, management] = [uuid(), uuid()];
+    const [agent, management] = [uuidOf(g), uuidOf(g)];
     const hcl = [
       'datacenter = "dc1"',
       `encrypt    = "${gossip}"`,
@@ -744,13 +742,7 @@ describe('infrastructure and application projects (the twelfth blind corpus)', (
     expect(
       typesIn(`const geocoderKey = cdk.SecretValue.unsafePlainText('${token}');\n`, 'lib/api-stack.ts'),
     ).toEqual(['generic_api_key']);
-    const uuid = [
-      g.mixed(HEX, 8),
-      g.mixed(HEX, 4),
-      `4${g.mixed(HEX, 3)}`,
-      `a${g.mixed(HEX, 3)}`,
-      g.mixed(HEX, 12),
-    ].join('-');
+    const uuid = uuidOf(g);
     expect(typesIn(`opsgenie_api_key = "${uuid}"\n`, 'envs/prod/ci.auto.tfvars')).toEqual([
       'generic_api_key',
     ]);
