@@ -1204,22 +1204,40 @@ export function matchDelimitedColumns(
   if (headerEnd < 0) headerEnd = text.length;
   const header = text.slice(0, headerEnd).replace(/\r$/, '');
   const sep = header.includes('\t') ? '\t' : header.split(';').length > header.split(',').length ? ';' : ',';
-  const columns = cellsOf(header, sep)
-    .map((cell, index) => ({ key: cell.value.trim(), index }))
-    .filter((c) => SECRET_WORD.test(c.key) && c.key.length <= 40);
+  const columns = secretColumns(cellsOf(header, sep));
   if (columns.length === 0) return;
   for (let lineStart = headerEnd + 1; lineStart < text.length;) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
-    const cells = cellsOf(text.slice(lineStart, lineEnd).replace(/\r$/, ''), sep);
-    const ctx = { text, lineStart, lineEnd, file };
-    for (const { key, index } of columns) {
-      const cell = cells[index];
-      if (!cell || cell.value === '') continue;
-      const hit = judgeNamedValue(ctx, key, lineStart + cell.start, cell.value, isKnownFormat);
-      if (hit) hits.push(hit);
-    }
+    const cells = cellsOf(text.slice(lineStart, lineEnd).replace(/\r$/, ''), sep).map((c) => ({
+      start: lineStart + c.start,
+      value: c.value,
+    }));
+    judgeRow({ text, lineStart, lineEnd, file }, columns, cells, isKnownFormat, hits);
     lineStart = lineEnd + 1;
+  }
+}
+
+/** The columns of a table whose header names a secret: any word the keyword pass looks for. */
+function secretColumns(header: ReadonlyArray<{ value: string }>): Array<{ key: string; index: number }> {
+  return header
+    .map((cell, index) => ({ key: cell.value.trim(), index }))
+    .filter((c) => SECRET_WORD.test(c.key) && c.key.length <= 40);
+}
+
+/** Each non-empty cell of a row in a secret column, judged as `header = "cell"` (cell starts are text offsets). */
+function judgeRow(
+  ctx: AssignmentContext,
+  columns: ReadonlyArray<{ key: string; index: number }>,
+  cells: ReadonlyArray<{ start: number; value: string }>,
+  isKnownFormat: (v: string) => boolean,
+  hits: Hit[],
+): void {
+  for (const { key, index } of columns) {
+    const cell = cells[index];
+    if (!cell || cell.value === '') continue;
+    const hit = judgeNamedValue(ctx, key, cell.start, cell.value, isKnownFormat);
+    if (hit) hits.push(hit);
   }
 }
 
@@ -1227,7 +1245,7 @@ const MARKDOWN_TABLE_RULE = /^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?
 
 /**
  * A Markdown table in documentation (a wiki's shared-accounts page): a column whose header names
- * a secret holds one value per row, as in a CSV. A cell's code span (\`…\`) is its value.
+ * a secret holds one value per row, as in a CSV. A cell's code span (`…`) is its value.
  */
 export function matchMarkdownTables(
   text: string,
@@ -1242,23 +1260,20 @@ export function matchMarkdownTables(
     const headerEnd = rule.index - 1;
     if (headerEnd < 0) continue;
     const headerStart = text.lastIndexOf('\n', headerEnd - 1) + 1;
-    const columns = markdownCells(text, headerStart, headerEnd)
-      .map((cell, index) => ({ key: cell.value, index }))
-      .filter((c) => SECRET_WORD.test(c.key) && c.key.length <= 40);
+    const columns = secretColumns(markdownCells(text, headerStart, headerEnd));
     if (columns.length === 0) continue;
     let lineStart = MARKDOWN_TABLE_RULE.lastIndex + 1;
     while (lineStart < text.length) {
       let lineEnd = text.indexOf('\n', lineStart);
       if (lineEnd < 0) lineEnd = text.length;
       if (!text.slice(lineStart, lineEnd).includes('|')) break;
-      const cells = markdownCells(text, lineStart, lineEnd);
-      const ctx = { text, lineStart, lineEnd, file };
-      for (const { key, index } of columns) {
-        const cell = cells[index];
-        if (!cell || cell.value === '') continue;
-        const hit = judgeNamedValue(ctx, key, cell.start, cell.value, isKnownFormat);
-        if (hit) hits.push(hit);
-      }
+      judgeRow(
+        { text, lineStart, lineEnd, file },
+        columns,
+        markdownCells(text, lineStart, lineEnd),
+        isKnownFormat,
+        hits,
+      );
       lineStart = lineEnd + 1;
     }
   }
