@@ -6,7 +6,7 @@
  * (`tokens { agent = "…" }`). Each value is judged as an assignment of that name would be.
  */
 import type { FileContext } from './context.ts';
-import { judgeNamedValue, type AssignmentContext } from './generic.ts';
+import { assignmentContextAt, judgeNamedValue } from './generic.ts';
 import { isUuid, shannonEntropy } from './heuristics.ts';
 import type { Hit } from './model.ts';
 import { GENERIC_TOKEN, PRIORITY, valueHit } from './model.ts';
@@ -27,13 +27,6 @@ export function matchConfigMaps(
   if (text.includes('BUNDLE_')) matchBundlerCredentials(text, file, isKnownFormat, hits);
 }
 
-/** The line around offset `at`, as the assignment judge reads it. */
-function lineAt(text: string, at: number, file: FileContext): AssignmentContext {
-  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
-  const newline = text.indexOf('\n', at);
-  return { text, lineStart, lineEnd: newline < 0 ? text.length : newline, file };
-}
-
 function judgeAt(
   text: string,
   file: FileContext,
@@ -43,7 +36,7 @@ function judgeAt(
   isKnownFormat: IsKnownFormat,
   hits: Hit[],
 ): void {
-  const hit = judgeNamedValue(lineAt(text, start, file), key, start, value, isKnownFormat);
+  const hit = judgeNamedValue(assignmentContextAt(text, start, file), key, start, value, isKnownFormat);
   if (hit) hits.push(hit);
 }
 

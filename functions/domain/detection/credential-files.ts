@@ -10,7 +10,7 @@
 import type { FileContext } from './context.ts';
 import { judgeBarePassword } from './generic.ts';
 import { isHashLength, shannonEntropy } from './heuristics.ts';
-import type { Hit } from './model.ts';
+import type { Hit, HitKind } from './model.ts';
 import { GENERIC_PASSWORD, GENERIC_SECRET, PRIORITY, valueHit } from './model.ts';
 import { isPgpassFile, matchPgpass, matchWrittenPgpass } from './pgpass.ts';
 
@@ -54,7 +54,7 @@ const PASSWORD_LINES: ReadonlyArray<{
   marker?: string;
   line: RegExp;
   /** What the value is, when not a password. */
-  kind?: Pick<Hit, 'type' | 'provider' | 'revocable'>;
+  kind?: HitKind;
 }> = [
   // Postfix `smtp_sasl_password_maps`: `[smtp.example.com]:587  user@example.com:password`.
   { path: /(?:^|\/)sasl_passwd$/, line: /^[ \t]*[^\s#]\S*[ \t]+[^\s:]+:(\S+)[ \t]*$/ },
@@ -121,12 +121,7 @@ const PASSWORD_LINES: ReadonlyArray<{
   },
 ];
 
-function matchPasswordLines(
-  text: string,
-  line: RegExp,
-  kind: Pick<Hit, 'type' | 'provider' | 'revocable'>,
-  hits: Hit[],
-): void {
+function matchPasswordLines(text: string, line: RegExp, kind: HitKind, hits: Hit[]): void {
   for (let lineStart = 0; lineStart < text.length;) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
@@ -188,8 +183,8 @@ const INLINE_USER_PASS =
  */
 function matchOpenVpnCredentials(text: string, hits: Hit[]): void {
   const file = USER_PASS_FILE.exec(text);
-  const inline = file ? [] : text.includes('<auth-user-pass>') ? [...text.matchAll(INLINE_USER_PASS)] : [];
-  for (const m of file ? [file] : inline) {
+  const found = file ? [file] : text.includes('<auth-user-pass>') ? text.matchAll(INLINE_USER_PASS) : [];
+  for (const m of found) {
     const password = m[1] as string;
     if (!judgeBarePassword(password)) continue;
     const start = m.index + m[0].lastIndexOf(password);

@@ -1110,9 +1110,14 @@ function documented(ctx: AssignmentContext, hit: Hit): Hit {
 
 /** `documented` for a hit found by another detector (connection URLs): its line is found from its start. */
 export function lowerIfDocumented(text: string, file: FileContext, hit: Hit): Hit {
-  const lineStart = text.lastIndexOf('\n', hit.start - 1) + 1;
-  const newline = text.indexOf('\n', hit.start);
-  return documented({ text, lineStart, lineEnd: newline < 0 ? text.length : newline, file }, hit);
+  return documented(assignmentContextAt(text, hit.start, file), hit);
+}
+
+/** The line around offset `at`, as the assignment judge reads it. */
+export function assignmentContextAt(text: string, at: number, file: FileContext): AssignmentContext {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const newline = text.indexOf('\n', at);
+  return { text, lineStart, lineEnd: newline < 0 ? text.length : newline, file };
 }
 
 /** Prose that introduces what follows as an illustration. */

@@ -68,9 +68,12 @@ export function makeHit(fields: Hit): Hit {
   };
 }
 
+/** What a hit is: its kind, issuer and whether leakstop revokes it. */
+export type HitKind = Pick<Hit, 'type' | 'provider' | 'revocable'>;
+
 /** A hit whose value is the secret, its identity and its preview (no prefix shown). */
 export function valueHit(
-  kind: { readonly type: string; readonly provider: string; readonly revocable: boolean },
+  kind: HitKind,
   start: number,
   value: string,
   confidence: Confidence,
