@@ -54,8 +54,11 @@ const EXCLUDED_WORDS = new Set(
   ).split(' '),
 );
 
-/** Words naming where a password is used; before a password word they qualify it (`EMAIL_HOST_PASSWORD`). */
-const PLACE_WORDS = new Set(['host', 'endpoint', 'url', 'uri', 'name', 'file']);
+/**
+ * Words naming where a password is used; before a password word they qualify it
+ * (`EMAIL_HOST_PASSWORD`; `appleIdPassword`, an Apple ID's password).
+ */
+const PLACE_WORDS = new Set(['host', 'endpoint', 'url', 'uri', 'name', 'file', 'id']);
 const PASSWORD_HEADS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase']);
 
 /** Words in a key name that make its value a test's own: reported at low confidence. */
@@ -359,6 +362,12 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
     form = 'cli';
   } else if (vbTyped) {
     i += vbTyped[0].length;
+  } else if (i > ke && i < lineEnd && TYPED_DECLARATION_FILES.test(ctx.file.path)) {
+    // Go's `var dbPassword string = "…"`, Bicep's `param adminPassword string = '…'`: the type
+    // between the name and the `=`.
+    TYPED_DECLARATION.lastIndex = i;
+    if (!TYPED_DECLARATION.exec(text) || TYPED_DECLARATION.lastIndex > lineEnd) return undefined;
+    i = TYPED_DECLARATION.lastIndex;
   } else if (
     i > ke &&
     isQuote(c0) &&
@@ -394,6 +403,10 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
     typed.lastIndex = i;
     const t = typed.exec(text);
     if (t && i + t[0].length <= lineEnd && !isQuote(text.charCodeAt(i))) i += t[0].length;
+    else if (ctx.file.kind === 'config') {
+      const nested = nestedValue(ctx, key, ks, i);
+      if (nested !== NOT_NESTED) return nested;
+    }
   }
   const header = headerValue(ctx, key, i);
   if (header) return header;
@@ -546,6 +559,63 @@ function sqlPassword(ctx: AssignmentContext, key: string, at: number): Parsed | 
   if (!isQuote(text.charCodeAt(i))) return undefined;
   const got = quotedAt(text, i, lineEnd);
   return got && { key: 'password', valueStart: got.start, value: got.value, literal: true, form: 'assign' };
+}
+
+const TYPED_DECLARATION_FILES = /\.(?:go|bicep)$/;
+const TYPED_DECLARATION = /[A-Za-z_][\w.]*(?:\[\])?[ \t]*=(?![=>])[ \t]*(?=["'`])/y;
+
+/** Not a parameter declared as a mapping: the parse goes on. */
+const NOT_NESTED = null;
+const NESTED_VALUE_MEMBER =
+  /^[ \t]*(?:"(?:Default|defaultValue|value)"|(?:Default|default|defaultValue|value))[ \t]*:[ \t]*/;
+const JSON_VALUE_MEMBER = /[{,][ \t\r\n]*"(?:Default|defaultValue|value)"[ \t]*:[ \t]*(?=")/g;
+
+/**
+ * A parameter declared as a mapping, its value a member of it: a CloudFormation template's
+ * `DBPassword:` with `Type: String`, `NoEcho: true` and `Default: …` below it (or its JSON form),
+ * an ARM parameter file's `"adminPassword": { "value": "…" }`, an ARM template's `"defaultValue"`.
+ * `at` is where the key's value would start: the line's end (YAML) or a `{` (JSON). The mapping is
+ * read up to its end: in YAML the first line indented no deeper than the key, in JSON its `}`.
+ */
+function nestedValue(
+  ctx: AssignmentContext,
+  key: string,
+  ks: number,
+  at: number,
+): Parsed | undefined | typeof NOT_NESTED {
+  const { text, lineStart, lineEnd } = ctx;
+  const c = text.charCodeAt(at);
+  if (c === 123 /* { */ && text.charCodeAt(at + 1) !== 123 /* a template's {{ */) {
+    const close = text.indexOf('}', at);
+    if (close < 0 || close - at > 800) return undefined;
+    JSON_VALUE_MEMBER.lastIndex = at;
+    const m = JSON_VALUE_MEMBER.exec(text);
+    if (!m || JSON_VALUE_MEMBER.lastIndex > close) return undefined;
+    // A member of this object, not of one nested in it (Postman's `"auth": {"basic": [{"value": …}]}`).
+    if (/[[{]/.test(text.slice(at + 1, m.index))) return undefined;
+    const end = text.indexOf('\n', JSON_VALUE_MEMBER.lastIndex);
+    const got = quotedAt(text, JSON_VALUE_MEMBER.lastIndex, end < 0 ? text.length : end);
+    return got && { key, valueStart: got.start, value: got.value, literal: true, form: 'assign' };
+  }
+  if (at < lineEnd && c !== 35 /* # */ && c !== 13) return NOT_NESTED;
+  let indent = 0;
+  while (lineStart + indent < ks && isSpace(text.charCodeAt(lineStart + indent))) indent++;
+  let next = lineEnd;
+  for (let n = 0; n < 12 && next < text.length; n++) {
+    const start = next + 1;
+    next = text.indexOf('\n', start);
+    if (next < 0) next = text.length;
+    let depth = 0;
+    while (start + depth < next && isSpace(text.charCodeAt(start + depth))) depth++;
+    if (start + depth >= next || text.charCodeAt(start + depth) === 35) continue; // blank, comment
+    if (depth <= indent) return undefined;
+    const m = NESTED_VALUE_MEMBER.exec(text.slice(start, next));
+    if (!m) continue;
+    const from = start + m[0].length;
+    const got = isQuote(text.charCodeAt(from)) ? quotedAt(text, from, next) : bareAt(text, from, next);
+    return got && { key, valueStart: got.start, value: got.value, literal: true, form: 'assign' };
+  }
+  return undefined;
 }
 
 const TERRAFORM_DEFAULT = /^[ \t]*default[ \t]*=[ \t]*/;
@@ -947,13 +1017,15 @@ function keyed(
   // Basic auth with a Twilio account SID as the user (a Postman collection's username/password pair).
   if (joined === 'password' && /^[0-9a-f]{32}$/.test(value) && /\bAC[0-9a-f]{32}\b/.test(nearby()))
     return { type: 'twilio_auth_token', provider: 'twilio' };
-  // An Azure storage account key (64 bytes, base64) under a key name in a file about Azure storage:
-  // rclone's `[remote] type = azureblob … key = …`, Terraform's `storage_account_key`.
+  // An Azure storage account key (64 bytes, base64): under its own name (Terraform's
+  // `storage_account_key`, an ARM parameter's `storageAccountKey`), or under a plain `key` in a
+  // file about Azure storage (rclone's `[remote] type = azureblob … key = …`).
   if (
-    (joined === 'key' || joined.endsWith('accountkey') || joined.endsWith('storagekey')) &&
+    (joined.endsWith('accountkey') ||
+      joined.endsWith('storagekey') ||
+      (joined === 'key' && AZURE_CONTEXT.test(nearby()))) &&
     AZURE_STORAGE_KEY.test(value) &&
-    !isAzureEmulatorKey(value) &&
-    AZURE_CONTEXT.test(nearby())
+    !isAzureEmulatorKey(value)
   )
     return { type: 'azure_storage_account_key', provider: 'azure' };
   // Consul and Nomad ACL tokens are UUIDs: `token = "…"` in an agent's configuration.

@@ -256,6 +256,16 @@ describe('application configuration', () => {
     ].join('');
     expect(typesIn(remote('azureblob', emulator), 'rclone.conf')).toEqual([]);
   });
+
+  it('reads an Azure storage account key under its own name in any file', () => {
+    const accountKey = `${g.mixed(`${ALNUM}+/`, 86)}==`;
+    const parameters = `{\n  "parameters": {\n    "storageAccountKey": { "value": "${accountKey}" }\n  }\n}\n`;
+    expect(scan(parameters, 'deploy/main.parameters.json').map((f) => [f.type, f.line])).toEqual([
+      ['azure_storage_account_key', 3],
+    ]);
+    // A browser storage key's name, holding its name: not a credential.
+    expect(typesIn(`const storageKey = "user-preferences-v2";\n`, 'src/prefs.ts')).toEqual([]);
+  });
 });
 
 describe('cloud-init', () => {

@@ -216,6 +216,70 @@ describe('names that sit away from their value', () => {
     expect(typesIn(text.join('\n'), 'infra/variables.tf')).toEqual([]);
   });
 
+  it('reads a CloudFormation parameter default under the name of its parameter', () => {
+    const text = [
+      'Parameters:',
+      '  DBPassword:',
+      '    Type: String',
+      '    NoEcho: true',
+      '    # set on first deploy',
+      `    Default: ${pw}`,
+      '  InstanceType:',
+      '    Type: String',
+      '    Default: t3.micro',
+      '',
+    ];
+    expect(scan(text.join('\n'), 'infra/template.yaml').map((f) => [f.type, f.line])).toEqual([
+      ['generic_password', 6],
+    ]);
+  });
+
+  it("stops at the end of the parameter's mapping", () => {
+    const text = ['Parameters:', '  DBPassword:', '    Type: String', '  Other:', `    Default: ${pw}`, ''];
+    expect(typesIn(text.join('\n'), 'infra/template.yaml')).toEqual([]);
+  });
+
+  it("reads an ARM parameter file's value and an ARM template's defaultValue", () => {
+    const other = strongPassword(g);
+    const parameters = [
+      '{',
+      '  "parameters": {',
+      '    "adminUsername": { "value": "azureuser" },',
+      `    "adminPassword": { "value": "${pw}" },`,
+      '    "sqlPassword": {',
+      '      "reference": { "keyVault": { "id": "/subscriptions/x/vaults/kv" }, "secretName": "sql" }',
+      '    }',
+      '  }',
+      '}',
+      '',
+    ];
+    expect(scan(parameters.join('\n'), 'arm/azuredeploy.parameters.json').map((f) => f.line)).toEqual([4]);
+    const template = [
+      '{',
+      '  "MasterUserPassword": {',
+      '    "type": "securestring",',
+      `    "defaultValue": "${other}"`,
+      '  }',
+      '}',
+      '',
+    ];
+    expect(scan(template.join('\n'), 'arm/azuredeploy.json').map((f) => f.line)).toEqual([4]);
+  });
+
+  it('reads a typed Go or Bicep declaration', () => {
+    expect(typesIn(`var dbPassword string = "${pw}"\n`, 'cmd/main.go')).toEqual(['generic_password']);
+    expect(typesIn(`param adminPassword string = '${pw}'\n`, 'infra/main.bicep')).toEqual([
+      'generic_password',
+    ]);
+    expect(typesIn(`var dbPassword string = os.Getenv("DB_PASSWORD")\n`, 'cmd/main.go')).toEqual([]);
+  });
+
+  it("reads an Apple ID's app-specific password behind an environment fallback", () => {
+    const appPassword = ['xafb', 'wllt', 'zykx', 'llmb'].join('-');
+    const line = `  appleIdPassword: process.env.APPLE_APP_SPECIFIC_PASSWORD || '${appPassword}',\n`;
+    expect(typesIn(line, 'build/notarize.js')).toEqual(['generic_password']);
+  });
+
   it("reads an assignment inside a notebook's JSON-escaped source line", () => {
     const key = g.mixed(B64URL, 32);
     const text = [
