@@ -1,7 +1,7 @@
 /**
  * `leakstop scan [PATH…|-] [--diff] [--staged] [--format jsonl|sarif|table|baseline] [--baseline FILE]`
  *
- * Walks files and folders (skipping binaries, `.git` and paths matched by `.gitignore` and
+ * Walks files and folders (skipping binaries, `.git` but its `config` and commit message, and paths matched by `.gitignore` and
  * `.leakstopignore` files), or reads stdin with `-`, or scans unified diffs with `--diff`, or
  * what is staged for commit with `--staged`, and prints findings without their plaintext unless
  * `--show-secret` is given.
@@ -258,6 +258,21 @@ function ancestorRules(
   return found;
 }
 
+/**
+ * Of a repository's `.git` folder only the text people write into: `config`, where a remote's URL
+ * may hold a token (`https://ci:ghp_…@github.com/…`), and the message of the commit being made.
+ * The rest is git's own data (objects are compressed; refs and logs hold hashes).
+ */
+const GIT_DIR_TEXT_FILES = ['config', 'COMMIT_EDITMSG'];
+
+function isFile(abs: string): boolean {
+  try {
+    return statSync(abs).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Files under `root` in a stable order, honouring ignore files. */
 function* walk(root: string, opts: Options, warn: (msg: string) => void): Generator<Source> {
   const rules = new IgnoreRules();
@@ -295,7 +310,13 @@ function* walk(root: string, opts: Options, warn: (msg: string) => void): Genera
     for (const entry of entries) {
       const rel = dirRel === '' ? entry.name : `${dirRel}/${entry.name}`;
       if (entry.isDirectory()) {
-        if (entry.name === '.git') continue;
+        if (entry.name === '.git') {
+          for (const name of GIT_DIR_TEXT_FILES) {
+            const abs = `${dirAbs}${sep}.git${sep}${name}`;
+            if (isFile(abs)) yield { name: `${rel}/${name}`, abs };
+          }
+          continue;
+        }
         if ((checkIgnores || rules.size > 0) && ignored(rel, true)) continue;
         subdirs.push(rel);
       } else if (entry.isFile()) {

@@ -42,7 +42,8 @@ describe('walking a folder', () => {
     '.leakstopignore': 'build/\n*.local\n',
     'build/out.js': `TOKEN=${ignored}\n`,
     'app.local': `TOKEN=${ignored}\n`,
-    '.git/config': `TOKEN=${ignored}\n`,
+    '.git/objects/info/packs': `TOKEN=${ignored}\n`,
+    '.git/logs/HEAD': `TOKEN=${ignored}\n`,
   });
 
   it('prints one JSON line per finding with the file relative to the root, a 1-based line and the type', async () => {
@@ -50,6 +51,19 @@ describe('walking a folder', () => {
     expect(r.code).toBe(1);
     expect(lines(r.stdout).map((f) => [f.file, f.line, f.column, f.type])).toEqual([
       ['src/config.js', 2, 16, 'github_pat_classic'],
+    ]);
+  });
+
+  it("reads a repository's .git/config (a remote's URL with a token) and nothing else of git's data", async () => {
+    const remote = g.githubToken('ghp_');
+    const repo = tree({
+      '.git/config': `[remote "origin"]\n\turl = https://ci:${remote}@github.com/acme/app.git\n`,
+      '.git/COMMIT_EDITMSG': 'Add the deploy script\n',
+      '.git/logs/HEAD': `0000 1111 ci <ci@acme.test> 1700000000 +0000\tclone: from https://ci:${ignored}@github.com/acme/app.git\n`,
+    });
+    const r = await run(['--format', 'jsonl', repo]);
+    expect(lines(r.stdout).map((f) => [f.file, f.line, f.type])).toEqual([
+      ['.git/config', 2, 'github_pat_classic'],
     ]);
   });
 
