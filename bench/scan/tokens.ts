@@ -213,6 +213,9 @@ export const STANDALONE: Record<string, (g: Gen) => string> = {
   // ApiKeyV4: base32 of 32 bytes whose fixed bits show at five places.
   nuget_api_key: (g) =>
     `oy2${g.pick([...'abcdefghijklmnop'])}${g.str(LOWER_ALNUM, 15)}${g.pick(['a', 'q'])}${g.str(LOWER_ALNUM, 11)}${g.pick(['e', 'u'])}${g.pick([...'bdfhjlnprtvxz357'])}${g.pick([...'abcdefghijklmnop'])}${g.str(LOWER_ALNUM, 11)}${g.pick([...'aeimquy4'])}`,
+  jfrog_api_key: (g) => `AKCp${g.pick([...'0123456789'])}${g.mixed(ALNUM, 68)}`,
+  // base64 of `reftkn:01:<expiry>:<random>`: the prefix is fixed, the rest base64 letters and digits.
+  jfrog_reference_token: (g) => `cmVmdGtuOjAxOj${g.mixed(ALNUM, 50)}`,
   dockerhub_access_token: (g) => `dckr_pat_${g.mixed(B64URL, 27)}`,
   shopify_access_token: (g) => `shpat_${g.mixed(HEX, 32)}`,
   shopify_custom_app_token: (g) => `shpca_${g.mixed(HEX, 32)}`,

@@ -13,6 +13,7 @@ import {
   charClasses,
   isHashLength,
   isHex,
+  isRandomUuid,
   isRedaction,
   isTypedInOrder,
   isUuid,
@@ -759,6 +760,12 @@ const HASH_SHAPE =
 /** A SOPS-encrypted value (`ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`): ciphertext, not the secret. */
 const POWERSHELL_CMDLET = /^(?:Get|Read|ConvertTo|ConvertFrom|Import|New|Invoke|Unprotect)-[A-Z][A-Za-z]+$/;
 const SOPS_CIPHERTEXT = /^ENC\[[A-Z0-9_]+,data:/;
+/**
+ * Maven's encrypted password: `{base64}` (Maven 3's `mvn --encrypt-password`, opened only with
+ * settings-security.xml's master password) and `{[name=master,cipher=AES/GCM/NoPadding,version=4.0]base64}`
+ * (Maven 4's `mvnenc encrypt`).
+ */
+const MAVEN_ENCRYPTED = /^\{(?:\[[\w=.,/-]+\])?[A-Za-z0-9+/]{16,}={0,2}\}$/;
 const WEAK_WORDS =
   /passw|p[a@4][s5$]{2}\W?w[o0]rd|p[4@#][s5$]{2}|pa[5$]{2}|salt|secret|s3cr3t|token|apikey|api_key|test|demo|mock|stub|sample|lorem|ipsum|hunter|todo|fixme|none|null|undefined|admin|guest|default|qwerty|letmein|welcome|changeit|abc123|foobar|example|insecure|unsafe|notsecret|dev[_-]?only/i;
 /** Algorithm names a setting chooses (`password_encryption = scram-sha-256`), not secrets. */
@@ -915,6 +922,7 @@ function judgeValue(category: Category, value: string): boolean {
   if (v.length === 0 || /\s/.test(v)) return false;
   if (isRedaction(v) || TEMPLATE.test(v) || CODE_REFERENCE.test(v) || HASH_SHAPE.test(v)) return false;
   if (v.startsWith('ENC[') && SOPS_CIPHERTEXT.test(v)) return false;
+  if (MAVEN_ENCRYPTED.test(v)) return false;
   if (POWERSHELL_CMDLET.test(v)) return false; // `$BindPassword = Get-Secret -Name …`
   if (looksLikePlaceholder(v) || isDefaultPassword(v) || WEAK_WORDS.test(v) || REGEX_SYNTAX.test(v))
     return false;
@@ -937,8 +945,9 @@ function judgeValue(category: Category, value: string): boolean {
     return /^[A-Za-z0-9+/]{40,}={0,2}$/.test(body) && shannonEntropy(body) >= 4.5;
   }
   // The next setting's key (`password= scmVersion=` in a shell list of `-D` flags): a word and `=`
-  // that base64 padding could not end (its length is not a multiple of 4).
-  if (v.length % 4 !== 0 && /^[A-Za-z_][\w.-]*=$/.test(v)) return false;
+  // that base64 padding could not end (its length is not a multiple of 4), and that reads as a
+  // name: not `cqHHQX-3JC1bsD=`, a password that ends in `=`.
+  if (v.length % 4 !== 0 && /^[A-Za-z_][\w.-]*=$/.test(v) && !judgePassword(v.slice(0, -1))) return false;
   if (/^[a-z]+(?:[-_.][a-z]+)+$/i.test(v)) return false; // kebab/snake words
   // Names made of words and numbers: `0006_require_contenttypes_0002` (a Django migration), `apr_md5_crypt`.
   if (/^(?:[a-z]+\d*|\d+)(?:[-_.](?:[a-z]+\d*|\d+))+$/.test(v) && (v.match(/[a-z]{3,}/g) ?? []).length >= 2)
@@ -1039,6 +1048,9 @@ function keyed(
   // An Opsgenie API (GenieKey) key is a UUID.
   if (joined.includes('opsgenie') && joined.endsWith('key') && isUuid(value))
     return { type: 'generic_api_key', provider: 'generic' };
+  // Codecov's upload token and Snyk's API token are random UUIDs.
+  if (/^(?:codecov|snyk)(?:upload|api|auth)?(?:token|key)$/.test(joined) && isRandomUuid(value))
+    return { type: 'generic_token', provider: 'generic' };
   if (joined.includes('heroku') && (isUuid(value) || /^HRKU-[A-Za-z0-9_-]{20,}$/.test(value)))
     return { type: 'heroku_api_key', provider: 'heroku' };
   // `machine api.heroku.com login … password <uuid>` in a .netrc is the Heroku CLI's API key.
@@ -1513,7 +1525,9 @@ function judgeHeader(parsed: Parsed, value: string, confidence: Confidence): Hit
     const password = decoded.slice(colon + 1);
     ok = judgeValue('password', password) || judgeValue('token', password);
   } else {
-    ok = value.length >= 20 && judgeValue('token', value);
+    // An opaque token minted as a random UUID (Heroku's API key, Codecov's upload token) is as
+    // much a bearer credential as any other; a UUID elsewhere is usually an id.
+    ok = value.length >= 20 && (judgeValue('token', value) || isRandomUuid(value));
   }
   if (!ok || isDocumentedExample(value)) return undefined;
   return valueHit(

@@ -66,6 +66,13 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
+const RANDOM_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** A version-4 (random) UUID: what an issuer mints as an opaque token; not `123e4567-e89b-12d3-…`. */
+export function isRandomUuid(value: string): boolean {
+  return RANDOM_UUID.test(value);
+}
+
 export function isHex(value: string): boolean {
   return HEX.test(value);
 }

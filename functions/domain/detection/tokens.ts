@@ -64,6 +64,9 @@ const DOCUMENTED_EXAMPLES = new Set([
   // verifier tests: the signing secret 8f742231…, and the verification token xyzz0Wba… in its body.
   '6adbfd178516c8efe5896d4d0d66d2704d167cbb4ca881efde33af658d39826f',
   '2a81f24ea84e99d2f52bbd3e6db1ea4cada1ba2ca8554fc17eb1d1dfd95b649d',
+  // The gcloud CLI's OAuth client secret for installed apps (d-FL95…), public by design: it ships in
+  // gcloud's source and in every `application_default_credentials.json` that `gcloud auth` writes.
+  'f0386f9be1fe905fb2f97a8daff11a9baa9988ceca7c2ecae4aec8db182db1b4',
   // jwt.io's example token (HS256, "John Doe", signed with "your-256-bit-secret"), pasted into countless READMEs.
   '7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606',
   // Hardhat's and Anvil's 20 funded development accounts (`0xac0974be…` first): the keys at
@@ -556,6 +559,30 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
       minEntropy: 3.5,
       source:
         'https://github.com/NuGet/NuGetGallery/blob/main/src/NuGetGallery.Services/Authentication/ApiKeyV4.cs',
+    },
+  ),
+  T(
+    'jfrog_api_key',
+    'jfrog',
+    false,
+    'AKCp + a digit + 68 alphanumerics (Artifactory API key)',
+    ['AKCp'],
+    /AKCp[0-9][A-Za-z0-9]{68}(?![A-Za-z0-9_-])/y,
+    {
+      minEntropy: 4.5,
+      source: 'https://jfrog.com/help/r/jfrog-platform-administration-documentation/api-keys',
+    },
+  ),
+  T(
+    'jfrog_reference_token',
+    'jfrog',
+    false,
+    'cmVmdGtuOjAxOj (base64 of `reftkn:01:`) + 50 alphanumerics (Artifactory reference token)',
+    ['cmVmdGtuOjAxOj'],
+    /cmVmdGtuOjAxOj[A-Za-z0-9]{50}(?![A-Za-z0-9_+/-])/y,
+    {
+      minEntropy: 4.0,
+      source: 'https://jfrog.com/help/r/jfrog-platform-administration-documentation/access-tokens',
     },
   ),
   T(

@@ -124,11 +124,13 @@ function acceptablePassword(password: string, user: string, otherScheme: boolean
   // Outside database and queue URLs (proxies, ftp, docs), ask for a password that looks generated.
   // `dotenv://:key_1234@dotenv.org` in an error message is a word and a number, not generated;
   // two capitalised words and a number (`Wombattoucan3998`) are how people choose passwords.
+  // A token as the password (an Azure DevOps PAT: 52 lower-case base32 characters) is generated
+  // with two classes.
   if (otherScheme)
     return (
       !password.includes(':') &&
       password.length >= 8 &&
-      classes.count >= 3 &&
+      (classes.count >= 3 || (password.length >= 20 && classes.digit && shannonEntropy(password) >= 4.0)) &&
       !/^(?:[a-z]{1,10}|[A-Za-z]{1,6})[_-]?\d{1,6}$/.test(password)
     );
   return password.length >= 10 || classes.count >= 2;

@@ -785,3 +785,56 @@ describe('infrastructure and application projects (the twelfth blind corpus)', (
     ).toEqual(['generic_token']);
   });
 });
+
+describe('CI/CD, build and release files (the fourteenth blind corpus)', () => {
+  it('reads a JFrog Artifactory API key and reference token by their shape, under any name', () => {
+    const apiKey = STANDALONE.jfrog_api_key!(g);
+    const reference = STANDALONE.jfrog_reference_token!(g);
+    expect(
+      typesIn(`curl -H "X-JFrog-Art-Api: ${apiKey}" -T dist.tgz https://repo.example.test\n`, 'ci.yml'),
+    ).toEqual(['jfrog_api_key']);
+    expect(typesIn(`ART_REF="${reference}"\n`, 'scripts/upload.sh')).toEqual(['jfrog_reference_token']);
+    // One character short: not the format.
+    expect(typesIn(`ART_ID=${apiKey.slice(0, -1)}\n`, 'scripts/upload.sh')).toEqual([]);
+  });
+
+  it('reads a random-UUID token in a Bearer header and under Codecov and Snyk names, not other UUIDs', () => {
+    const token = uuidOf(g);
+    expect(
+      typesIn(`+ curl -H 'Authorization: Bearer ${token}' https://api.example.test/releases\n`, 'ci.log'),
+    ).toEqual(['authorization_header']);
+    expect(
+      typesIn(`env:\n  CODECOV_TOKEN: ${token}\n  SNYK_TOKEN: ${uuidOf(g)}\n`, '.github/workflows/ci.yml'),
+    ).toEqual(['generic_token', 'generic_token']);
+    expect(
+      typesIn(`env:\n  RUN_ID: ${token}\n  CODECOV_FLAGS: ${token}\n`, '.github/workflows/ci.yml'),
+    ).toEqual([]);
+    // A time-based UUID, as documentation examples use, is not a minted token.
+    expect(typesIn('Authorization: Bearer 123e4567-e89b-12d3-a456-426614174000\n', 'ci.log')).toEqual([]);
+  });
+
+  it('reads a password that ends in `=`, not the next setting of a flag list', () => {
+    const password = ['cqHHQX-', '3JC1bsD='].join('');
+    expect(typesIn(`signing.password=${password}\n`, '.gradle/gradle.properties')).toEqual([
+      'generic_password',
+    ]);
+    // The next word of a shell completion list is checked in look-alikes.test.ts.
+  });
+
+  it('reads a token as the password of a git remote URL, two character classes and all', () => {
+    const pat = g.str('abcdefghijklmnopqrstuvwxyz234567', 52);
+    expect(typesIn(`https://priya:${pat}@dev.azure.com\n`, '.git-credentials')).toEqual([
+      'url_with_password',
+    ]);
+    expect(typesIn('https://priya:release-notes@dev.azure.com\n', '.git-credentials')).toEqual([]);
+  });
+
+  it("leaves Maven's encrypted passwords alone, Maven 3's `{…}` and Maven 4's `{[cipher=…]…}`", () => {
+    const body = `${g.mixed(`${ALNUM}+/`, 43)}=`;
+    for (const encrypted of [`{${body}}`, `{[name=master,cipher=AES/GCM/NoPadding,version=4.0]${body}}`])
+      expect(
+        typesIn(`<server>\n  <password>${encrypted}</password>\n</server>\n`, '.m2/settings.xml'),
+        encrypted,
+      ).toEqual([]);
+  });
+});

@@ -118,6 +118,18 @@ describe('documented examples', () => {
     );
   });
 
+  it("ignores the gcloud CLI's public installed-app client secret in the credentials gcloud writes", () => {
+    const text = [
+      '{',
+      `  "client_id": "764086051850-6qr4p6gpi6hn506pt8ejuq83di341hur.apps.googleusercontent.com",`,
+      `  "client_secret": "${['d-FL95Q19q7M', 'QmFpd7hHD0Ty'].join('')}",`,
+      '  "type": "authorized_user"',
+      '}',
+      '',
+    ].join('\n');
+    expect(scan(text, '.config/gcloud/application_default_credentials.json')).toEqual([]);
+  });
+
   it("ignores Slack's request-signing test vector, as verifier tests copy it", () => {
     const secret = ['8f742231b10e8888', 'abcd99yyyzzz85a5'].join('');
     const body = `token=${['xyzz0WbapA4v', 'BCDEFasx0q6G'].join('')}&team_id=T1DC2JH3J&team_domain=testteamnow`;
@@ -145,6 +157,7 @@ describe('every documented example the engine knows', () => {
       ['110201543:AAHdqTcvCH1v', 'GWJxfSeofSAs0K5PALDsaw'],
       ['8f742231b10e8888', 'abcd99yyyzzz85a5'],
       ['xyzz0WbapA4v', 'BCDEFasx0q6G'],
+      ['d-FL95Q19q7M', 'QmFpd7hHD0Ty'],
     ].map((parts) => parts.join(''));
     expect(examples.filter((v) => !isDocumentedExample(v))).toEqual([]);
   });
