@@ -143,6 +143,18 @@ function matchingBrace(text: string, open: number): number {
 }
 
 /**
+ * What may follow a key line in source: quotes, spaces, `,` `;`, and a `+` joining strings — only
+ * after a quote or a space (`"MIIE…" +`): a `+` right after base64 is the body's own last character.
+ */
+const LINE_END = /(?:[\s"'`,;]|(?<=[\s"'`])\+)+$/;
+
+/**
+ * A PEM line a patch file removes: `-` before its base64 (a key body line never starts with `-`).
+ * The file still holds the key: a `.patch` in a repository is scanned as text, every line counts.
+ */
+const DIFF_REMOVED = /^-(?=[A-Za-z0-9+/]|-----END )/;
+
+/**
  * Cheap check before any search: the first line after the header (past `\n` escapes, quotes and
  * string concatenation) is base64 or a PEM header (`Proc-Type: …`). Parsers, docs and files
  * full of bare headers stop here.
@@ -151,7 +163,8 @@ function bodyFollows(text: string, headerEnd: number): boolean {
   const head = text
     .slice(headerEnd, headerEnd + 200)
     .replace(/\\r|\\n|\\t/g, '\n')
-    .replace(/^[\s"'`+,;\\]+/, '');
+    .replace(/^[\s"'`+,;\\]+/, '')
+    .replace(DIFF_REMOVED, '');
   return /^(?:[A-Za-z0-9+/=]{16}|[A-Za-z-]+:)/.test(head);
 }
 
@@ -165,9 +178,11 @@ function keyBody(raw: string): { body: string; headers: string } {
     // Haskell or Elm list, `"MIIE…\\n" +` in Java.
     // Zig's multi-line string lines start `\\`.
     const trimmed = line
-      .replace(/^[\s"'`+,]+|[\s"'`+,;]+$/g, '')
+      .replace(/^[\s"'`+,]+/, '')
+      .replace(LINE_END, '')
       .replace(/^\\\\|\\$/g, '')
-      .trim();
+      .trim()
+      .replace(DIFF_REMOVED, '');
     if (trimmed === '') continue;
     if (/^[A-Za-z-]+:/.test(trimmed)) {
       headers += `${trimmed}\n`;
@@ -185,7 +200,13 @@ function normalizePem(block: string): string {
   return block
     .replace(/\\r\\n|\\n/g, '\n')
     .split('\n')
-    .map((l) => l.replace(/^[\s"'`+,]+|[\s"'`+,;]+$/g, '').replace(/^\\\\/, ''))
+    .map((l) =>
+      l
+        .replace(/^[\s"'`+,]+/, '')
+        .replace(LINE_END, '')
+        .replace(/^\\\\/, '')
+        .replace(DIFF_REMOVED, ''),
+    )
     .filter((l) => l !== '')
     .join('\n');
 }

@@ -383,6 +383,19 @@ describe('private keys written as one string literal per line', () => {
     expect(findings.map((f) => [f.type, f.line])).toEqual([['ec_private_key', 3]]);
     expect(findings[0]?.secret).toBe(pem);
   });
+
+  it('keeps the `+` a key line ends with and drops only the `+` joining Java strings', () => {
+    const lines = g.pem('RSA').trim().split('\n');
+    // A base64 line may end in `+`; in `"…+" +` only the operator after the quote is code.
+    lines[1] = `${lines[1]!.slice(0, -1)}+`;
+    const pem = lines.join('\n');
+    const java = lines.map((l, i) => `    ${i === 0 ? 'String key = ' : '+ '}"${l}\\n"`).join('\n');
+    const inJava = scan(`class Keys {\n${java};\n}\n`, 'src/main/java/Keys.java');
+    expect(inJava.map((f) => [f.type, f.line, f.secret])).toEqual([['rsa_private_key', 2, pem]]);
+    const plain = scan(`${pem}\n`, 'deploy/id_rsa');
+    expect(plain.map((f) => f.secret)).toEqual([pem]);
+    expect(plain[0]?.fingerprint).toBe(inJava[0]?.fingerprint);
+  });
 });
 
 describe('names the third blind corpus wrote differently', () => {

@@ -56,6 +56,27 @@ describe('GitHub patch (one file, hunks only)', () => {
     ]);
   });
 
+  it('reads a patch file as text: a private key on its removed lines is still in the file', () => {
+    const pem = gen(38).pem('EC');
+    const patch = [
+      'diff --git a/deploy.sh b/deploy.sh',
+      '--- a/deploy.sh',
+      '+++ b/deploy.sh',
+      '@@ -1,6 +1,1 @@',
+      "-cat > /tmp/deploy_key <<'EOF'",
+      ...pem.split('\n').map((l) => `-${l}`),
+      '-EOF',
+      '+export KEY_FILE=/run/secrets/deploy_key',
+    ].join('\n');
+    const [found, ...rest] = scanner.scanText(patch, 'patches/0011-remove-key.patch');
+    expect(rest).toEqual([]);
+    expect([found?.type, found?.line]).toEqual(['ec_private_key', 6]);
+    // The vault gets the key itself, without the patch's `-` before each line.
+    expect(found?.secret).toBe(pem.trim());
+    // Scanned as a diff (what was pushed), a removed key is not reported.
+    expect(scanner.scanPatch(patch.split('\n').slice(3).join('\n'), 'deploy.sh')).toEqual([]);
+  });
+
   it('handles CRLF line endings and "No newline at end of file" markers', () => {
     const added = token(37);
     const patch = ['@@ -1 +1,2 @@', ' a', `+TOKEN=${added}`, '\\ No newline at end of file'].join('\r\n');
