@@ -8,6 +8,12 @@ import { setFlagsFromString } from 'node:v8';
 
 const scanBundle = new URL('../dist/leakstop-scan.mjs', import.meta.url);
 
+// `leakstop scan . | head` closes the pipe before we finish writing: that is the reader's
+// choice, not an error. Drop the rest of the output and exit with the command's own code.
+process.stdout.on('error', (error) => {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+});
+
 function scanBundleIsFresh() {
   try {
     const built = statSync(scanBundle).mtimeMs;

@@ -3,8 +3,9 @@
  * stdin and diffs, the jsonl / SARIF / table / baseline outputs, exit codes, and the plaintext
  * kept out of every output unless --show-secret is given.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -329,5 +330,32 @@ describe('the installed command', () => {
     expect(lines(r.stdout).map((f) => [f.file, f.line, f.type])).toEqual([
       ['x/y.yml', 1, 'github_pat_classic'],
     ]);
+  });
+
+  it("runs as `npx leakstop` from the checkout's node_modules/.bin, installing nothing into npm's cache", () => {
+    // With a `bin` in the root package.json, npm exec first copies the whole checkout into its
+    // npx cache (~300 ms of every scan's wall time); the CLI is a linked dependency instead.
+    const root = tree({ 'x/y.yml': `token: ${g.githubToken('ghp_')}\n` });
+    const cache = mkdtempSync(join(tmpdir(), 'leakstop-npm-cache-'));
+    const r = spawnSync('npx', ['--offline', 'leakstop', 'scan', '--format', 'jsonl', root], {
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_cache: cache, npm_config_update_notifier: 'false' },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(lines(r.stdout).map((f) => [f.file, f.line])).toEqual([['x/y.yml', 1]]);
+    expect(existsSync(join(cache, '_npx'))).toBe(false);
+  });
+
+  it('stops quietly with its own exit code when the reader closes the pipe early (`scan | head`)', async () => {
+    const many = Array.from({ length: 3000 }, () => `T=${g.githubToken('ghp_')}`).join('\n');
+    const root = tree({ 'tokens.env': `${many}\n` });
+    const child = spawn(process.execPath, ['bin/leakstop.js', 'scan', '--format', 'jsonl', root]);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
   });
 });
