@@ -51,7 +51,7 @@ const EXCLUDED_WORDS = new Set(
     'hidden arn ssm source secretref page next cursor continuation csrf xsrf captcha recaptcha sync ' +
     'policies confirm confirmation repeat retype forgot strategy secrets keys passwords credentials ' +
     'mapping map verification starting pagination idempotency subject factory encoder decoder ' +
-    'generator builder hasher verifier mgr realm'
+    'generator builder hasher verifier mgr realm protected'
   ).split(' '),
 );
 
@@ -771,6 +771,11 @@ const WEAK_WORDS =
 /** Algorithm names a setting chooses (`password_encryption = scram-sha-256`), not secrets. */
 const ALGORITHM_NAME =
   /^(?:scram-sha-(?:1|256)(?:-plus)?|(?:hmac-?)?sha-?(?:1|224|256|384|512)|md5|aes-?(?:128|192|256)(?:-(?:gcm|cbc|ctr|ecb))?|chacha20-poly1305|pbkdf2[\w-]*|bcrypt|argon2(?:id|i|d)?|ed25519|x25519|rsa-?(?:sha-?\d+|\d+)?|[hre]s(?:256|384|512))$/i;
+/** An OpenSSL cipher suite (`DHE-PSK-CAMELLIA256-SHA384` under `PSK_WITH_CAMELLIA_256_CBC_SHA384`). */
+const CIPHER_SUITE =
+  /^(?:[A-Z0-9]+[-_])*(?:AES|CAMELLIA|CHACHA20|ARIA|SEED|DES|3DES|RC4|NULL)\d*(?:[-_][A-Z0-9]+)*[-_](?:SHA\d*|MD5|POLY1305|GCM|CCM8?)$/;
+/** An ARM template expression (`"adminPassword": "[parameters('adminPassword')]"`): a reference, not a value. */
+const ARM_EXPRESSION = /^\[[A-Za-z]+\(.*\)\]$/;
 /** Text written as escapes (`\u30D1\u30B9…`, `Schl\u00FCssel`, `b't\xc3\xa1…'`) or in a non-Latin script: a message, not a key. */
 const NATURAL_TEXT = /\\u[0-9a-fA-F]{4}|(?:\\\\?x[0-9a-fA-F]{2}){2}|[\u0080-\u{10ffff}]/u;
 /** `Jobs[-1].JobId`, `data.items[0].token`: a path into a document (JMESPath, JSONPath), not a value. */
@@ -778,7 +783,8 @@ const PROPERTY_PATH = /^[A-Za-z_$][\w$]*(?:\[[^\]]*\])*(?:\.[A-Za-z_$][\w$]*(?:\
 /** Interpolation in an f-string or format string: `f"{name}@{host}"`, `"{0}:{token}"`. */
 const INTERPOLATION = /\{[A-Za-z_][^{}]*\}/;
 /** Regular-expression syntax: a pattern matching secrets, not a secret. */
-const REGEX_SYNTAX = /\[\^|\(\?[:=!<]|\\[dswbDSWB]|\{\d+,\d*\}|\[[A-Za-z0-9]-[A-Za-z0-9]/;
+const REGEX_SYNTAX =
+  /\[\^|\(\?[:=!<]|\\[dswbDSWB]|\{\d+,\d*\}|\[[A-Za-z0-9]-[A-Za-z0-9]|\[[^\]]*(?:0-9|a-z|A-Z)[^\]]*\]/;
 
 function looksLikeIdentifier(value: string): boolean {
   // Member access, calls, indexing or a bare identifier are code, not secrets.
@@ -789,6 +795,8 @@ function looksLikeIdentifier(value: string): boolean {
   return false;
 }
 
+const CHAINED_ASSIGNMENT =
+  /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:=[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*){2,}$/;
 const CONSONANT_RUN = /[b-df-hj-np-tv-xz]{5}/;
 const PASSPHRASE = /^[a-z]{3,}(?:-[a-z]{3,}){2,}-\d{2,}$/;
 const APPLE_APP_PASSWORD = /^[a-z]{4}-[a-z]{4}-[a-z]{4}-[a-z]{4}$/;
@@ -911,7 +919,8 @@ function judgeKey(v: string): boolean {
 function judgeShortKey(v: string): boolean {
   // Escapes and quotes are string syntax (`"foo\\u000Xbar"` in a parser's tests), not generated characters.
   if (v.length < 12 || /[\\"'`]/.test(v)) return false;
-  if (charClasses(v).count < 4 || shannonEntropy(v) < 3.0) return false;
+  // Base64 padding is no symbol a generator chose: `INin2YTZhQ==` is 8 bytes (a tokenizer's entry).
+  if (charClasses(v.replace(/=+$/, '')).count < 4 || shannonEntropy(v) < 3.0) return false;
   const segments = v.split(/[-_.+]/);
   return segments.length < 2 || !segments.every((w) => /^(?:[A-Z]?[a-z]+|[A-Z]+)?\d*$/.test(w));
 }
@@ -931,7 +940,10 @@ function judgeValue(category: Category, value: string): boolean {
   if (category === 'password' && (PASSPHRASE.test(v) || APPLE_APP_PASSWORD.test(v))) return true;
   if (v.endsWith('\\') || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return false; // escapes, CONSTANT_NAMES
   if (v.startsWith('arn:') || ALGORITHM_NAME.test(v) || NATURAL_TEXT.test(v)) return false;
+  if (CIPHER_SUITE.test(v) || ARM_EXPRESSION.test(v)) return false;
   if ((v.includes('[') && PROPERTY_PATH.test(v)) || INTERPOLATION.test(v) || isTypedInOrder(v)) return false;
+  // A minifier's chained assignment: `e.AbstractMmlNode=e.indentAttributes=e.TEXCLASS=void`.
+  if (v.includes('.') && CHAINED_ASSIGNMENT.test(v)) return false;
   if (isCamelCaseWords(v) || looksLikePathOrUrl(v) || isUuid(v) || isDateOrNumber(v)) return false;
   if (/^(?:sha\d+|md5)-/.test(v)) return false; // SRI integrity
   // Stripe publishable keys are public by design (they ship in web pages).
@@ -956,6 +968,7 @@ function judgeValue(category: Category, value: string): boolean {
   if (/^[A-Z0-9]{1,8}(?:-[A-Z0-9]{2,8}){2,}$/.test(v)) return false;
   // A Kubernetes Secret or an npm `_auth` line holds the value base64-encoded: judge what it says
   // (`user:password` is judged by its password).
+  if (isBase64OfText(v)) return false;
   const decoded = printableBase64(v);
   if (decoded !== undefined && decoded !== v) {
     const colon = decoded.indexOf(':');
@@ -975,14 +988,37 @@ export function judgeBarePassword(value: string): boolean {
   return !value.includes('`') && judgeValue('password', value);
 }
 
-/** The decoded text when `value` is base64 of printable ASCII, else undefined. */
+/**
+ * The decoded text when `value` is base64 of printable ASCII, else undefined; whitespace around
+ * it is dropped (`echo s3cr3t | base64` encodes a newline, a tokenizer's `\tprotected` a tab).
+ */
 export function printableBase64(value: string): string | undefined {
   // Padded base64, or unpadded base64url (`eyJzZXNzaW9uX2lkIjogImRlZmF1bHQifQ` is `{"session_id": "default"}`).
   if (value.length < 8 || !(/^[A-Za-z0-9+/]+={0,2}$/.test(value) || /^[A-Za-z0-9_-]+$/.test(value)))
     return undefined;
   if (value.length % 4 === 1 || (value.includes('=') && value.length % 4 !== 0)) return undefined;
   const decoded = Buffer.from(value, 'base64').toString('latin1');
-  return /^[\x20-\x7e]{6,}$/.test(decoded) ? decoded : undefined;
+  const text = PRINTABLE_IN_WHITESPACE.exec(decoded)?.[1];
+  return text !== undefined && text.length >= 6 ? text : undefined;
+}
+
+const PRINTABLE_IN_WHITESPACE = /^[\t\n\r ]*([\x20-\x7e]*?)[\t\n\r ]*$/;
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Base64 of UTF-8 text beyond ASCII (a tokenizer's vocabulary: `"token_bytes": "2YTZhdiq2YY="`):
+ * random bytes almost never decode as UTF-8 with a multi-byte character and no control codes.
+ */
+function isBase64OfText(value: string): boolean {
+  if (value.length < 8 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  let text: string;
+  try {
+    text = UTF8.decode(Buffer.from(value, 'base64'));
+  } catch {
+    return false;
+  }
+  return /[\u0080-\u{10ffff}]/u.test(text) && !/\p{Cc}|\ufffd/u.test(text.replace(/[\t\n\r]/g, ''));
 }
 
 const RAILS_ENCRYPTION_KEYS = new Set(['primarykey', 'deterministickey', 'keyderivationsalt']);
@@ -1099,7 +1135,7 @@ function contextConfidence(ctx: AssignmentContext, parsed: Parsed, kwStart: numb
  * `….svg?style=svg&circle-token=…`) or a meeting invitation (`zoom.us/j/952…?pwd=…`).
  */
 const PUBLISHED_LINK_QUERY =
-  /https?:\/\/(?:[^\s"'()<>?]*(?:\.svg|\.png|\/badges?\b[^\s"'()<>?]*)|(?:[\w-]+\.)?zoom\.us\/[jw]\/\d+)\?[^\s"'()<>]*$/;
+  /https?:\/\/(?:img\.shields\.io\/[^\s"'()<>?]*|[^\s"'()<>?]*(?:\.svg|\.png|\/badges?\b[^\s"'()<>?]*)|(?:[\w-]+\.)?zoom\.us\/[jw]\/\d+)\?[^\s"'()<>]*$/;
 
 /**
  * Codecov and CircleCI badge tokens are read-only by design and meant for a README's badge, and

@@ -91,6 +91,10 @@ const DOCUMENTED_EXAMPLES = new Set([
   '97bc0c40d645cfaa2f3b3eb6527201816192c0f3056fd4ec191da8c1db901b02',
   '609101d4dd3170f57ff777c34aff90d822bb450ad30ef420017137b8625a8c28',
   '7d2c370c3a5748fad23c20a93abaa2b19badc0c8a0e7d6336b529170645011c0',
+  // Google Authenticator's example TOTP secret (JBSWY3DPEHPK3PXP, its key-URI-format wiki page),
+  // upper and lower case: the `otpauth://…?secret=` of every TOTP library's tests.
+  '8be5d113c0871ce1a122d68a7dff940ab7b09ad8dfcfd9a85aa5c1acc026279e',
+  'a64ed54f0b45945b885ce74e2fd47e765a09f3509c4807921a844ea986391de9',
 ]);
 
 /** Lengths of the examples above: a value of another length is not one of them (no hash needed). */
@@ -525,9 +529,11 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'huggingface_token',
     'huggingface',
     false,
-    'hf_ + 34 letters',
+    // Letters in Hugging Face's docs and most tokens; older ones hold digits too (the hub-ci token
+    // in transformers' testing_utils.py), as TruffleHog's detector allows.
+    'hf_ + 34 letters and digits',
     ['hf_'],
-    /hf_[A-Za-z]{34}(?![A-Za-z0-9_])/y,
+    /hf_[A-Za-z0-9]{34}(?![A-Za-z0-9_])/y,
     { minEntropy: 3.8, validate: mixedCase, source: 'https://huggingface.co/docs/hub/security-tokens' },
   ),
   T(

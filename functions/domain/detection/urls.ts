@@ -26,8 +26,47 @@ const SCHEME_TYPES: Record<string, { type: string; provider: string }> = {
 const DEFAULT_PASSWORDS =
   /^(?:pass(?:word)?\d{0,3}|passwd|pwd|pw|secret\d{0,3}|changeme|changeit|admin\d{0,3}|root|toor|guest|test\d{0,3}|testing|user|username|usr|postgres|mysql|redis|mongo(?:db)?|rabbit(?:mq)?|amqp|default|example|foo|bar|baz|qwerty\d*|letmein|welcome\d*|p@ssw0rd|passw0rd|hunter2|token|apikey|api_key|key|pass123|password123|123456\d*|dbpass|dbpassword|mypassword|mysecret|yourpassword|dev|local|docker|app|demo|sa|harbor12345|x+|\*+)$/i;
 
+/**
+ * Words behind the leetspeak passwords of tests and tutorials (`S3CuR1Ty`, `Tr0ub4dor`, `M0nk3y!`,
+ * `s3cre3t!`), kept with doubled letters collapsed so a doubled or dropped letter still matches.
+ */
+const LEET_WORDS = new Set(
+  (
+    'security secure password secret welcome monkey dragon master sunshine princess football ' +
+    'baseball shadow superman batman letmein iloveyou trustno troubador troubadour qwerty admin ' +
+    'administrator access login summer winter spring autumn hello freedom computer internet ' +
+    'whatever starwars cheese banana orange pokemon michael jordan charlie mustang ranger hunter ' +
+    'killer soccer hockey tigger ninja azerty changeme default private server database service ' +
+    'system super supersecret topsecret mysecret'
+  )
+    .split(' ')
+    .map(collapseDoubles),
+);
+const LEET = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+} as const;
+
+function collapseDoubles(word: string): string {
+  return word.replace(/(.)\1+/g, '$1');
+}
+
 export function isDefaultPassword(value: string): boolean {
-  return DEFAULT_PASSWORDS.test(value);
+  if (DEFAULT_PASSWORDS.test(value)) return true;
+  // A word written in leetspeak, a trailing number or symbol at most: a human's test password.
+  // Only when a letter was swapped: `Summer2024!` may be a real (weak) password, and is reported.
+  const lower = value.toLowerCase();
+  return [lower, lower.replace(/[\d!@#$%^&*.?_-]{1,4}$/, '')].some((w) => {
+    const word = w.replace(/[013457@$!]/g, (c) => LEET[c as keyof typeof LEET]);
+    return word !== w && /^[a-z]+$/.test(word) && LEET_WORDS.has(collapseDoubles(word));
+  });
 }
 
 function isSchemeChar(c: number): boolean {

@@ -5,7 +5,7 @@
  * redacted values.
  */
 import { describe, expect, it } from 'vitest';
-import { B64, B64URL, HEX, STANDALONE, strongPassword } from '../../../bench/scan/tokens.ts';
+import { ALNUM, B64, B64URL, DIGITS, HEX, STANDALONE, strongPassword } from '../../../bench/scan/tokens.ts';
 import { gen, lowScanner, scan, typesIn } from './helpers.ts';
 
 /** Kinds whose body has a fixed length (one character less is not the format any more). */
@@ -458,9 +458,76 @@ describe('what installed software ships (site-packages, the JDK, /etc, node_modu
     expect(typesIn(`    ("SECRET_KEY", "${value}"),\n`, 'settings.py')).toEqual(['generic_secret']);
   });
 
-  it("ignores Google Authenticator's example TOTP secret", () => {
+  it("ignores Google Authenticator's example TOTP secret, in either case", () => {
     const uri = 'otpauth://totp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example';
     expect(scan(`otp = from_uri("${uri}")\n`, 'tests/test_totp.py')).toEqual([]);
+    expect(scan(`otp = from_uri("${uri.toLowerCase()}")\n`, 'tests/test_totp.py')).toEqual([]);
+  });
+
+  it("ignores a tokenizer's vocabulary: base64 of text (tabs, non-Latin) under token_bytes", () => {
+    const entry = (text: string): string => `      "token_bytes": "${Buffer.from(text).toString('base64')}",`;
+    const vocab = [
+      '{"vocab": [',
+      entry(' \u0627\u0644\u0645'),
+      entry('\tprotected'),
+      entry('\tdescription'),
+      ']}',
+    ];
+    expect(scan(`${vocab.join('\n')}\n`, 'mistral_common/data/tekken_240718.json')).toEqual([]);
+    // Base64 of random bytes under a token key is still a token.
+    const random = Buffer.from(g.str(HEX, 48), 'hex').toString('base64');
+    expect(typesIn(`{"auth_token": "${random}"}\n`, 'config.json')).toEqual(['generic_token']);
+  });
+
+  it('ignores regular expressions, chained assignments and messages that name a password', () => {
+    const lines = [
+      'token = r"[-!#$%&\'*+.^_`|~0-9a-zA-Z]+"',
+      ':!0}),e.AbstractMmlTokenNode=e.AbstractMmlNode=e.indentAttributes=e.TEXCLASS=void 0;var s=r(91);',
+      'function parse_EncInfoExt() { throw new Error("File is password-protected: ECMA-376 Extensible"); }',
+    ];
+    expect(scan(`${lines.join('\n')}\n`, 'h11/_abnf.py')).toEqual([]);
+  });
+
+  it('ignores words in leetspeak as test passwords, not a random password beside them', () => {
+    const lines = [
+      'self.password = b"S3CuR1Ty"',
+      'password = "M0nk3y!"',
+      'PASSWORD = "Tr0ub4dor&3"',
+      'cnx = connect(user="scott", password="s3cre3t!")',
+    ];
+    expect(scan(`${lines.join('\n')}\n`, 'twisted/web/test/test_httpauth.py')).toEqual([]);
+    expect(typesIn(`self.password = b"${pw}"\n`, 'web/auth.py')).toEqual(['generic_password']);
+    // A word with a year and no letter swapped may be a real, weak password.
+    expect(typesIn('password = "Summer2024!"\n', 'web/auth.py')).toEqual(['generic_password']);
+  });
+
+  it('ignores cipher suite names under PSK keys and ARM template expressions under password keys', () => {
+    const lines = [
+      '    "PSK_WITH_CAMELLIA_256_CBC_SHA384": "PSK-CAMELLIA256-SHA384",',
+      '    "ECDHE_PSK_WITH_AES_128_GCM_SHA256": "ECDHE-PSK-AES128-GCM-SHA256",',
+      `                    "adminPassword": "[parameters('publicKey')]",`,
+    ];
+    expect(scan(`${lines.join('\n')}\n`, 'mysql/connector/constants.py')).toEqual([]);
+    expect(typesIn(`    "adminPassword": "${pw}",\n`, 'azure-vm-template.json')).toEqual([
+      'generic_password',
+    ]);
+  });
+
+  it('reports a shields.io badge token only at low confidence', () => {
+    const badge = `[![CircleCI](https://img.shields.io/circleci/build/github/o/r?logo=s&token=${g.str(HEX, 40)})](https://circleci.com/gh/o/r)`;
+    expect(scan(`${badge}\n`, 'METADATA')).toEqual([]);
+    expect(lowScanner.scanText(`${badge}\n`, 'METADATA').map((f) => f.confidence)).toEqual(['low']);
+  });
+
+  it('reports a Hugging Face token with digits as one', () => {
+    const token = `hf_${g.mixed(ALNUM, 30)}${g.str(DIGITS, 4)}`;
+    expect(typesIn(`TOKEN = "${token}"\n`, 'transformers/testing_utils.py')).toEqual(['huggingface_token']);
+  });
+
+  it('judges base64 of a password with the newline `echo | base64` adds as that password', () => {
+    const encoded = Buffer.from(`${pw}\n`).toString('base64');
+    const manifest = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: ${encoded}\n`;
+    expect(typesIn(manifest, 'k8s/secret.yaml')).toEqual(['generic_password']);
   });
 
   it('reports a connection URL in a docstring only at low confidence, and Oracle demo passwords not at all', () => {
