@@ -707,6 +707,14 @@ function categorize(words: string[], joined: string): Category | undefined {
   // Pusher's app key and id are public (browsers use them); its app secret is not.
   if (words.includes('pusher') && !words.some((w) => w.includes('secret'))) return undefined;
   if (words.includes('authorization')) return 'authorization';
+  // `passValue(…)`, `pass_through`: `pass` first of several words is a verb, not a password.
+  if (
+    words[0] === 'pass' &&
+    words.length >= 2 &&
+    !PASSWORD_HEADS.has(last) &&
+    !/^(?:word|phrase|code|key)$/.test(last)
+  )
+    return undefined;
   if (
     words.some(
       (w) =>
@@ -835,6 +843,7 @@ function looksLikePathOrUrl(value: string): boolean {
     return true;
   if (/^[\w.+-]+@[\w-]+\.[\w.-]+$/.test(value)) return true; // email
   if (/^(?:[a-z0-9-]+\.)+[a-z]{2,}$/i.test(value) && !/\d/.test(value)) return true; // hostname
+  if (/^(?:localhost|(?:[a-z0-9-]+\.)+[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/i.test(value)) return true; // host:port
   if (/^[\w-]+(?:\/[\w.-]+){2,}$/.test(value)) return !isBase64WithSlashes(value); // a/b/c path
   return false;
 }

@@ -513,6 +513,19 @@ describe('what installed software ships (site-packages, the JDK, /etc, node_modu
     ]);
   });
 
+  it("ignores CPython's tests: a `pass…` verb's argument and a host:port beside a password", () => {
+    const lines = [
+      "        self.assertEqual(passValue('str\\x00ing\\xbd'), 'str\\x00ing\\xbd')",
+      "        self.assertEqual(passValue('string\\U0001f4bb'), 'string\\U0001f4bb')",
+      "             ('http', 'user/name', 'password', 'localhost:22')),",
+    ];
+    expect(scan(`${lines.join('\n')}\n`, 'lib/python3.12/test/test_tcl.py')).toEqual([]);
+    expect(typesIn(`db_pass = "${pw}"\npass_phrase = "${pw}"\n`, 'app.py')).toEqual([
+      'generic_password',
+      'generic_password',
+    ]);
+  });
+
   it('reports a shields.io badge token only at low confidence', () => {
     const badge = `[![CircleCI](https://img.shields.io/circleci/build/github/o/r?logo=s&token=${g.str(HEX, 40)})](https://circleci.com/gh/o/r)`;
     expect(scan(`${badge}\n`, 'METADATA')).toEqual([]);
