@@ -226,6 +226,8 @@ export const STANDALONE: Record<string, (g: Gen) => string> = {
   vault_recovery_token: (g) => `hvr.${g.mixed(B64URL, 24)}`,
   terraform_cloud_token: (g) => `${g.mixed(ALNUM, 14)}.atlasv1.${g.mixed(B64URL, 67)}`,
   doppler_token: (g) => `dp.st.prd.${g.mixed(ALNUM, 43)}`,
+  hubspot_private_app_token: (g) =>
+    `pat-${g.pick(['na1', 'eu1'])}-${g.str(HEX, 8)}-${g.str(HEX, 4)}-4${g.str(HEX, 3)}-a${g.str(HEX, 3)}-${g.str(HEX, 12)}`,
   linear_api_key: (g) => `lin_api_${g.mixed(ALNUM, 40)}`,
   telegram_bot_token: (g) => `${g.int(100000000, 7999999999)}:AA${g.mixed(B64URL, 33)}`,
   discord_webhook_url: (g) => `https://discord.com/api/webhooks/${g.str(DIGITS, 18)}/${g.mixed(B64URL, 68)}`,
@@ -370,6 +372,11 @@ export const IN_CONTEXT: Record<string, (g: Gen) => { file: string; lines: strin
     line: 11,
   }),
   heroku_api_key: (g) => ({ file: '.env', lines: [`HEROKU_API_KEY=${uuidOf(g)}`], line: 0 }),
+  wandb_api_key: (g) => ({
+    file: '.netrc',
+    lines: ['machine api.wandb.ai', '  login user', `  password ${g.str(HEX, 40)}`],
+    line: 2,
+  }),
   authorization_header: (g) => ({
     file: 'scripts/call.sh',
     lines: [`curl -H "Authorization: Bearer ${g.mixed(B64URL, 40)}" https://api.partner.example/v1/orders`],

@@ -8,7 +8,7 @@
  * Secret's `data:` (decoded and judged by the engine).
  */
 import type { FileContext } from './context.ts';
-import { judgeBarePassword } from './generic.ts';
+import { judgeBarePassword, judgeBareSecret } from './generic.ts';
 import { isHashLength, shannonEntropy } from './heuristics.ts';
 import type { Hit, HitKind } from './model.ts';
 import { GENERIC_PASSWORD, GENERIC_SECRET, PRIORITY, valueHit } from './model.ts';
@@ -16,6 +16,8 @@ import { isPgpassFile, matchPgpass, matchWrittenPgpass } from './pgpass.ts';
 
 const RAILS_KEY_FILE = /(?:^|\/)config\/(?:master|credentials\/[\w.-]+)\.key$/;
 const TFSTATE = /\.tfstate(?:\.backup)?$/;
+const SECURE_STRING = '"type": "SecureString"';
+const HAPROXY_CFG = /haproxy[^/]*\.cfg$|(?:^|\/)haproxy\/(?:[^/]+\/)*[^/]+\.cfg$/;
 
 /**
  * Every format here that applies to the file: chosen by its path (a password file, a Rails key,
@@ -81,8 +83,8 @@ const PASSWORD_LINES: ReadonlyArray<{
     path: /(?:^|\/)[._]curlrc$/,
     line: /^[ \t]*(?:user|-u|--user)[ \t]*[=: \t][ \t]*"?[^:"\s]+:([^"\s]+)"?[ \t]*$/,
   },
-  // haproxy's stats page: `stats auth user:password`.
-  { path: /haproxy[^/]*\.cfg$/, marker: 'stats', line: /^[ \t]*stats[ \t]+auth[ \t]+[^:\s]+:(\S+)[ \t]*$/ },
+  // haproxy's stats page, `stats auth user:password` (haproxy.cfg, or any .cfg under a haproxy/ folder).
+  { path: HAPROXY_CFG, marker: 'stats', line: /^[ \t]*stats[ \t]+auth[ \t]+[^:\s]+:(\S+)[ \t]*$/ },
   // squid's parent proxy login: `cache_peer … login=user:password`.
   { path: /squid[^/]*\.conf$/, marker: 'login=', line: /\blogin=[^:\s]+:(\S+)/ },
   // Redis ACL rules, `user name on >password …`, and Sentinel's `sentinel auth-pass master password`.
@@ -199,8 +201,20 @@ function matchRailsKey(text: string, hits: Hit[]): void {
   hits.push(valueHit(kind, text.indexOf(value), value, 'high', PRIORITY.specific));
 }
 
-/** Each `random_password` resource's instances hold `"result": "<the password>"`. */
+/**
+ * Each `random_password` resource's instances hold `"result": "<the password>"`, and each SSM
+ * parameter of type SecureString its `"value"` in the clear (whatever the parameter is named).
+ */
 function matchTerraformState(text: string, hits: Hit[]): void {
+  for (let at = text.indexOf(SECURE_STRING); at >= 0; at = text.indexOf(SECURE_STRING, at + 1)) {
+    const close = text.indexOf('}', at);
+    const m = /"value":\s*"((?:[^"\\]|\\.)+)"/.exec(text.slice(at, close < 0 ? text.length : close));
+    if (!m?.[1]) continue;
+    const value = JSON.parse(`"${m[1]}"`) as string;
+    if (!judgeBareSecret(value)) continue;
+    const start = at + m.index + m[0].length - m[1].length - 1;
+    hits.push(valueHit(GENERIC_SECRET, start, value, 'high', PRIORITY.specific));
+  }
   const kind = { type: 'terraform_generated_password', provider: 'terraform', revocable: false };
   for (let at = text.indexOf('"random_password"'); at >= 0; at = text.indexOf('"random_password"', at + 1)) {
     const next = text.indexOf('"type": "', at + 17);

@@ -255,10 +255,26 @@ function parseAssignment(ctx: AssignmentContext, kwStart: number, kwEnd: number)
     next === 13 ||
     isSpace(next) ||
     isQuote(next) ||
-    (next === 92 && isQuote(text.charCodeAt(ke + 1)))
+    (next === 92 && isQuote(text.charCodeAt(ke + 1))) ||
+    (next === 60 && before === 62)
   ))
     return undefined;
+  if (next === 60) return plistValue(ctx, ks, ke);
   return parseFromKey(ctx, ks, ke, before);
+}
+
+const PLIST_STRING = /[ \t]*\r?\n?[ \t]*<string>([^<\n]*)<\/string>/y;
+
+/** A property list's `<key>APIKey</key>` and the `<string>…</string>` after it (Info.plist, a .mobileconfig). */
+function plistValue(ctx: AssignmentContext, ks: number, ke: number): Parsed | undefined {
+  const { text } = ctx;
+  if (!text.startsWith('</key>', ke) || !text.startsWith('<key>', ks - 5)) return undefined;
+  PLIST_STRING.lastIndex = ke + 6;
+  const m = PLIST_STRING.exec(text);
+  if (!m) return undefined;
+  const value = m[1] as string;
+  const valueStart = PLIST_STRING.lastIndex - '</string>'.length - value.length;
+  return { key: text.slice(ks, ke), valueStart, value, literal: true, form: 'xml' };
 }
 
 /**
@@ -281,7 +297,7 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   key = key.replace(/^[-.]+/, '').replace(/[.-]+$/, '');
   if (key === '') return undefined;
   // Prose names a key in words: "- Datadog API key: `…`" in an internal doc.
-  if (ctx.file.kind === 'doc' && before === 32 && text.charCodeAt(ke) === 58) {
+  if ((ctx.file.kind === 'doc' || ctx.file.kind === 'other') && before === 32 && text.charCodeAt(ke) === 58) {
     const named = /(?:^|[\s*(-])((?:[A-Za-z]+ ){1,2})$/.exec(text.slice(Math.max(lineStart, ks - 40), ks));
     if (named) key = `${named[1]}${key}`;
   }
@@ -314,6 +330,11 @@ function parseFromKey(ctx: AssignmentContext, ks: number, ke: number, before: nu
   // VB.NET: `Dim keystorePassword As String = "…"`, `Private Const ApiKey As String = "…"`.
   const vbTyped =
     i > ke && c0 === 65 /* A */ ? VB_TYPED.exec(text.slice(i, Math.min(lineEnd, i + 60))) : null;
+  // nginx `if ($http_authorization != "Bearer …")`: the header a request must carry, in the clear.
+  if ((c0 === 33 || c0 === 61) && c1 === 61 && /authorization$/i.test(key)) {
+    i = skipSpaces(text, i + 2, lineEnd);
+    return isQuote(text.charCodeAt(i)) ? headerValue(ctx, key, i) : undefined;
+  }
   if (c0 === 61 /* = */ && (c1 === 61 || c1 === 126)) return undefined; // == / =~ comparison
   if (c0 === 33 || c0 === 38 || c0 === 124) return undefined; // ! & |
   if (c0 === 58 /* : */ && c1 === 61) i += 2;
@@ -782,6 +803,8 @@ const ALGORITHM_NAME =
 /** An OpenSSL cipher suite (`DHE-PSK-CAMELLIA256-SHA384` under `PSK_WITH_CAMELLIA_256_CBC_SHA384`). */
 const CIPHER_SUITE =
   /^(?:[A-Z0-9]+[-_])*(?:AES|CAMELLIA|CHACHA20|ARIA|SEED|DES|3DES|RC4|NULL)\d*(?:[-_][A-Z0-9]+)*[-_](?:SHA\d*|MD5|POLY1305|GCM|CCM8?)$/;
+/** A Firebase Cloud Messaging registration token (`<instance id>:APA91b…`): a device's address, not a credential. */
+const FCM_REGISTRATION_TOKEN = /^[\w-]{11,}:APA91b[\w-]{100,}$/;
 /** An ARM template expression (`"adminPassword": "[parameters('adminPassword')]"`): a reference, not a value. */
 const ARM_EXPRESSION = /^\[[A-Za-z]+\(.*\)\]$/;
 /** Text written as escapes (`\u30D1\u30B9…`, `Schl\u00FCssel`, `b't\xc3\xa1…'`) or in a non-Latin script: a message, not a key. */
@@ -803,6 +826,7 @@ function looksLikeIdentifier(value: string): boolean {
   return false;
 }
 
+const WORD_PREFIXED_KEY = /^(?:secret|token|key|apikey)[-_]([A-Za-z0-9]{32,})$/;
 const CHAINED_ASSIGNMENT =
   /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:=[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*){2,}$/;
 const CONSONANT_RUN = /[b-df-hj-np-tv-xz]{5}/;
@@ -942,14 +966,17 @@ function judgeValue(category: Category, value: string): boolean {
   if (v.startsWith('ENC[') && SOPS_CIPHERTEXT.test(v)) return false;
   if (MAVEN_ENCRYPTED.test(v)) return false;
   if (POWERSHELL_CMDLET.test(v)) return false; // `$BindPassword = Get-Secret -Name …`
-  if (looksLikePlaceholder(v) || isDefaultPassword(v) || WEAK_WORDS.test(v) || REGEX_SYNTAX.test(v))
-    return false;
+  if (looksLikePlaceholder(v) || isDefaultPassword(v)) return false;
+  // Statsig's server secret is `secret-` and 43 random characters: the word is its prefix.
+  const prefixed = WORD_PREFIXED_KEY.exec(v);
+  if (prefixed) return judgeKey(prefixed[1] as string) && !isDocumentedExample(v);
+  if (WEAK_WORDS.test(v) || REGEX_SYNTAX.test(v)) return false;
   // Under a password name, a passphrase of words and a number (`firefly-badger-kestrel-97`) and
   // Apple's app-specific passwords (`pvtz-taxp-xapc-jltz`) are the password, not an identifier.
   if (category === 'password' && (PASSPHRASE.test(v) || APPLE_APP_PASSWORD.test(v))) return true;
   if (v.endsWith('\\') || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return false; // escapes, CONSTANT_NAMES
   if (v.startsWith('arn:') || ALGORITHM_NAME.test(v) || NATURAL_TEXT.test(v)) return false;
-  if (CIPHER_SUITE.test(v) || ARM_EXPRESSION.test(v)) return false;
+  if (CIPHER_SUITE.test(v) || ARM_EXPRESSION.test(v) || FCM_REGISTRATION_TOKEN.test(v)) return false;
   if ((v.includes('[') && PROPERTY_PATH.test(v)) || INTERPOLATION.test(v) || isTypedInOrder(v)) return false;
   // A minifier's chained assignment: `e.AbstractMmlNode=e.indentAttributes=e.TEXCLASS=void`.
   if (v.includes('.') && CHAINED_ASSIGNMENT.test(v)) return false;
@@ -995,6 +1022,11 @@ function judgeValue(category: Category, value: string): boolean {
  */
 export function judgeBarePassword(value: string): boolean {
   return !value.includes('`') && judgeValue('password', value);
+}
+
+/** A value a format says is secret (an SSM SecureString's), judged as a secret key's value is. */
+export function judgeBareSecret(value: string): boolean {
+  return judgeValue('secret', value);
 }
 
 /**
@@ -1098,6 +1130,14 @@ function keyed(
     return { type: 'generic_token', provider: 'generic' };
   if (joined.includes('heroku') && (isUuid(value) || /^HRKU-[A-Za-z0-9_-]{20,}$/.test(value)))
     return { type: 'heroku_api_key', provider: 'heroku' };
+  if (joined.includes('wandb') && /^[0-9a-f]{40}$/.test(value))
+    return { type: 'wandb_api_key', provider: 'wandb' };
+  // A .netrc's password is never a stored hash: 40 hex there is an API key (`wandb login` writes
+  // `machine api.wandb.ai login user password <40 hex>`).
+  if (joined === 'password' && /^[0-9a-f]{32,64}$/.test(value) && /(?:^|\s)machine\s+\S+/.test(nearby()))
+    return /wandb/.test(nearby())
+      ? { type: 'wandb_api_key', provider: 'wandb' }
+      : { type: 'generic_api_key', provider: 'generic' };
   // `machine api.heroku.com login … password <uuid>` in a .netrc is the Heroku CLI's API key.
   if (joined === 'password' && (isUuid(value) || value.startsWith('HRKU-')) && /heroku\.com/.test(nearby()))
     return { type: 'heroku_api_key', provider: 'heroku' };
@@ -1521,12 +1561,13 @@ function judgeAssignment(
   // An unquoted bare word is code (`password = getPassword`), but not under an AWS secret key name
   // when it has that key's exact shape and no words: about one real AWS secret key in 4,000 has no
   // digit, `/` or `+`.
-  // Nor, outside source code, random lower-case letters (judged as a password below).
+  // Nor, outside source code, random letters (a `storePassword=` of mixed-case letters in
+  // gradle.properties), judged below as any value is: words and CamelCase names stay quiet.
   if (
     !parsed.literal &&
     looksLikeIdentifier(value) &&
     !(provider && isRandomAwsSecret(provider, value)) &&
-    !(ctx.file.kind !== 'code' && /^[a-z]+$/.test(value))
+    !(ctx.file.kind !== 'code' && /^[A-Za-z]+$/.test(value))
   )
     return undefined;
   if (provider) {

@@ -672,6 +672,15 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     { minEntropy: 3.8, source: 'https://docs.doppler.com/docs/token-formats' },
   ),
   T(
+    'hubspot_private_app_token',
+    'hubspot',
+    false,
+    'pat- + region (na1, eu1, …) + - + a UUID (private app access token)',
+    ['pat-na', 'pat-eu', 'pat-ap'],
+    /pat-(?:na|eu|ap)\d-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9A-Za-z_-])/y,
+    { source: 'https://developers.hubspot.com/docs/guides/apps/private-apps/overview' },
+  ),
+  T(
     'linear_api_key',
     'linear',
     false,
@@ -1145,6 +1154,13 @@ export const OTHER_KINDS: readonly KindInfo[] = [
     revocable: false,
     shape: 'the "result" of a random_password resource in a terraform.tfstate',
     source: 'https://registry.terraform.io/providers/hashicorp/random/latest/docs/resources/password',
+  },
+  {
+    type: 'wandb_api_key',
+    provider: 'wandb',
+    revocable: false,
+    shape: '40 hex under a W&B key name (WANDB_API_KEY) or as the api.wandb.ai password of a .netrc',
+    source: 'https://docs.wandb.ai/guides/track/environment-variables/',
   },
   {
     type: 'heroku_api_key',

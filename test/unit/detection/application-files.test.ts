@@ -851,3 +851,69 @@ describe('CI/CD, build and release files (the fourteenth blind corpus)', () => {
       ).toEqual([]);
   });
 });
+
+describe('what the eighteenth and nineteenth blind corpora (ML, mobile, operations) wrote', () => {
+  const hex = (n: number): string => g.mixed(HEX, n);
+
+  it("reads an Info.plist's <key> and the <string> after it, on the next line or the same one", () => {
+    const key = g.mixed(ALNUM, 32);
+    const plist = `<dict>\n\t<key>APIKey</key>\n\t<string>${key}</string>\n\t<key>API_SECRET</key><string>${g.mixed(ALNUM, 40)}</string>\n\t<key>CFBundleIdentifier</key>\n\t<string>com.example.shopper</string>\n\t<key>PASSWORD</key>\n\t<string>$(PASSWORD)</string>\n</dict>\n`;
+    expect(scan(plist, 'ios/Shopper/Info.plist').map((f) => [f.type, f.line])).toEqual([
+      ['generic_api_key', 3],
+      ['generic_secret', 4],
+    ]);
+  });
+
+  it('reads random letters as an unquoted password in a properties file, not a word or a CamelCase name', () => {
+    const letters = g.mixed('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', 16);
+    expect(typesIn(`MYAPP_RELEASE_KEY_PASSWORD=${letters}\n`, 'android/gradle.properties')).toEqual([
+      'generic_password',
+    ]);
+    const names = 'signing.password=StorePasswordFromEnv\nkeyPassword=Passphrase\n';
+    expect(scan(names, 'android/gradle.properties')).toEqual([]);
+  });
+
+  it("reads a .netrc password of 40 hex as an API key (W&B's), not as a password hash", () => {
+    const netrc = (host: string): string => `machine ${host}\n  login user\n  password ${hex(40)}\n`;
+    expect(typesIn(netrc('api.wandb.ai'), 'configs/.netrc')).toEqual(['wandb_api_key']);
+    expect(typesIn(netrc('api.partner.example'), 'configs/.netrc')).toEqual(['generic_api_key']);
+  });
+
+  it('reads a key named in prose in an email, and the header nginx compares a request against', () => {
+    expect(typesIn(`Hi,\n\nDatadog API key: ${hex(32)}\n\nThanks\n`, 'docs/mail/access.eml')).toEqual([
+      'datadog_api_key',
+    ]);
+    const token = g.mixed(`${ALNUM}/`, 64);
+    const conf = `    if ($http_authorization != "Bearer ${token}") { return 403; }\n`;
+    expect(typesIn(conf, 'ops/nginx/sites-available/api.conf')).toEqual(['authorization_header']);
+    // A comparison with anything else is code.
+    expect(
+      scan(`if ($http_authorization != "") { return 401; }\nif token == "${token}":\n`, 'x.conf'),
+    ).toEqual([]);
+  });
+
+  it("reads haproxy's stats auth in any .cfg under a haproxy folder, not elsewhere", () => {
+    const line = `    stats auth admin:${pw}\n`;
+    expect(typesIn(line, 'ops/haproxy/edge.cfg')).toEqual(['generic_password']);
+    expect(typesIn(line, 'ops/monitoring/edge.cfg')).toEqual([]);
+  });
+
+  it("reads an SSM SecureString parameter's value from a Terraform state, whatever its name", () => {
+    const state = `{"resources": [{"type": "aws_ssm_parameter", "instances": [{"attributes": {\n  "name": "/billing/dd",\n  "type": "SecureString",\n  "value": "${hex(32)}",\n  "version": 4\n}}]}, {"type": "aws_ssm_parameter", "instances": [{"attributes": {\n  "name": "/billing/region",\n  "type": "String",\n  "value": "${hex(32)}"\n}}]}]}\n`;
+    expect(scan(state, 'infra/billing/terraform.tfstate').map((f) => [f.type, f.line])).toEqual([
+      ['generic_secret', 4],
+    ]);
+  });
+
+  it("reads Statsig's `secret-` server keys and HubSpot's private app tokens, not FCM device tokens", () => {
+    const statsig = `secret-${g.mixed(ALNUM, 43)}`;
+    expect(typesIn(`STATSIG_SERVER_SECRET = "${statsig}"\n`, 'dags/readout.py')).toEqual(['generic_secret']);
+    expect(scan(`CLIENT_SECRET = "secret-${'x'.repeat(43)}"\n`, 'dags/readout.py')).toEqual([]);
+    const hubspot = `pat-eu1-${uuidOf(g)}`;
+    expect(typesIn(`HUBSPOT_PRIVATE_APP_TOKEN = "${hubspot}"\n`, 'dags/sync.py')).toEqual([
+      'hubspot_private_app_token',
+    ]);
+    const fcm = `${g.mixed(B64URL, 11)}:APA91b${g.mixed(B64URL, 134)}`;
+    expect(scan(`I ShopperApp: FCM token: ${fcm}\n`, 'logs/logcat.txt')).toEqual([]);
+  });
+});
