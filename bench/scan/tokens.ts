@@ -181,6 +181,8 @@ export const STANDALONE: Record<string, (g: Gen) => string> = {
     `xoxp-${g.str(DIGITS, 12)}-${g.str(DIGITS, 12)}-${g.str(DIGITS, 13)}-${g.mixed(HEX, 32)}`,
   slack_config_token: (g) => `xoxe.xoxp-1-${g.mixed(ALNUM, 150)}`,
   slack_config_refresh_token: (g) => `xoxe-1-${g.mixed(ALNUM, 140)}`,
+  slack_legacy_token: (g) =>
+    `xox${g.pick(['a', 'o', 's'])}-${g.str(DIGITS, 12)}-${g.str(DIGITS, 12)}-${g.str(DIGITS, 12)}-${g.mixed(HEX, 32)}`,
   slack_app_token: (g) => `xapp-1-A${g.str(UPPER_ALNUM, 10)}-${g.str(DIGITS, 13)}-${g.mixed(HEX, 64)}`,
   slack_webhook_url: (g) =>
     `https://hooks.slack.com/services/T${g.str(UPPER_ALNUM, 10)}/B${g.str(UPPER_ALNUM, 10)}/${g.mixed(ALNUM, 24)}`,

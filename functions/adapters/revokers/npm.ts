@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import type { Liveness, RevokeOutcome, Revoker } from '../../domain/containment/revokers.ts';
 import { discard, providerFetch, statusError } from './http.ts';
 
-export const NPM_REVOCABLE_TYPES = ['npm_access_token'] as const;
+// A legacy token (a UUID in an .npmrc) is listed and revoked by the same key as a granular one.
+export const NPM_REVOCABLE_TYPES = ['npm_access_token', 'npm_legacy_token'] as const;
 
 interface TokenList {
   objects?: { key?: string; token?: string }[];

@@ -18,7 +18,13 @@ import {
   type Revoker,
 } from '../../domain/containment/revokers.ts';
 
-export const SLACK_REVOCABLE_TYPES = ['slack_bot_token', 'slack_user_token'] as const;
+/** A configuration token calls `auth.revoke` as any token does; its refresh token (`xoxe-1-`) only rotates. */
+export const SLACK_REVOCABLE_TYPES = [
+  'slack_bot_token',
+  'slack_user_token',
+  'slack_config_token',
+  'slack_legacy_token',
+] as const;
 
 /** Slack's answers that mean the token does not authenticate (any more). */
 const DEAD = new Set([

@@ -295,11 +295,20 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
   T(
     'slack_config_refresh_token',
     'slack',
-    true,
+    false,
     'xoxe-1- + ~140 alphanumerics',
     ['xoxe-'],
     /xoxe-1-[A-Za-z0-9]{100,200}(?![A-Za-z0-9_-])/y,
     { minEntropy: 4.0, source: 'https://api.slack.com/authentication/config-tokens' },
+  ),
+  T(
+    'slack_legacy_token',
+    'slack',
+    true,
+    'xoxa-, xoxo- or xoxs- + digit groups + 8–64 alphanumerics (legacy workspace, OAuth and session tokens)',
+    ['xoxa-', 'xoxo-', 'xoxs-'],
+    /xox[aos]-[0-9]+(?:-[0-9]+){1,3}-[0-9A-Za-z]{8,64}(?![A-Za-z0-9_-])/y,
+    { minEntropy: 3.0, source: SLACK_TOKENS },
   ),
   T(
     'slack_app_token',
@@ -395,7 +404,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'openai_api_key',
     'openai',
     false,
-    'sk-[proj-|svcacct-|admin-]… containing T3BlbkFJ',
+    'sk-… containing T3BlbkFJ, or sk-proj- / sk-svcacct- / sk-admin- + 40+ of [A-Za-z0-9_-]',
     ['sk-'],
     /sk-(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_-]{16,250}(?![A-Za-z0-9_-])/y,
     {
@@ -404,7 +413,10 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
       validate: (v) => {
         if (v.startsWith('sk-ant-')) return false;
         const i = v.indexOf('T3BlbkFJ');
-        if (i < 20 || v.length - i - 8 < 20) return false;
+        // A project, service-account or admin key is named by its prefix alone once it is long
+        // enough (OpenAI's are ~160 characters); a bare `sk-` needs the T3BlbkFJ marker.
+        const prefixed = /^sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}$/.test(v);
+        if (!prefixed && (i < 20 || v.length - i - 8 < 20)) return false;
         return v.startsWith('sk-admin-') ? { confidence: 'high', type: 'openai_admin_key' } : 'high';
       },
     },
@@ -687,7 +699,8 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     'lin_api_ + 40 alphanumerics (or lin_oauth_ + 64 hex)',
     ['lin_api_', 'lin_oauth_'],
     /lin_(?:api_[A-Za-z0-9]{40}|oauth_[a-f0-9]{64})(?![A-Za-z0-9_])/y,
-    { minEntropy: 3.8, source: 'https://linear.app/developers/graphql#personal-api-keys' },
+    // 3.3 bits: 64 random hex characters (an OAuth token) average ~3.8, below a 40-character key's.
+    { minEntropy: 3.3, source: 'https://linear.app/developers/graphql#personal-api-keys' },
   ),
   T(
     'telegram_bot_token',

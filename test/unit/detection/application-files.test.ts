@@ -905,6 +905,16 @@ describe('what the eighteenth and nineteenth blind corpora (ML, mobile, operatio
     ]);
   });
 
+  it('reads OpenAI project keys without the T3BlbkFJ marker, Linear OAuth tokens, not a short sk-proj- placeholder', () => {
+    const project = `sk-proj-${g.mixed(B64URL, 156)}`;
+    expect(typesIn(`OPENAI_API_KEY=${project}\n`, '.env')).toEqual(['openai_api_key']);
+    expect(typesIn(`key = "sk-svcacct-${g.mixed(B64URL, 120)}"\n`, 'a.py')).toEqual(['openai_api_key']);
+    expect(scan('OPENAI_API_KEY=sk-proj-...\nOPENAI_API_KEY=sk-proj-abc123\n', '.env.example')).toEqual([]);
+    // A bare sk- needs the marker: `sk-` and 48 random characters is no OpenAI format.
+    expect(typesIn(`value: sk-${g.mixed(ALNUM, 48)}\n`, 'notes.yaml')).toEqual([]);
+    expect(typesIn(`LINEAR=lin_oauth_${hex(64)}\n`, '.env')).toEqual(['linear_api_key']);
+  });
+
   it("reads Statsig's `secret-` server keys and HubSpot's private app tokens, not FCM device tokens", () => {
     const statsig = `secret-${g.mixed(ALNUM, 43)}`;
     expect(typesIn(`STATSIG_SERVER_SECRET = "${statsig}"\n`, 'dags/readout.py')).toEqual(['generic_secret']);
