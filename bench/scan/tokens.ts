@@ -374,11 +374,7 @@ export const IN_CONTEXT: Record<string, (g: Gen) => { file: string; lines: strin
     line: 11,
   }),
   heroku_api_key: (g) => ({ file: '.env', lines: [`HEROKU_API_KEY=${uuidOf(g)}`], line: 0 }),
-  wandb_api_key: (g) => ({
-    file: '.netrc',
-    lines: ['machine api.wandb.ai', '  login user', `  password ${g.str(HEX, 40)}`],
-    line: 2,
-  }),
+  wandb_api_key: (g) => ({ file: '.env', lines: [`WANDB_API_KEY = "${g.mixed(HEX, 40)}"`], line: 0 }),
   authorization_header: (g) => ({
     file: 'scripts/call.sh',
     lines: [`curl -H "Authorization: Bearer ${g.mixed(B64URL, 40)}" https://api.partner.example/v1/orders`],

@@ -538,7 +538,7 @@ function templateDefault(
 }
 
 const ENV_FALLBACK =
-  /(?:(?:process\.env(?:\.\w+|\[[^\]\n]+\])|System\.getenv\([^)\n]*\)|ENV\[[^\]\n]+\]|os\.environ\[[^\]\n]+\])\s*(?:\|\||\?\?|\?:|or)\s*|(?:os\.getenv|os\.environ\.get|ENV\.fetch|Environment\.GetEnvironmentVariable)\(\s*(["'])[^"'\n]*\1\s*,\s*|String\.fromEnvironment\(\s*(["'])[^"'\n]*\2\s*,\s*defaultValue:\s*)["'`]/y;
+  /(?:(?:process\.env(?:\.\w+|\[[^\]\n]+\])|System\.get_?env\([^)\n]*\)|ENV\[[^\]\n]+\]|os\.environ\[[^\]\n]+\])\s*(?:\|\||\?\?|\?:|or)\s*|(?:os\.getenv|os\.environ\.get|ENV\.fetch|System\.get_env|Environment\.GetEnvironmentVariable)\(\s*(["'])[^"'\n]*\1\s*,\s*|String\.fromEnvironment\(\s*(["'])[^"'\n]*\2\s*,\s*defaultValue:\s*)["'`]/y;
 const LITERAL_WRAPPER =
   /\[\]byte\(|Encoding\.\w+\.GetBytes\(|(?:cdk\.)?SecretValue\.(?:unsafePlainText|plainText)\(|raw(?=["'])/y;
 const DIRECTIVE_FILE_KINDS = new Set<FileContext['kind']>(['config', 'other']);
@@ -725,6 +725,13 @@ function categorize(words: string[], joined: string): Category | undefined {
       return undefined;
   }
   if (NOT_SECRET_HEADS.has(words[words.length - 1] as string)) return undefined;
+  // Shopify's API key is the app's client id (OAuth sends it in the clear); its API secret is not.
+  if (
+    words.includes('shopify') &&
+    last === 'key' &&
+    !words.some((w) => /secret|access|admin|private/.test(w))
+  )
+    return undefined;
   // Pusher's app key and id are public (browsers use them); its app secret is not.
   if (words.includes('pusher') && !words.some((w) => w.includes('secret'))) return undefined;
   if (words.includes('authorization')) return 'authorization';
@@ -780,7 +787,7 @@ function categorize(words: string[], joined: string): Category | undefined {
 }
 
 const TEMPLATE =
-  /\$[A-Z_][A-Z0-9_]{2,}|\$\{|\{\{|\}\}|\{%|%\}|%\(|#\{|\$\(|%[sdv]\b|\{\d*\}|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<.*>$|^\[\[.*\]\]$|^__[A-Z0-9_]+__$/;
+  /\$[A-Z_][A-Z0-9_]{2,}|\$\{|\{\{|\}\}|\{%|%\}|%\(|#\{|\$\(|(?:^|[^A-Za-z0-9])%[sdv]\b|\{\d*\}|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<.*>$|^\[\[.*\]\]$|^__[A-Z0-9_]+__$/;
 const CODE_REFERENCE =
   /^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|env|ENV|System\.getenv|Environment\.|secrets|vars|config|settings|self|this|props|req|request|ctx|params|args|options|opts|window|document|localStorage|sessionStorage)\b/;
 // wpa_supplicant's `hash:<NT hash>`, Transmission's `{<sha1><salt>}`, Dovecot's `{SSHA512}…`.

@@ -154,6 +154,9 @@ const LINE_END = /(?:[\s"'`,;]|(?<=[\s"'`])\+)+$/;
  */
 const DIFF_REMOVED = /^-(?=[A-Za-z0-9+/]|-----END )/;
 
+/** A CI log's line timestamp (GitHub Actions: `2024-09-04T02:31:50.9460009Z `), printed before each line of an echoed key. */
+const LOG_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z[ \t]+/;
+
 /**
  * Cheap check before any search: the first line after the header (past `\n` escapes, quotes and
  * string concatenation) is base64 or a PEM header (`Proc-Type: …`). Parsers, docs and files
@@ -164,6 +167,7 @@ function bodyFollows(text: string, headerEnd: number): boolean {
     .slice(headerEnd, headerEnd + 200)
     .replace(/\\r|\\n|\\t/g, '\n')
     .replace(/^[\s"'`+,;\\]+/, '')
+    .replace(LOG_TIMESTAMP, '')
     .replace(DIFF_REMOVED, '');
   return /^(?:[A-Za-z0-9+/=]{16}|[A-Za-z-]+:)/.test(head);
 }
@@ -179,6 +183,7 @@ function keyBody(raw: string): { body: string; headers: string } {
     // Zig's multi-line string lines start `\\`.
     const trimmed = line
       .replace(/^[\s"'`+,]+/, '')
+      .replace(LOG_TIMESTAMP, '')
       .replace(LINE_END, '')
       .replace(/^\\\\|\\$/g, '')
       .trim()
@@ -203,6 +208,7 @@ function normalizePem(block: string): string {
     .map((l) =>
       l
         .replace(/^[\s"'`+,]+/, '')
+        .replace(LOG_TIMESTAMP, '')
         .replace(LINE_END, '')
         .replace(/^\\\\/, '')
         .replace(DIFF_REMOVED, ''),

@@ -289,7 +289,7 @@ export const TOKEN_SPECS: readonly TokenSpec[] = [
     true,
     'xoxe.xoxp-1- (a configuration token; xoxe.xoxb-1- a rotating bot token) + ~150 alphanumerics',
     ['xoxe.xoxp-', 'xoxe.xoxb-'],
-    /xoxe\.xox[pb]-1-[A-Za-z0-9]{100,200}(?![A-Za-z0-9_-])/y,
+    /xoxe\.xox[pb]-1-[A-Za-z0-9-]{100,200}(?![A-Za-z0-9_-])/y,
     { minEntropy: 4.0, source: 'https://api.slack.com/authentication/config-tokens' },
   ),
   T(

@@ -915,6 +915,45 @@ describe('what the eighteenth and nineteenth blind corpora (ML, mobile, operatio
     expect(typesIn(`LINEAR=lin_oauth_${hex(64)}\n`, '.env')).toEqual(['linear_api_key']);
   });
 
+  it('reads a private key a CI log echoes with a timestamp before each line', () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+      type: 'sec1',
+      format: 'pem',
+    }) as string;
+    const log = pem
+      .trim()
+      .split('\n')
+      .map(
+        (line, i) =>
+          `2024-09-04T02:31:${String(49 + i).padStart(2, '0')}.5070006Z ${i === 0 ? 'SIGNING_KEY=' : ''}${line}`,
+      )
+      .join('\n');
+    const findings = scan(`2024-09-04T02:31:48.3610000Z RUNNER_OS=Linux\n${log}\n`, 'ci-logs/1_publish.txt');
+    expect(findings.map((f) => [f.type, f.line])).toEqual([['ec_private_key', 2]]);
+  });
+
+  it('reads a password with printf-like characters inside it, and a default after Elixir System.get_env', () => {
+    const password = `${g.mixed(ALNUM, 6)}%v*${g.mixed(ALNUM, 6)}%*!${g.mixed(ALNUM, 8)}`;
+    expect(typesIn(`"text": "creds: \`KEYSTORE_PASSWORD=${password}\`"\n`, 'chat/export.json')).toEqual([
+      'generic_password',
+    ]);
+    expect(scan('password = "%s:%d"\nDB_PASSWORD="user-%v"\n', 'app.py')).toEqual([]);
+    const base = g.mixed(`${ALNUM}+/`, 64);
+    expect(
+      typesIn(`  secret_key_base = System.get_env("SECRET_KEY_BASE") || "${base}"\n`, 'config/runtime.exs'),
+    ).toEqual(['generic_secret']);
+  });
+
+  it("is quiet on Shopify's API key (the app's client id), not its API secret", () => {
+    expect(scan(`SHOPIFY_API_KEY=${hex(32)}\n`, '.env')).toEqual([]);
+    expect(typesIn(`SHOPIFY_API_SECRET=${hex(32)}\n`, '.env')).toEqual(['generic_secret']);
+  });
+
+  it('reads a configuration token whose body holds hyphens', () => {
+    const token = `xoxe.xoxp-1-${g.mixed(ALNUM, 40)}-${g.mixed(ALNUM, 40)}-${g.mixed(ALNUM, 60)}`;
+    expect(typesIn(`{"refresh": "${token}"}\n`, 'bots/.slack-tokens.json')).toEqual(['slack_config_token']);
+  });
+
   it("reads Statsig's `secret-` server keys and HubSpot's private app tokens, not FCM device tokens", () => {
     const statsig = `secret-${g.mixed(ALNUM, 43)}`;
     expect(typesIn(`STATSIG_SERVER_SECRET = "${statsig}"\n`, 'dags/readout.py')).toEqual(['generic_secret']);
